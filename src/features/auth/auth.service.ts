@@ -1,0 +1,87 @@
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { apiTokens, memberships, sessions, users } from '../../db/schema/control.js';
+import type { Actor, AppDeps, Role } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
+import { randomSecret, sha256Hex } from '../../platform/ids.js';
+import { verifyPassword } from './passwords.js';
+
+const SESSION_DAYS = 14;
+
+export const invalidCredentials = () =>
+  new AppError(401, 'INVALID_CREDENTIALS', 'Email or password is not right. Check both and try again.');
+
+export async function findUserByEmail(deps: AppDeps, email: string) {
+  const rows = await deps.dbs.control
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${email})`)
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+/** Creates a session for a user; the cookie value is returned once and only its hash is stored. */
+export async function createSession(deps: AppDeps, userId: string) {
+  const secret = randomSecret('', 32);
+  const csrfToken = randomSecret('', 24);
+  const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000);
+  await deps.dbs.control.insert(sessions).values({ idHash: sha256Hex(secret), userId, csrfToken, expiresAt });
+  return { secret, csrfToken, expiresAt };
+}
+
+export async function logIn(deps: AppDeps, email: string, password: string) {
+  const user = await findUserByEmail(deps, email);
+  const ok = await verifyPassword(user?.passwordHash ?? null, password);
+  if (!user || !ok) throw invalidCredentials();
+  const session = await createSession(deps, user.id);
+  return { user: { id: user.id, email: user.email, name: user.name }, session };
+}
+
+export async function logOut(deps: AppDeps, sessionSecret: string): Promise<void> {
+  await deps.dbs.control.delete(sessions).where(eq(sessions.idHash, sha256Hex(sessionSecret)));
+}
+
+export async function actorFromSession(deps: AppDeps, sessionSecret: string): Promise<Actor | null> {
+  const rows = await deps.dbs.control
+    .select({ userId: sessions.userId, csrfToken: sessions.csrfToken })
+    .from(sessions)
+    .where(and(eq(sessions.idHash, sha256Hex(sessionSecret)), gt(sessions.expiresAt, new Date())))
+    .limit(1);
+  const s = rows[0];
+  return s ? { type: 'user', id: s.userId, userId: s.userId, csrfToken: s.csrfToken } : null;
+}
+
+export async function actorFromToken(deps: AppDeps, token: string): Promise<Actor | null> {
+  if (!/^srg_[rw]_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const rows = await deps.dbs.control
+    .select({ id: apiTokens.id, tenantId: apiTokens.tenantId, scope: apiTokens.scope, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens)
+    .where(
+      and(
+        eq(apiTokens.tokenHash, sha256Hex(token)),
+        isNull(apiTokens.revokedAt),
+        sql`(${apiTokens.expiresAt} is null or ${apiTokens.expiresAt} > now())`,
+      ),
+    )
+    .limit(1);
+  const t = rows[0];
+  if (!t) return null;
+  // Last use is kept to the minute: no write on every request.
+  if (!t.lastUsedAt || Date.now() - t.lastUsedAt.getTime() > 60_000) {
+    await deps.dbs.control.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, t.id));
+  }
+  return { type: 'token', id: t.id, userId: null, tokenTenantId: t.tenantId, tokenScope: t.scope };
+}
+
+/** The caller's role in a tenant, or null when it has none (which the caller answers with 404). */
+export async function roleInTenant(deps: AppDeps, actor: Actor, tenantId: string): Promise<Role | null> {
+  if (actor.type === 'token') {
+    if (actor.tokenTenantId !== tenantId) return null;
+    return actor.tokenScope === 'write' ? 'editor' : 'viewer';
+  }
+  const rows = await deps.dbs.control
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, actor.id)))
+    .limit(1);
+  return rows[0]?.role ?? null;
+}

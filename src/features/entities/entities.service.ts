@@ -1,0 +1,95 @@
+import type { TenantTx } from '../../db/databases.js';
+import { nextOffset } from '../../http/common-schemas.js';
+import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
+import { AppError, badRequest, notFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { appendAuditEvent } from '../audit/audit.repo.js';
+import * as repo from './entities.repo.js';
+import type { CreateEntityInput, EntitiesQuery, EntityView, UpdateEntityInput } from './entities.schemas.js';
+import { normalizeName } from './normalize-name.js';
+
+const entityNotFound = () => notFound('entity', 'ENTITY_NOT_FOUND');
+
+export function toEntityView(e: repo.EntityRow): EntityView {
+  return {
+    id: e.id,
+    legalName: e.legalName,
+    tradingNames: e.tradingNames,
+    formerNames: e.formerNames,
+    kind: e.kind,
+    corporateCountry: e.corporateCountry,
+    website: e.website,
+    parentId: e.parentId,
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
+  };
+}
+
+export async function listEntities(deps: AppDeps, ctx: TenantContext, q: EntitiesQuery) {
+  const rows = await deps.dbs.withTenant(ctx.tenant, (tx) => repo.selectEntities(tx, q));
+  const total = rows[0]?.total ?? 0;
+  return {
+    items: rows.map((r) => toEntityView(r.entity)),
+    total,
+    limit: q.limit,
+    offset: q.offset,
+    nextOffset: nextOffset(q.offset, q.limit, total),
+  };
+}
+
+export async function getEntity(deps: AppDeps, ctx: TenantContext, id: string) {
+  const row = await deps.dbs.withTenant(ctx.tenant, (tx) => repo.selectEntity(tx, id));
+  if (!row) throw entityNotFound();
+  return toEntityView(row);
+}
+
+async function checkParent(tx: TenantTx, parentId: string | null | undefined, selfId: string) {
+  if (!parentId) return;
+  if (parentId === selfId) throw badRequest('ENTITY_PARENT_INVALID', 'An entity cannot be its own parent.');
+  if (!(await repo.selectEntity(tx, parentId))) {
+    throw badRequest('ENTITY_PARENT_INVALID', 'parentId names no entity of this workspace.');
+  }
+}
+
+/** Inside an existing transaction, for callers (entries, imports) that create entities on the way. */
+export async function insertEntityInTx(tx: TenantTx, ctx: TenantContext, input: CreateEntityInput) {
+  const id = newId();
+  await checkParent(tx, input.parentId, id);
+  const row = await repo.insertEntity(tx, { ...input, id, tenantId: ctx.tenant.id, normalizedName: normalizeName(input.legalName) });
+  await appendAuditEvent(tx, { ...auditActor(ctx), action: 'entity.created', objectType: 'entity', objectId: id, after: row });
+  return row;
+}
+
+export async function createEntity(deps: AppDeps, ctx: TenantContext, input: CreateEntityInput) {
+  requireRole(ctx, 'editor');
+  return toEntityView(await deps.dbs.withTenant(ctx.tenant, (tx) => insertEntityInTx(tx, ctx, input)));
+}
+
+export async function updateEntity(deps: AppDeps, ctx: TenantContext, id: string, patch: UpdateEntityInput) {
+  requireRole(ctx, 'editor');
+  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    const before = await repo.selectEntity(tx, id);
+    if (!before) throw entityNotFound();
+    await checkParent(tx, patch.parentId, id);
+    const after = await repo.updateEntity(tx, ctx.tenant.id, id, {
+      ...patch,
+      ...(patch.legalName ? { normalizedName: normalizeName(patch.legalName) } : {}),
+    });
+    await appendAuditEvent(tx, { ...auditActor(ctx), action: 'entity.updated', objectType: 'entity', objectId: id, before, after });
+    return toEntityView(after!);
+  });
+}
+
+export async function deleteEntity(deps: AppDeps, ctx: TenantContext, id: string) {
+  requireRole(ctx, 'editor');
+  await deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    const before = await repo.selectEntity(tx, id);
+    if (!before) throw entityNotFound();
+    const uses = await repo.countEntriesOfEntity(tx, id);
+    if (uses > 0) {
+      throw new AppError(409, 'ENTITY_IN_USE', `This entity is used by ${uses} list entr${uses === 1 ? 'y' : 'ies'}; remove those first.`);
+    }
+    await repo.deleteEntity(tx, ctx.tenant.id, id);
+    await appendAuditEvent(tx, { ...auditActor(ctx), action: 'entity.deleted', objectType: 'entity', objectId: id, before });
+  });
+}

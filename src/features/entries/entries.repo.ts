@@ -1,0 +1,75 @@
+import { and, asc, desc, eq, ilike, or, sql } from 'drizzle-orm';
+import type { TenantTx } from '../../db/databases.js';
+import { entities, entries } from '../../db/schema/region.js';
+import type { EntriesQuery } from './entries.schemas.js';
+
+export type EntryRow = typeof entries.$inferSelect;
+export type EntityRow = typeof entities.$inferSelect;
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function selectEntries(tx: TenantTx, listId: string, q: EntriesQuery) {
+  const conditions = [eq(entries.listId, listId)];
+  if (q.group) conditions.push(eq(entries.groupName, q.group));
+  if (q.type) conditions.push(eq(entities.kind, q.type));
+  if (q.country) conditions.push(sql`${entries.countryCodes} @> array[${q.country}]::text[]`);
+  if (q.q) {
+    const p = `%${escapeLike(q.q)}%`;
+    conditions.push(
+      or(
+        ilike(entities.legalName, p),
+        ilike(entries.purpose, p),
+        sql`exists (select 1 from unnest(${entities.tradingNames}) n where n ilike ${p})`,
+      )!,
+    );
+  }
+  const order = {
+    position: [asc(entries.position), asc(entries.id)],
+    legalName: [asc(entities.legalName), asc(entries.id)],
+    '-legalName': [desc(entities.legalName), asc(entries.id)],
+    group: [asc(entries.groupName), asc(entries.position), asc(entries.id)],
+  }[q.sort];
+  return tx
+    .select({ entry: entries, entity: entities, total: sql<number>`count(*) over ()::int` })
+    .from(entries)
+    .innerJoin(entities, and(eq(entities.tenantId, entries.tenantId), eq(entities.id, entries.entityId)))
+    .where(and(...conditions))
+    .orderBy(...order)
+    .limit(q.limit)
+    .offset(q.offset);
+}
+
+export async function selectEntry(tx: TenantTx, listId: string, id: string) {
+  const [r] = await tx
+    .select({ entry: entries, entity: entities })
+    .from(entries)
+    .innerJoin(entities, and(eq(entities.tenantId, entries.tenantId), eq(entities.id, entries.entityId)))
+    .where(and(eq(entries.listId, listId), eq(entries.id, id)));
+  return r ?? null;
+}
+
+export async function nextPosition(tx: TenantTx, listId: string): Promise<number> {
+  const [r] = await tx
+    .select({ n: sql<number>`coalesce(max(${entries.position}) + 1, 0)::int` })
+    .from(entries)
+    .where(eq(entries.listId, listId));
+  return r?.n ?? 0;
+}
+
+export async function insertEntry(tx: TenantTx, row: typeof entries.$inferInsert): Promise<EntryRow> {
+  const [r] = await tx.insert(entries).values(row).returning();
+  return r!;
+}
+
+export async function updateEntry(tx: TenantTx, tenantId: string, id: string, patch: Partial<typeof entries.$inferInsert>) {
+  const [r] = await tx
+    .update(entries)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(and(eq(entries.tenantId, tenantId), eq(entries.id, id)))
+    .returning();
+  return r ?? null;
+}
+
+export async function deleteEntry(tx: TenantTx, tenantId: string, id: string) {
+  await tx.delete(entries).where(and(eq(entries.tenantId, tenantId), eq(entries.id, id)));
+}

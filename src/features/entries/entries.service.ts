@@ -1,0 +1,106 @@
+import { nextOffset } from '../../http/common-schemas.js';
+import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
+import { badRequest, notFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { appendAuditEvent } from '../audit/audit.repo.js';
+import { selectEntity } from '../entities/entities.repo.js';
+import { insertEntityInTx } from '../entities/entities.service.js';
+import { selectList } from '../lists/lists.repo.js';
+import * as repo from './entries.repo.js';
+import type { CreateEntryInput, EntriesQuery, EntryView, UpdateEntryInput } from './entries.schemas.js';
+import { toStoredLocations } from './stored-locations.js';
+
+const entryNotFound = () => notFound('entry', 'ENTRY_NOT_FOUND');
+const listNotFound = () => notFound('list', 'LIST_NOT_FOUND');
+
+export function toEntryView(r: { entry: repo.EntryRow; entity: repo.EntityRow }): EntryView {
+  const e = r.entry;
+  return {
+    id: e.id,
+    listId: e.listId,
+    entity: {
+      id: r.entity.id,
+      legalName: r.entity.legalName,
+      tradingNames: r.entity.tradingNames,
+      formerNames: r.entity.formerNames,
+      kind: r.entity.kind,
+    },
+    group: e.groupName,
+    purpose: e.purpose,
+    dataCategories: e.dataCategories,
+    dataCategoryTags: e.dataCategoryTags,
+    dataSubjects: e.dataSubjects,
+    locations: e.locations,
+    transferMechanism: e.transferMechanism,
+    optional: e.optional,
+    position: e.position,
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
+  };
+}
+
+export async function listEntries(deps: AppDeps, ctx: TenantContext, listId: string, q: EntriesQuery) {
+  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    const rows = await repo.selectEntries(tx, listId, q);
+    // An empty page of a list that does not exist is a 404, not an empty list.
+    if (rows.length === 0 && !(await selectList(tx, listId))) throw listNotFound();
+    const total = rows[0]?.total ?? 0;
+    return { items: rows.map(toEntryView), total, limit: q.limit, offset: q.offset, nextOffset: nextOffset(q.offset, q.limit, total) };
+  });
+}
+
+export async function getEntry(deps: AppDeps, ctx: TenantContext, listId: string, id: string) {
+  const row = await deps.dbs.withTenant(ctx.tenant, (tx) => repo.selectEntry(tx, listId, id));
+  if (!row) throw entryNotFound();
+  return toEntryView(row);
+}
+
+export async function createEntry(deps: AppDeps, ctx: TenantContext, listId: string, input: CreateEntryInput) {
+  requireRole(ctx, 'editor');
+  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    if (!(await selectList(tx, listId))) throw listNotFound();
+    const entity = input.entityId ? await selectEntity(tx, input.entityId) : await insertEntityInTx(tx, ctx, input.entity!);
+    if (!entity) throw badRequest('ENTITY_NOT_FOUND', 'entityId names no entity of this workspace.');
+    const { entityId: _e, entity: _n, locations, ...fields } = input;
+    const row = await repo.insertEntry(tx, {
+      ...fields,
+      ...toStoredLocations(locations),
+      groupName: input.group,
+      position: input.position ?? (await repo.nextPosition(tx, listId)),
+      tenantId: ctx.tenant.id,
+      id: newId(),
+      listId,
+      entityId: entity.id,
+    });
+    await appendAuditEvent(tx, { ...auditActor(ctx), action: 'entry.created', objectType: 'entry', objectId: row.id, after: row });
+    return toEntryView({ entry: row, entity });
+  });
+}
+
+export async function updateEntry(deps: AppDeps, ctx: TenantContext, listId: string, id: string, patch: UpdateEntryInput) {
+  requireRole(ctx, 'editor');
+  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    const before = await repo.selectEntry(tx, listId, id);
+    if (!before) throw entryNotFound();
+    const entity = patch.entityId ? await selectEntity(tx, patch.entityId) : before.entity;
+    if (!entity) throw badRequest('ENTITY_NOT_FOUND', 'entityId names no entity of this workspace.');
+    const { locations, group, ...fields } = patch;
+    const after = await repo.updateEntry(tx, ctx.tenant.id, id, {
+      ...fields,
+      ...(group !== undefined ? { groupName: group } : {}),
+      ...(locations ? toStoredLocations(locations) : {}),
+    });
+    await appendAuditEvent(tx, { ...auditActor(ctx), action: 'entry.updated', objectType: 'entry', objectId: id, before: before.entry, after });
+    return toEntryView({ entry: after!, entity });
+  });
+}
+
+export async function deleteEntry(deps: AppDeps, ctx: TenantContext, listId: string, id: string) {
+  requireRole(ctx, 'editor');
+  await deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    const before = await repo.selectEntry(tx, listId, id);
+    if (!before) throw entryNotFound();
+    await repo.deleteEntry(tx, ctx.tenant.id, id);
+    await appendAuditEvent(tx, { ...auditActor(ctx), action: 'entry.deleted', objectType: 'entry', objectId: id, before: before.entry });
+  });
+}

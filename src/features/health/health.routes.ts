@@ -1,0 +1,36 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppDeps } from '../../platform/context.js';
+
+export const healthRoutes =
+  (deps: AppDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/healthz',
+      { schema: { tags: ['operations'], summary: 'The process is up', security: [], response: { 200: z.object({ status: z.literal('ok') }) } } },
+      async () => ({ status: 'ok' as const }),
+    );
+    app.get(
+      '/readyz',
+      {
+        schema: {
+          tags: ['operations'],
+          summary: 'Every region database (and the control database) answers',
+          security: [],
+          response: {
+            200: z.object({ status: z.enum(['ready', 'unavailable']), control: z.boolean(), regions: z.record(z.string(), z.boolean()) }),
+            503: z.object({ status: z.enum(['ready', 'unavailable']), control: z.boolean(), regions: z.record(z.string(), z.boolean()) }),
+          },
+        },
+      },
+      async (_req, reply) => {
+        const r = await deps.dbs.ping();
+        const ok = r.control && Object.values(r.regions).every(Boolean);
+        return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', ...r });
+      },
+    );
+    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+      reply.type(deps.metrics.registry.contentType);
+      return deps.metrics.registry.metrics();
+    });
+  };

@@ -1,0 +1,76 @@
+import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { appendAuditEvent } from '../audit/audit.repo.js';
+import { nextOffset } from '../../http/common-schemas.js';
+import * as repo from './lists.repo.js';
+import type { CreateListInput, ListView, UpdateListInput } from './lists.schemas.js';
+
+const listNotFound = () => notFound('list', 'LIST_NOT_FOUND');
+
+export function toListView(row: { list: repo.ListRow; entryCount: number }): ListView {
+  const l = row.list;
+  return {
+    id: l.id,
+    slug: l.slug,
+    title: l.title,
+    classification: l.classification,
+    owner: l.owner,
+    author: l.author,
+    disclaimer: l.disclaimer,
+    intro: l.intro,
+    definitions: l.definitions,
+    notes: l.notes,
+    noticePeriodDays: l.noticePeriodDays,
+    visibility: l.visibility,
+    entryCount: row.entryCount,
+    createdAt: l.createdAt.toISOString(),
+    updatedAt: l.updatedAt.toISOString(),
+  };
+}
+
+export async function listLists(deps: AppDeps, ctx: TenantContext, page: { limit: number; offset: number }) {
+  const { rows, total } = await deps.dbs.withTenant(ctx.tenant, (tx) => repo.selectLists(tx, page.limit, page.offset));
+  return { items: rows.map(toListView), total, ...page, nextOffset: nextOffset(page.offset, page.limit, total) };
+}
+
+export async function getList(deps: AppDeps, ctx: TenantContext, id: string): Promise<ListView> {
+  const row = await deps.dbs.withTenant(ctx.tenant, (tx) => repo.selectList(tx, id));
+  if (!row) throw listNotFound();
+  return toListView(row);
+}
+
+export async function createList(deps: AppDeps, ctx: TenantContext, input: CreateListInput): Promise<ListView> {
+  requireRole(ctx, 'editor');
+  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    if (await repo.selectListBySlug(tx, input.slug)) {
+      throw new AppError(409, 'LIST_SLUG_TAKEN', `A list with the slug "${input.slug}" exists already; choose another.`);
+    }
+    const row = await repo.insertList(tx, { ...input, tenantId: ctx.tenant.id, id: newId() });
+    await appendAuditEvent(tx, { ...auditActor(ctx), action: 'list.created', objectType: 'list', objectId: row.id, after: row });
+    return toListView({ list: row, entryCount: 0 });
+  });
+}
+
+export async function updateList(deps: AppDeps, ctx: TenantContext, id: string, patch: UpdateListInput): Promise<ListView> {
+  requireRole(ctx, 'editor');
+  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    const before = await repo.selectList(tx, id);
+    if (!before) throw listNotFound();
+    if (patch.slug && patch.slug !== before.list.slug && (await repo.selectListBySlug(tx, patch.slug))) {
+      throw new AppError(409, 'LIST_SLUG_TAKEN', `A list with the slug "${patch.slug}" exists already; choose another.`);
+    }
+    const after = await repo.updateList(tx, ctx.tenant.id, id, patch);
+    await appendAuditEvent(tx, { ...auditActor(ctx), action: 'list.updated', objectType: 'list', objectId: id, before: before.list, after });
+    return toListView({ list: after!, entryCount: before.entryCount });
+  });
+}
+
+export async function deleteList(deps: AppDeps, ctx: TenantContext, id: string): Promise<void> {
+  requireRole(ctx, 'owner');
+  await deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    const before = await repo.selectList(tx, id);
+    if (!before || !(await repo.deleteList(tx, ctx.tenant.id, id))) throw listNotFound();
+    await appendAuditEvent(tx, { ...auditActor(ctx), action: 'list.deleted', objectType: 'list', objectId: id, before: before.list });
+  });
+}

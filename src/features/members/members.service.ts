@@ -1,0 +1,144 @@
+import { and, eq, isNull, gt, sql } from 'drizzle-orm';
+import { invitations, memberships, tenants, users } from '../../db/schema/control.js';
+import { type AppDeps, type Role, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { newId, randomSecret, sha256Hex } from '../../platform/ids.js';
+import { appendAuditEvent } from '../audit/audit.repo.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+
+const INVITATION_DAYS = 7;
+
+export async function listMembers(deps: AppDeps, ctx: TenantContext) {
+  return deps.dbs.control
+    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.tenantId, ctx.tenant.id))
+    .orderBy(users.email);
+}
+
+async function audit(deps: AppDeps, ctx: TenantContext, action: string, objectId: string, before: unknown, after: unknown) {
+  await deps.dbs.withTenant(ctx.tenant, (tx) =>
+    appendAuditEvent(tx, { ...auditActor(ctx), action, objectType: 'membership', objectId, before, after }),
+  );
+}
+
+async function ownerCount(deps: AppDeps, tenantId: string): Promise<number> {
+  const [row] = await deps.dbs.control
+    .select({ n: sql<number>`count(*)::int` })
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.role, 'owner')));
+  return row?.n ?? 0;
+}
+
+export async function changeMemberRole(deps: AppDeps, ctx: TenantContext, userId: string, role: Role) {
+  requireRole(ctx, 'owner');
+  const [current] = await deps.dbs.control
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.userId, userId)));
+  if (!current) throw notFound('member', 'MEMBER_NOT_FOUND');
+  if (current.role === 'owner' && role !== 'owner' && (await ownerCount(deps, ctx.tenant.id)) <= 1) {
+    throw new AppError(409, 'LAST_OWNER', 'A workspace needs at least one owner: make someone else owner first.');
+  }
+  await deps.dbs.control
+    .update(memberships)
+    .set({ role })
+    .where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.userId, userId)));
+  await audit(deps, ctx, 'member.role_changed', userId, { role: current.role }, { role });
+  return { userId, role };
+}
+
+export async function removeMember(deps: AppDeps, ctx: TenantContext, userId: string) {
+  requireRole(ctx, 'owner');
+  const [current] = await deps.dbs.control
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.userId, userId)));
+  if (!current) throw notFound('member', 'MEMBER_NOT_FOUND');
+  if (current.role === 'owner' && (await ownerCount(deps, ctx.tenant.id)) <= 1) {
+    throw new AppError(409, 'LAST_OWNER', 'A workspace needs at least one owner: make someone else owner first.');
+  }
+  await deps.dbs.control
+    .delete(memberships)
+    .where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.userId, userId)));
+  await audit(deps, ctx, 'member.removed', userId, { role: current.role }, null);
+}
+
+/** Invites someone by email. The secret token is returned once (to be sent by email or shared). */
+export async function inviteMember(deps: AppDeps, ctx: TenantContext, email: string, role: Role) {
+  requireRole(ctx, 'owner');
+  const token = randomSecret('srg_inv_', 24);
+  const id = newId();
+  const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
+  await deps.dbs.control.insert(invitations).values({
+    id,
+    tenantId: ctx.tenant.id,
+    email,
+    role,
+    tokenHash: sha256Hex(token),
+    invitedBy: ctx.actor.userId,
+    expiresAt,
+  });
+  await deps.dbs.withTenant(ctx.tenant, (tx) =>
+    appendAuditEvent(tx, { ...auditActor(ctx), action: 'member.invited', objectType: 'invitation', objectId: id, after: { email, role } }),
+  );
+  return { id, email, role, expiresAt: expiresAt.toISOString(), token };
+}
+
+/**
+ * Accepts an invitation. A new user sets a password; an existing user proves it with theirs.
+ * Any failure gives the same answer.
+ */
+export async function acceptInvitation(deps: AppDeps, input: { token: string; password: string; name?: string }) {
+  const failed = () => new AppError(400, 'INVITATION_INVALID', 'This invitation is not valid, used or expired, or the password is not right.');
+  const [inv] = await deps.dbs.control
+    .select()
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.tokenHash, sha256Hex(input.token)),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, new Date()),
+      ),
+    );
+  if (!inv) throw failed();
+  const [existing] = await deps.dbs.control
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${inv.email})`);
+  let userId: string;
+  if (existing) {
+    if (existing.passwordHash && !(await verifyPassword(existing.passwordHash, input.password))) throw failed();
+    if (!existing.passwordHash) {
+      await deps.dbs.control.update(users).set({ passwordHash: await hashPassword(input.password) }).where(eq(users.id, existing.id));
+    }
+    userId = existing.id;
+  } else {
+    userId = newId();
+    await deps.dbs.control
+      .insert(users)
+      .values({ id: userId, email: inv.email, name: input.name ?? '', passwordHash: await hashPassword(input.password) });
+  }
+  await deps.dbs.inControl(async (tx) => {
+    await tx.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.id, inv.id));
+    await tx.insert(memberships).values({ tenantId: inv.tenantId, userId, role: inv.role }).onConflictDoUpdate({
+      target: [memberships.tenantId, memberships.userId],
+      set: { role: inv.role },
+    });
+  });
+  const [tenant] = await deps.dbs.control.select().from(tenants).where(eq(tenants.id, inv.tenantId));
+  await deps.dbs.withTenant(tenant!, (tx) =>
+    appendAuditEvent(tx, {
+      tenantId: inv.tenantId,
+      actorType: 'user',
+      actorId: userId,
+      action: 'member.joined',
+      objectType: 'membership',
+      objectId: userId,
+      after: { email: inv.email, role: inv.role },
+    }),
+  );
+  return { userId, tenant: tenant!.slug, role: inv.role };
+}

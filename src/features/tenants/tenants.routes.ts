@@ -1,0 +1,122 @@
+import { eq } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { regions } from '../../db/schema/control.js';
+import { tenantProfiles } from '../../db/schema/region.js';
+import { problemResponses, requiredText, tenantParams, text } from '../../http/common-schemas.js';
+import { requireActor, tenantContext } from '../../http/request-auth.js';
+import { type AppDeps, auditActor } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
+import { appendAuditEvent } from '../audit/audit.repo.js';
+import { createTenant } from './tenants.service.js';
+
+const tenantView = z
+  .object({ id: z.uuid(), slug: z.string(), name: z.string(), region: z.string(), status: z.string(), role: z.string() })
+  .meta({ id: 'Tenant' });
+
+const profileBody = z.strictObject({
+  displayName: requiredText(120),
+  hostingProvider: text(200).nullable().optional(),
+  hostingRegion: text(200).nullable().optional(),
+  segregation: text(5000).nullable().optional(),
+  dataStored: text(2000).nullable().optional(),
+  regionMoveInfo: text(5000).nullable().optional(),
+  contactEmail: z.email().max(254).nullable().optional(),
+});
+const profileView = profileBody.required().extend({ updatedAt: z.string() }).meta({ id: 'HostingProfile' });
+
+const toProfile = (p: typeof tenantProfiles.$inferSelect) => ({
+  displayName: p.displayName,
+  hostingProvider: p.hostingProvider,
+  hostingRegion: p.hostingRegion,
+  segregation: p.segregation,
+  dataStored: p.dataStored,
+  regionMoveInfo: p.regionMoveInfo,
+  contactEmail: p.contactEmail,
+  updatedAt: p.updatedAt.toISOString(),
+});
+
+export const tenantsRoutes =
+  (deps: AppDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/regions',
+      {
+        schema: {
+          tags: ['tenants'],
+          summary: 'Regions a workspace can live in',
+          security: [],
+          response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) }) },
+        },
+      },
+      async () => ({ items: await deps.dbs.control.select({ id: regions.id, name: regions.name }).from(regions).orderBy(regions.id) }),
+    );
+
+    app.post(
+      '/tenants',
+      {
+        schema: {
+          tags: ['tenants'],
+          summary: 'Create another workspace; the signed-in user becomes its owner',
+          body: z.strictObject({ slug: z.string().min(1).max(48), name: requiredText(120), region: z.string().min(1).max(40) }),
+          response: { 201: tenantView, ...problemResponses },
+        },
+      },
+      async (req, reply) => {
+        const actor = requireActor(req);
+        if (actor.type !== 'user') throw new AppError(403, 'FORBIDDEN', 'Workspaces are created by signed-in users, not API tokens.');
+        const [user] = await deps.dbs.control.query.users.findMany({ where: (u, { eq: e }) => e(u.id, actor.id), limit: 1 });
+        const { tenant } = await createTenant(
+          deps,
+          { slug: req.body.slug, name: req.body.name, regionId: req.body.region, owner: { email: user!.email } },
+          req.id,
+        );
+        return reply.code(201).send({ ...tenant, region: tenant.regionId, role: 'owner' });
+      },
+    );
+
+    app.get(
+      '/tenants/:tenant',
+      { schema: { tags: ['tenants'], summary: 'A workspace you belong to', params: tenantParams, response: { 200: tenantView, ...problemResponses } } },
+      async (req) => {
+        const ctx = await tenantContext(req, deps);
+        return { ...ctx.tenant, region: ctx.tenant.regionId, role: ctx.role };
+      },
+    );
+
+    app.get(
+      '/tenants/:tenant/profile',
+      { schema: { tags: ['tenants'], summary: 'The hosting statement shown on the trust page', params: tenantParams, response: { 200: profileView, ...problemResponses } } },
+      async (req) => {
+        const ctx = await tenantContext(req, deps);
+        const rows = await deps.dbs.withTenant(ctx.tenant, (tx) => tx.select().from(tenantProfiles));
+        return toProfile(rows[0]!);
+      },
+    );
+
+    app.put(
+      '/tenants/:tenant/profile',
+      {
+        schema: {
+          tags: ['tenants'],
+          summary: 'Replace the hosting statement',
+          params: tenantParams,
+          body: profileBody,
+          response: { 200: profileView, ...problemResponses },
+        },
+      },
+      async (req) => {
+        const ctx = await tenantContext(req, deps, 'owner');
+        return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+          const [before] = await tx.select().from(tenantProfiles);
+          const [after] = await tx
+            .update(tenantProfiles)
+            .set({ ...req.body, updatedAt: new Date() })
+            .where(eq(tenantProfiles.tenantId, ctx.tenant.id))
+            .returning();
+          await appendAuditEvent(tx, { ...auditActor(ctx), action: 'profile.updated', objectType: 'tenant_profile', objectId: ctx.tenant.id, before, after });
+          return toProfile(after!);
+        });
+      },
+    );
+  };

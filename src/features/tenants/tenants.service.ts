@@ -1,0 +1,81 @@
+import { eq, sql } from 'drizzle-orm';
+import { memberships, regions, tenants, users } from '../../db/schema/control.js';
+import { tenantProfiles } from '../../db/schema/region.js';
+import type { AppDeps } from '../../platform/context.js';
+import { AppError, badRequest } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { appendAuditEvent } from '../audit/audit.repo.js';
+import { hashPassword } from '../auth/passwords.js';
+import type { TenantRecord } from './tenant-directory.js';
+
+export const SLUG_RE = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
+const RESERVED_SLUGS = new Set(['api', 'admin', 'app', 'assets', 'static', 'www', 'new', 'login', 'signup']);
+
+export interface CreateTenantInput {
+  slug: string;
+  name: string;
+  regionId: string;
+  owner: { email: string; name?: string; password?: string | null };
+}
+
+/**
+ * Creates a tenant in its home region and makes `owner` its owner (creating the user when the
+ * email is new). The control rows and the region rows are in two databases: if the region part
+ * fails, the control rows are removed again.
+ */
+export async function createTenant(
+  deps: AppDeps,
+  input: CreateTenantInput,
+  requestId: string | null = null,
+): Promise<{ tenant: TenantRecord; ownerId: string; createdUser: boolean }> {
+  if (!SLUG_RE.test(input.slug) || RESERVED_SLUGS.has(input.slug)) {
+    throw badRequest('INVALID_SLUG', 'A workspace slug is 1-48 lower-case letters, digits or hyphens, not starting or ending with a hyphen, and not a reserved word.');
+  }
+  if (!deps.dbs.hasRegion(input.regionId)) {
+    const known = await deps.dbs.control.select({ id: regions.id }).from(regions);
+    throw badRequest('UNKNOWN_REGION', `Region "${input.regionId}" does not exist. Choose one of: ${known.map((r) => r.id).join(', ')}.`);
+  }
+  const passwordHash = input.owner.password ? await hashPassword(input.owner.password) : null;
+  const tenantId = newId();
+  const { ownerId, createdUser } = await deps.dbs.inControl(async (tx) => {
+    const taken = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, input.slug)).limit(1);
+    if (taken[0]) throw new AppError(409, 'SLUG_TAKEN', `The workspace slug "${input.slug}" is taken; choose another.`);
+    await tx.insert(tenants).values({ id: tenantId, slug: input.slug, name: input.name, regionId: input.regionId });
+    const existing = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = lower(${input.owner.email})`)
+      .limit(1);
+    let userId = existing[0]?.id;
+    let created = false;
+    if (!userId) {
+      userId = newId();
+      created = true;
+      await tx.insert(users).values({ id: userId, email: input.owner.email, name: input.owner.name ?? '', passwordHash });
+    }
+    await tx.insert(memberships).values({ tenantId, userId, role: 'owner' });
+    return { ownerId: userId, createdUser: created };
+  });
+  const tenant: TenantRecord = { id: tenantId, slug: input.slug, name: input.name, regionId: input.regionId, status: 'active' };
+  try {
+    await deps.dbs.withTenant(tenant, async (tx) => {
+      await tx.insert(tenantProfiles).values({ tenantId, displayName: input.name });
+      await appendAuditEvent(tx, {
+        tenantId,
+        actorType: 'user',
+        actorId: ownerId,
+        requestId,
+        action: 'tenant.created',
+        objectType: 'tenant',
+        objectId: tenantId,
+        after: { slug: input.slug, name: input.name, regionId: input.regionId, ownerEmail: input.owner.email },
+      });
+    });
+  } catch (e) {
+    await deps.dbs.control.delete(tenants).where(eq(tenants.id, tenantId));
+    if (createdUser) await deps.dbs.control.delete(users).where(eq(users.id, ownerId));
+    throw e;
+  }
+  deps.directory.forget(input.slug);
+  return { tenant, ownerId, createdUser };
+}

@@ -1,0 +1,100 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { apiTokens } from '../../db/schema/control.js';
+import { appendAuditEvent } from '../audit/audit.repo.js';
+import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
+import { notFound } from '../../platform/errors.js';
+import { newId, randomSecret, sha256Hex } from '../../platform/ids.js';
+
+export interface TokenView {
+  id: string;
+  name: string;
+  scope: 'read' | 'write';
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  expiresAt: string | null;
+}
+
+const view = (t: typeof apiTokens.$inferSelect): TokenView => ({
+  id: t.id,
+  name: t.name,
+  scope: t.scope,
+  prefix: t.prefix,
+  createdAt: t.createdAt.toISOString(),
+  lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+  revokedAt: t.revokedAt?.toISOString() ?? null,
+  expiresAt: t.expiresAt?.toISOString() ?? null,
+});
+
+/** Issues a token for a tenant. The secret is in the answer once; only its hash is stored. */
+export async function issueToken(
+  deps: AppDeps,
+  input: { tenantId: string; regionId: string; name: string; scope: 'read' | 'write'; createdBy: string | null; expiresAt?: Date | null },
+  audit: { actorType: 'user' | 'token' | 'system'; actorId: string | null; requestId: string | null },
+): Promise<TokenView & { token: string }> {
+  const secret = randomSecret(input.scope === 'write' ? 'srg_w_' : 'srg_r_', 32);
+  const [row] = await deps.dbs.control
+    .insert(apiTokens)
+    .values({
+      id: newId(),
+      tenantId: input.tenantId,
+      name: input.name,
+      scope: input.scope,
+      tokenHash: sha256Hex(secret),
+      prefix: secret.slice(0, 12),
+      createdBy: input.createdBy,
+      expiresAt: input.expiresAt ?? null,
+    })
+    .returning();
+  const v = view(row!);
+  await deps.dbs.withTenant({ id: input.tenantId, regionId: input.regionId }, (tx) =>
+    appendAuditEvent(tx, { tenantId: input.tenantId, ...audit, action: 'token.created', objectType: 'api_token', objectId: v.id, after: v }),
+  );
+  return { ...v, token: secret };
+}
+
+export async function createToken(
+  deps: AppDeps,
+  ctx: TenantContext,
+  input: { name: string; scope: 'read' | 'write'; expiresAt?: string | null },
+) {
+  requireRole(ctx, 'owner');
+  return issueToken(
+    deps,
+    {
+      tenantId: ctx.tenant.id,
+      regionId: ctx.tenant.regionId,
+      name: input.name,
+      scope: input.scope,
+      createdBy: ctx.actor.userId,
+      expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+    },
+    auditActor(ctx),
+  );
+}
+
+export async function listTokens(deps: AppDeps, ctx: TenantContext): Promise<TokenView[]> {
+  requireRole(ctx, 'owner');
+  const rows = await deps.dbs.control
+    .select()
+    .from(apiTokens)
+    .where(eq(apiTokens.tenantId, ctx.tenant.id))
+    .orderBy(desc(apiTokens.createdAt));
+  return rows.map(view);
+}
+
+export async function revokeToken(deps: AppDeps, ctx: TenantContext, tokenId: string): Promise<TokenView> {
+  requireRole(ctx, 'owner');
+  const [row] = await deps.dbs.control
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.tenantId, ctx.tenant.id), isNull(apiTokens.revokedAt)))
+    .returning();
+  if (!row) throw notFound('API token', 'TOKEN_NOT_FOUND');
+  const v = view(row);
+  await deps.dbs.withTenant(ctx.tenant, (tx) =>
+    appendAuditEvent(tx, { ...auditActor(ctx), action: 'token.revoked', objectType: 'api_token', objectId: v.id, after: v }),
+  );
+  return v;
+}

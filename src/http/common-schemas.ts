@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** Text as people write it: bounded, no NUL bytes (PostgreSQL refuses them), ends trimmed. */
+export const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+
+export const requiredText = (max: number) => text(max).pipe(z.string().min(1, 'must not be empty'));
+
+export const uuidParam = z.uuid({ message: 'must be a UUID' });
+
+export const tenantParams = z.object({
+  tenant: z.string().min(1).max(48).regex(/^[a-z0-9-]+$/, 'must be a workspace slug'),
+});
+
+export const paginationQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+    nextOffset: z.number().int().nullable(),
+  });
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().describe('Stable machine-readable error code'),
+    detail: z.string().describe('What is wrong and what to do, for a person'),
+    instance: z.string().optional(),
+    requestId: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'Problem' });
+
+/** The error answers every authenticated route can give. */
+export const problemResponses = {
+  400: problemSchema,
+  401: problemSchema,
+  403: problemSchema,
+  404: problemSchema,
+  409: problemSchema,
+  413: problemSchema,
+  429: problemSchema,
+} as const;
+
+export const nextOffset = (offset: number, limit: number, total: number) =>
+  offset + limit < total ? offset + limit : null;

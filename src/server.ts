@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { type DatabaseRuntime, startDatabases } from './db/bootstrap.js';
+import { loadDemoData } from './demo/load-demo-data.js';
+import { TenantDirectory } from './features/tenants/tenant-directory.js';
+import { buildApp } from './http/app.js';
+import type { AppConfig } from './platform/config.js';
+import type { AppDeps } from './platform/context.js';
+import { createMetrics } from './platform/metrics.js';
+
+export interface Running {
+  app: FastifyInstance;
+  runtime: DatabaseRuntime;
+  deps: AppDeps;
+  stop(): Promise<void>;
+}
+
+export function makeDeps(config: AppConfig, runtime: DatabaseRuntime): AppDeps {
+  return { config, dbs: runtime.dbs, directory: new TenantDirectory(runtime.dbs.control), metrics: createMetrics() };
+}
+
+/** Boots databases (embedded or configured), migrations, demo data and the HTTP server. */
+export async function startServer(config: AppConfig, log: (msg: string) => void): Promise<Running> {
+  const runtime = await startDatabases(config, log);
+  const deps = makeDeps(config, runtime);
+  if (config.loadDemoData) {
+    const loaded = await loadDemoData(deps);
+    if (loaded.length) log(`demo data loaded: ${loaded.map((t) => `/t/${t}`).join(', ')}`);
+  }
+  const app = await buildApp(deps);
+  await app.listen({ port: config.port, host: config.host });
+  log(`subreg listening on http://${config.host}:${config.port}  (API reference: /api/docs)`);
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    // Drain in-flight requests, then the pools, then the embedded database.
+    stopping ??= (async () => {
+      await app.close();
+      await runtime.close();
+    })();
+    return stopping;
+  };
+  return { app, runtime, deps, stop };
+}
