@@ -15,7 +15,12 @@ export interface Running {
 }
 
 export function makeDeps(config: AppConfig, runtime: DatabaseRuntime): AppDeps {
-  return { config, dbs: runtime.dbs, directory: new TenantDirectory(runtime.dbs.control), metrics: createMetrics() };
+  return {
+    config,
+    dbs: runtime.dbs,
+    directory: new TenantDirectory(runtime.dbs.control),
+    metrics: createMetrics(),
+  };
 }
 
 /** Boots databases (embedded or configured), migrations, demo data and the HTTP server. */

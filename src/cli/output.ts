@@ -27,7 +27,7 @@ export function printResult(result: unknown, opts: OutputOptions, text?: string)
 /** One clear line on stderr and a non-zero exit; never a stack trace for expected errors. */
 export function fail(err: unknown, opts: OutputOptions): never {
   let code = 'ERROR';
-  let message = err instanceof Error ? err.message : String(err);
+  const message = err instanceof Error ? err.message : String(err);
   if (err instanceof AppError) code = err.code;
   else if (err instanceof ConfigError) code = 'CONFIG_INVALID';
   else if ((err as { code?: unknown })?.code && typeof (err as { code: unknown }).code === 'string') {

@@ -39,7 +39,11 @@ export async function resolveTargets(
     embedded,
     targets: {
       controlUrl: embedded.urlFor(embeddedDatabaseName(null)),
-      regions: config.regions.map((r) => ({ id: r.id, name: r.name, url: embedded.urlFor(embeddedDatabaseName(r.id)) })),
+      regions: config.regions.map((r) => ({
+        id: r.id,
+        name: r.name,
+        url: embedded.urlFor(embeddedDatabaseName(r.id)),
+      })),
     },
   };
 }

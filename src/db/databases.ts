@@ -48,7 +48,8 @@ export class Databases {
   constructor(controlUrl: string, regions: { id: string; name: string; url: string }[], poolSize: number) {
     this.controlPool = appPool(controlUrl, poolSize);
     this.control = drizzle(this.controlPool, { schema: controlSchema });
-    for (const r of regions) this.regions.set(r.id, { id: r.id, name: r.name, pool: appPool(r.url, poolSize) });
+    for (const r of regions)
+      this.regions.set(r.id, { id: r.id, name: r.name, pool: appPool(r.url, poolSize) });
   }
 
   regionIds(): string[] {

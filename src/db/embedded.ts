@@ -100,7 +100,8 @@ export async function startEmbeddedCluster(opts: {
   await fs.mkdir(opts.dataDir, { recursive: true });
   const password = await superuserPassword(opts.dataDir);
   const encoded = encodeURIComponent(password);
-  const urlAt = (port: number) => (db: string) => `postgres://${SUPERUSER}:${encoded}@127.0.0.1:${port}/${db}`;
+  const urlAt = (port: number) => (db: string) =>
+    `postgres://${SUPERUSER}:${encoded}@127.0.0.1:${port}/${db}`;
   // A live subreg process (e.g. `npm start`) already runs this cluster: use it, do not stop it.
   const owner = await readOwner(opts.dataDir);
   if (owner && owner.ownerPid !== process.pid && isAlive(owner.ownerPid) && !(await portIsFree(owner.port))) {
@@ -148,7 +149,10 @@ export async function startEmbeddedCluster(opts: {
     );
   });
   opts.log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
-  await fs.writeFile(ownerFile(opts.dataDir), JSON.stringify({ ownerPid: process.pid, port } satisfies OwnerRecord));
+  await fs.writeFile(
+    ownerFile(opts.dataDir),
+    JSON.stringify({ ownerPid: process.pid, port } satisfies OwnerRecord),
+  );
   return {
     port,
     urlFor: urlAt(port),

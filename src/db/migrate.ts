@@ -32,7 +32,9 @@ export async function ensureDatabase(url: string): Promise<void> {
     await client.query(`CREATE DATABASE "${dbName.replace(/"/g, '""')}"`);
   } catch (e) {
     if ((e as { code?: string }).code !== '42P04') {
-      throw new Error(`Could not create database "${dbName}" (${(e as Error).message}). Create it, or grant CREATEDB.`);
+      throw new Error(
+        `Could not create database "${dbName}" (${(e as Error).message}). Create it, or grant CREATEDB.`,
+      );
     }
   } finally {
     await client.end().catch(() => {});

@@ -21,7 +21,13 @@ export interface DemoTenant {
   regionId: string;
   ownerEmail: string;
   ownerPassword: string;
-  profile?: Partial<{ hostingProvider: string; hostingRegion: string; segregation: string; dataStored: string; regionMoveInfo: string }>;
+  profile?: Partial<{
+    hostingProvider: string;
+    hostingRegion: string;
+    segregation: string;
+    dataStored: string;
+    regionMoveInfo: string;
+  }>;
   lists: { meta: CreateListInput; records: DemoRecord[] }[];
 }
 
@@ -59,9 +65,18 @@ export const DEMO_TENANTS: DemoTenant[] = [
           'We may use affiliates and third-party sub-contractors to provide the services. We select them carefully, sign the necessary agreements with them, and require them to comply with all laws that apply to the processing of personal data.',
         notes: [],
         definitions: [
-          { term: 'Affiliate', definition: 'A group company that supports, operates, delivers and maintains the services.' },
-          { term: 'Infrastructure provider', definition: 'A provider that hosts the services or provides auxiliary services.' },
-          { term: 'Third party', definition: 'Another company contracted for a specific processing activity.' },
+          {
+            term: 'Affiliate',
+            definition: 'A group company that supports, operates, delivers and maintains the services.',
+          },
+          {
+            term: 'Infrastructure provider',
+            definition: 'A provider that hosts the services or provides auxiliary services.',
+          },
+          {
+            term: 'Third party',
+            definition: 'Another company contracted for a specific processing activity.',
+          },
         ],
         noticePeriodDays: 30,
         visibility: 'public',
@@ -85,7 +100,8 @@ export const DEMO_TENANTS: DemoTenant[] = [
           owner: 'Data Protection Officer',
           disclaimer:
             'This document contains confidential information. No part of its contents may be used, copied, disclosed, or conveyed to any other party in any manner without prior written permission.',
-          intro: 'The sub-processors set out below may be used by us, depending on the nature of the services to be provided:',
+          intro:
+            'The sub-processors set out below may be used by us, depending on the nature of the services to be provided:',
           definitions: [
             {
               term: 'Business contact information',

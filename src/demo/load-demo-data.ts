@@ -11,7 +11,10 @@ import { DEMO_TENANTS, type DemoTenant } from './demo-tenants.js';
 export async function loadDemoData(deps: AppDeps): Promise<string[]> {
   const created: string[] = [];
   for (const demo of DEMO_TENANTS) {
-    const exists = await deps.dbs.control.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, demo.slug));
+    const exists = await deps.dbs.control
+      .select({ id: tenants.id })
+      .from(tenants)
+      .where(eq(tenants.slug, demo.slug));
     if (exists[0]) continue;
     await loadOne(deps, demo);
     created.push(demo.slug);
@@ -26,9 +29,16 @@ async function loadOne(deps: AppDeps, demo: DemoTenant): Promise<void> {
     regionId: demo.regionId,
     owner: { email: demo.ownerEmail, name: 'Demo owner', password: demo.ownerPassword },
   });
-  const ctx: TenantContext = { tenant, actor: { type: 'user', id: ownerId, userId: ownerId }, role: 'owner', requestId: null };
+  const ctx: TenantContext = {
+    tenant,
+    actor: { type: 'user', id: ownerId, userId: ownerId },
+    role: 'owner',
+    requestId: null,
+  };
   if (demo.profile) {
-    await deps.dbs.withTenant(tenant, (tx) => tx.update(tenantProfiles).set(demo.profile!).where(eq(tenantProfiles.tenantId, tenant.id)));
+    await deps.dbs.withTenant(tenant, (tx) =>
+      tx.update(tenantProfiles).set(demo.profile!).where(eq(tenantProfiles.tenantId, tenant.id)),
+    );
   }
   // An entity exists once per tenant, however many entries use it.
   const entityIds = new Map<string, string>();
@@ -38,15 +48,17 @@ async function loadOne(deps: AppDeps, demo: DemoTenant): Promise<void> {
       const known = entityIds.get(r.legalName);
       const entry = await createEntry(deps, ctx, list.id, {
         ...(known ? { entityId: known } : {}),
-        entity: known ? undefined : {
-          legalName: r.legalName,
-          tradingNames: r.tradingNames,
-          formerNames: r.formerNames,
-          kind: r.type,
-          corporateCountry: null,
-          website: null,
-          parentId: null,
-        },
+        entity: known
+          ? undefined
+          : {
+              legalName: r.legalName,
+              tradingNames: r.tradingNames,
+              formerNames: r.formerNames,
+              kind: r.type,
+              corporateCountry: null,
+              website: null,
+              parentId: null,
+            },
         group: r.group,
         purpose: r.purpose,
         dataCategories: r.dataCategories,

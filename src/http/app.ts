@@ -52,7 +52,15 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     return sendProblem(reply, req, problem);
   });
   app.setNotFoundHandler((req, reply) =>
-    sendProblem(reply, req, new AppError(404, 'ROUTE_NOT_FOUND', `There is no ${req.method} ${req.url.split('?')[0]}. See /api/docs.`)),
+    sendProblem(
+      reply,
+      req,
+      new AppError(
+        404,
+        'ROUTE_NOT_FOUND',
+        `There is no ${req.method} ${req.url.split('?')[0]}. See /api/docs.`,
+      ),
+    ),
   );
 
   app.addHook('onRequest', async (req, reply) => {

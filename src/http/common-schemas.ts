@@ -13,7 +13,11 @@ export const requiredText = (max: number) => text(max).pipe(z.string().min(1, 'm
 export const uuidParam = z.uuid({ message: 'must be a UUID' });
 
 export const tenantParams = z.object({
-  tenant: z.string().min(1).max(48).regex(/^[a-z0-9-]+$/, 'must be a workspace slug'),
+  tenant: z
+    .string()
+    .min(1)
+    .max(48)
+    .regex(/^[a-z0-9-]+$/, 'must be a workspace slug'),
 });
 
 export const paginationQuery = z.object({

@@ -22,7 +22,11 @@ export function sendProblem(reply: FastifyReply, req: FastifyRequest, err: AppEr
 const FASTIFY_ERRORS: Record<string, [number, string, string]> = {
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'MALFORMED_JSON', 'The request body is not valid JSON.'],
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'EMPTY_BODY', 'The request body is empty; send a JSON object.'],
-  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'BODY_TOO_LARGE', 'The request body is larger than this endpoint accepts.'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [
+    413,
+    'BODY_TOO_LARGE',
+    'The request body is larger than this endpoint accepts.',
+  ],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'BAD_CONTENT_LENGTH', 'Content-Length does not match the body.'],
   FST_ERR_CTP_INVALID_TYPE: [400, 'BAD_CONTENT_TYPE', 'The Content-Type header is not valid.'],
@@ -35,7 +39,7 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
     const issues = err.validation.map((v) => ({
-      where: `${err.validationContext ?? 'body'}${v.instancePath ? v.instancePath.replace(/\//g, '.') : ''}`,
+      where: `${err.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`.replace(/\.$/, ''),
       message: v.message ?? 'is not valid',
     }));
     const first = issues[0];
@@ -46,15 +50,20 @@ export function toAppError(err: unknown): AppError {
       { issues: issues.slice(0, 20) },
     );
   }
-  if (isResponseSerializationError(err)) return new AppError(500, 'INTERNAL', 'Something went wrong on our side.');
+  if (isResponseSerializationError(err))
+    return new AppError(500, 'INTERNAL', 'Something went wrong on our side.');
   const f = err as FastifyError;
   if (f && typeof f.code === 'string' && FASTIFY_ERRORS[f.code]) {
     const [status, code, message] = FASTIFY_ERRORS[f.code]!;
     return new AppError(status, code, message);
   }
-  if (f && f.statusCode === 429) return new AppError(429, 'RATE_LIMITED', 'Too many attempts; wait a minute and try again.');
+  if (f && f.statusCode === 429)
+    return new AppError(429, 'RATE_LIMITED', 'Too many attempts; wait a minute and try again.');
   if (f && typeof f.statusCode === 'number' && f.statusCode >= 400 && f.statusCode < 500) {
     return new AppError(f.statusCode, 'BAD_REQUEST', 'The request is not valid.');
   }
-  return fromDatabaseError(err) ?? new AppError(500, 'INTERNAL', 'Something went wrong on our side; it has been logged.');
+  return (
+    fromDatabaseError(err) ??
+    new AppError(500, 'INTERNAL', 'Something went wrong on our side; it has been logged.')
+  );
 }

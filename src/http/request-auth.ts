@@ -23,7 +23,12 @@ export function registerAuthentication(app: FastifyInstance, deps: AppDeps): voi
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       const actor = m ? await actorFromToken(deps, m[1]!) : null;
-      if (!actor) throw new AppError(401, 'INVALID_TOKEN', 'The API token is not valid, expired or revoked. Create a new one.');
+      if (!actor)
+        throw new AppError(
+          401,
+          'INVALID_TOKEN',
+          'The API token is not valid, expired or revoked. Create a new one.',
+        );
       req.actor = actor;
       return;
     }
@@ -35,7 +40,11 @@ export function registerAuthentication(app: FastifyInstance, deps: AppDeps): voi
     if (!SAFE_METHODS.has(req.method)) {
       const sent = req.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !safeEqual(sent, actor.csrfToken ?? '')) {
-        throw new AppError(403, 'CSRF_TOKEN_INVALID', 'Send the x-csrf-token header you received at sign-in with every change.');
+        throw new AppError(
+          403,
+          'CSRF_TOKEN_INVALID',
+          'Send the x-csrf-token header you received at sign-in with every change.',
+        );
       }
     }
     req.actor = actor;
@@ -64,7 +73,8 @@ export async function tenantContext(
   if (!tenant) throw tenantNotFound();
   const role = await roleInTenant(deps, actor, tenant.id);
   if (!role) throw tenantNotFound();
-  if (tenant.status === 'suspended') throw new AppError(423, 'TENANT_SUSPENDED', 'This workspace is suspended.');
+  if (tenant.status === 'suspended')
+    throw new AppError(423, 'TENANT_SUSPENDED', 'This workspace is suspended.');
   const ctx: TenantContext = { tenant, actor, role, requestId: req.id };
   requireRole(ctx, minRole);
   return ctx;

@@ -88,17 +88,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     try {
       json = JSON.parse(e.REGIONS);
     } catch {
-      throw new ConfigError('REGIONS must be JSON: [{"id":"eu-west","name":"West Europe","databaseUrl":"postgres://..."}]');
+      throw new ConfigError(
+        'REGIONS must be JSON: [{"id":"eu-west","name":"West Europe","databaseUrl":"postgres://..."}]',
+      );
     }
     const r = regionsJsonSchema.safeParse(json);
-    if (!r.success) throw new ConfigError(`REGIONS is not valid: ${r.error.issues[0]?.message ?? 'bad shape'}`);
+    if (!r.success)
+      throw new ConfigError(`REGIONS is not valid: ${r.error.issues[0]?.message ?? 'bad shape'}`);
     regions = r.data;
   } else {
     regions = regionsFromEnv(env);
   }
   const embedded = !e.CONTROL_DATABASE_URL;
   if (embedded && regions.length > 0) {
-    throw new ConfigError('Region databases are configured but CONTROL_DATABASE_URL is not: set it too, or unset both to use the embedded database.');
+    throw new ConfigError(
+      'Region databases are configured but CONTROL_DATABASE_URL is not: set it too, or unset both to use the embedded database.',
+    );
   }
   if (!embedded && regions.length === 0) {
     throw new ConfigError(

@@ -36,7 +36,10 @@ export function fromDatabaseError(err: unknown): AppError | null {
     case '23505':
       return conflict('ALREADY_EXISTS', 'Something with the same unique value already exists.');
     case '23503':
-      return conflict('REFERENCE_IN_USE', 'This refers to, or is referred to by, something else that prevents the change.');
+      return conflict(
+        'REFERENCE_IN_USE',
+        'This refers to, or is referred to by, something else that prevents the change.',
+      );
     case '22001':
       return badRequest('VALUE_TOO_LONG', 'A value is longer than allowed.');
     case '22P02':

@@ -17,7 +17,11 @@ export function registerMigrateCommand(program: Command): void {
         } finally {
           await embedded?.stop();
         }
-        printResult({ migrated: ['control', ...targets.regions.map((r) => r.id)] }, opts, `migrated: control, ${targets.regions.map((r) => r.id).join(', ')}`);
+        printResult(
+          { migrated: ['control', ...targets.regions.map((r) => r.id)] },
+          opts,
+          `migrated: control, ${targets.regions.map((r) => r.id).join(', ')}`,
+        );
       } catch (e) {
         fail(e, opts);
       }

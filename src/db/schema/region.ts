@@ -100,7 +100,11 @@ export const entities = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('entities_name_idx').on(t.tenantId, t.normalizedName),
     check('entities_kind_check', sql`${t.kind} in ('affiliate', 'infrastructure', 'third_party')`),
-    foreignKey({ columns: [t.tenantId, t.parentId], foreignColumns: [t.tenantId, t.id], name: 'entities_parent_fk' }),
+    foreignKey({
+      columns: [t.tenantId, t.parentId],
+      foreignColumns: [t.tenantId, t.id],
+      name: 'entities_parent_fk',
+    }),
   ],
 );
 

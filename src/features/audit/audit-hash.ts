@@ -31,8 +31,23 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
+/** Hashes exactly the listed fields (a stored row carries more, such as its own hash). */
 export function auditEventHash(e: HashedAuditFields): string {
-  const payload = canonicalJson({ ...e, occurredAt: e.occurredAt.toISOString() });
+  const payload = canonicalJson({
+    tenantId: e.tenantId,
+    seq: e.seq,
+    id: e.id,
+    occurredAt: e.occurredAt.toISOString(),
+    actorType: e.actorType,
+    actorId: e.actorId,
+    action: e.action,
+    objectType: e.objectType,
+    objectId: e.objectId,
+    before: e.before,
+    after: e.after,
+    requestId: e.requestId,
+    prevHash: e.prevHash,
+  });
   return crypto.createHash('sha256').update(payload).digest('hex');
 }
 
@@ -53,11 +68,33 @@ export function verifyChainSegment(
   let prev = expectedPrev;
   let seq = expectedSeq;
   for (const e of events) {
-    if (e.seq !== seq) return { ok: false, checked: seq - 1, brokenAtSeq: e.seq, reason: `missing event ${seq}`, lastHash: prev, nextSeq: seq };
+    if (e.seq !== seq)
+      return {
+        ok: false,
+        checked: seq - 1,
+        brokenAtSeq: e.seq,
+        reason: `missing event ${seq}`,
+        lastHash: prev,
+        nextSeq: seq,
+      };
     if (e.prevHash !== prev)
-      return { ok: false, checked: seq - 1, brokenAtSeq: e.seq, reason: 'link to previous event is wrong', lastHash: prev, nextSeq: seq };
+      return {
+        ok: false,
+        checked: seq - 1,
+        brokenAtSeq: e.seq,
+        reason: 'link to previous event is wrong',
+        lastHash: prev,
+        nextSeq: seq,
+      };
     if (auditEventHash(e) !== e.hash)
-      return { ok: false, checked: seq - 1, brokenAtSeq: e.seq, reason: 'event content does not match its hash', lastHash: prev, nextSeq: seq };
+      return {
+        ok: false,
+        checked: seq - 1,
+        brokenAtSeq: e.seq,
+        reason: 'event content does not match its hash',
+        lastHash: prev,
+        nextSeq: seq,
+      };
     prev = e.hash;
     seq += 1;
   }

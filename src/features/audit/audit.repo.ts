@@ -18,7 +18,10 @@ export interface AuditInput {
 }
 
 /** Appends one event, chained to the tenant's previous one. Runs inside the change's transaction. */
-export async function appendAuditEvent(tx: TenantTx, input: AuditInput): Promise<{ seq: number; hash: string }> {
+export async function appendAuditEvent(
+  tx: TenantTx,
+  input: AuditInput,
+): Promise<{ seq: number; hash: string }> {
   // Serialise writers of one tenant's chain; the lock ends with the transaction.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${input.tenantId}::text, 7))`);
   const last = await tx

@@ -37,7 +37,10 @@ export const auditRoutes =
             afterSeq: z.coerce.number().int().min(0).default(0),
             limit: z.coerce.number().int().min(1).max(500).default(100),
           }),
-          response: { 200: z.object({ items: z.array(auditEvent), nextAfterSeq: z.number().int().nullable() }), ...problemResponses },
+          response: {
+            200: z.object({ items: z.array(auditEvent), nextAfterSeq: z.number().int().nullable() }),
+            ...problemResponses,
+          },
         },
       },
       async (req) => {
@@ -53,7 +56,12 @@ export const auditRoutes =
           summary: 'Recompute the hash chain of the audit log',
           params: tenantParams,
           response: {
-            200: z.object({ ok: z.boolean(), checked: z.number().int(), brokenAtSeq: z.number().int().optional(), reason: z.string().optional() }),
+            200: z.object({
+              ok: z.boolean(),
+              checked: z.number().int(),
+              brokenAtSeq: z.number().int().optional(),
+              reason: z.string().optional(),
+            }),
             ...problemResponses,
           },
         },

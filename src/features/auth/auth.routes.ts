@@ -50,11 +50,20 @@ export const authRoutes =
         const b = req.body;
         if (await findUserByEmail(deps, b.email)) {
           // Same words whatever the cause: sign-up does not reveal which emails have accounts.
-          throw new AppError(400, 'SIGNUP_FAILED', 'Sign-up failed. If you already have an account, sign in and create the workspace from there.');
+          throw new AppError(
+            400,
+            'SIGNUP_FAILED',
+            'Sign-up failed. If you already have an account, sign in and create the workspace from there.',
+          );
         }
         const { ownerId } = await createTenant(
           deps,
-          { slug: b.tenant.slug, name: b.tenant.name, regionId: b.tenant.region, owner: { email: b.email, name: b.name, password: b.password } },
+          {
+            slug: b.tenant.slug,
+            name: b.tenant.name,
+            regionId: b.tenant.region,
+            owner: { email: b.email, name: b.name, password: b.password },
+          },
           req.id,
         );
         const s = await createSession(deps, ownerId);
@@ -83,7 +92,13 @@ export const authRoutes =
 
     app.post(
       '/auth/logout',
-      { schema: { tags: ['auth'], summary: 'End the session', response: { 204: z.null(), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'End the session',
+          response: { 204: z.null(), ...problemResponses },
+        },
+      },
       async (req, reply) => {
         const cookie = req.cookies[SESSION_COOKIE];
         if (cookie) await logOut(deps, cookie);
@@ -94,10 +109,21 @@ export const authRoutes =
 
     app.get(
       '/auth/session',
-      { schema: { tags: ['auth'], summary: 'The signed-in user, its workspaces and CSRF token', response: { 200: sessionView, ...problemResponses } } },
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'The signed-in user, its workspaces and CSRF token',
+          response: { 200: sessionView, ...problemResponses },
+        },
+      },
       async (req) => {
         const actor = requireActor(req);
-        if (actor.type !== 'user') throw new AppError(400, 'NOT_A_SESSION', 'API tokens have no session; call the workspace routes directly.');
+        if (actor.type !== 'user')
+          throw new AppError(
+            400,
+            'NOT_A_SESSION',
+            'API tokens have no session; call the workspace routes directly.',
+          );
         return sessionBody(deps, actor.id, actor.csrfToken ?? '');
       },
     );

@@ -24,6 +24,13 @@ export const sessionView = z
   .object({
     user: z.object({ id: z.uuid(), email: z.string(), name: z.string() }),
     csrfToken: z.string().describe('Send as x-csrf-token with every change made with the session cookie'),
-    tenants: z.array(z.object({ slug: z.string(), name: z.string(), region: z.string(), role: z.enum(['owner', 'editor', 'viewer']) })),
+    tenants: z.array(
+      z.object({
+        slug: z.string(),
+        name: z.string(),
+        region: z.string(),
+        role: z.enum(['owner', 'editor', 'viewer']),
+      }),
+    ),
   })
   .meta({ id: 'Session' });

@@ -53,7 +53,12 @@ export async function actorFromSession(deps: AppDeps, sessionSecret: string): Pr
 export async function actorFromToken(deps: AppDeps, token: string): Promise<Actor | null> {
   if (!/^srg_[rw]_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const rows = await deps.dbs.control
-    .select({ id: apiTokens.id, tenantId: apiTokens.tenantId, scope: apiTokens.scope, lastUsedAt: apiTokens.lastUsedAt })
+    .select({
+      id: apiTokens.id,
+      tenantId: apiTokens.tenantId,
+      scope: apiTokens.scope,
+      lastUsedAt: apiTokens.lastUsedAt,
+    })
     .from(apiTokens)
     .where(
       and(

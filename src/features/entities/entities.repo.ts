@@ -45,7 +45,12 @@ export async function insertEntity(tx: TenantTx, row: typeof entities.$inferInse
   return r!;
 }
 
-export async function updateEntity(tx: TenantTx, tenantId: string, id: string, patch: Partial<typeof entities.$inferInsert>) {
+export async function updateEntity(
+  tx: TenantTx,
+  tenantId: string,
+  id: string,
+  patch: Partial<typeof entities.$inferInsert>,
+) {
   const [r] = await tx
     .update(entities)
     .set({ ...patch, updatedAt: new Date() })
@@ -55,7 +60,10 @@ export async function updateEntity(tx: TenantTx, tenantId: string, id: string, p
 }
 
 export async function countEntriesOfEntity(tx: TenantTx, id: string): Promise<number> {
-  const [r] = await tx.select({ n: sql<number>`count(*)::int` }).from(entries).where(eq(entries.entityId, id));
+  const [r] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(entries)
+    .where(eq(entries.entityId, id));
   return r?.n ?? 0;
 }
 

@@ -13,27 +13,67 @@ export const entitiesRoutes =
   async (app) => {
     app.get(
       '/tenants/:tenant/entities',
-      { schema: { tags: ['entities'], summary: 'Legal entities the workspace works with (search, filter, sort)', params: tenantParams, querystring: entitiesQuery, response: { 200: pageOf(entityView), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['entities'],
+          summary: 'Legal entities the workspace works with (search, filter, sort)',
+          params: tenantParams,
+          querystring: entitiesQuery,
+          response: { 200: pageOf(entityView), ...problemResponses },
+        },
+      },
       async (req) => listEntities(deps, await tenantContext(req, deps), req.query),
     );
     app.post(
       '/tenants/:tenant/entities',
-      { schema: { tags: ['entities'], summary: 'Create an entity', params: tenantParams, body: createEntityBody, response: { 201: entityView, ...problemResponses } } },
-      async (req, reply) => reply.code(201).send(await createEntity(deps, await tenantContext(req, deps, 'editor'), req.body)),
+      {
+        schema: {
+          tags: ['entities'],
+          summary: 'Create an entity',
+          params: tenantParams,
+          body: createEntityBody,
+          response: { 201: entityView, ...problemResponses },
+        },
+      },
+      async (req, reply) =>
+        reply.code(201).send(await createEntity(deps, await tenantContext(req, deps, 'editor'), req.body)),
     );
     app.get(
       '/tenants/:tenant/entities/:entityId',
-      { schema: { tags: ['entities'], summary: 'An entity', params: entityParams, response: { 200: entityView, ...problemResponses } } },
+      {
+        schema: {
+          tags: ['entities'],
+          summary: 'An entity',
+          params: entityParams,
+          response: { 200: entityView, ...problemResponses },
+        },
+      },
       async (req) => getEntity(deps, await tenantContext(req, deps), req.params.entityId),
     );
     app.patch(
       '/tenants/:tenant/entities/:entityId',
-      { schema: { tags: ['entities'], summary: 'Change an entity', params: entityParams, body: updateEntityBody, response: { 200: entityView, ...problemResponses } } },
-      async (req) => updateEntity(deps, await tenantContext(req, deps, 'editor'), req.params.entityId, req.body),
+      {
+        schema: {
+          tags: ['entities'],
+          summary: 'Change an entity',
+          params: entityParams,
+          body: updateEntityBody,
+          response: { 200: entityView, ...problemResponses },
+        },
+      },
+      async (req) =>
+        updateEntity(deps, await tenantContext(req, deps, 'editor'), req.params.entityId, req.body),
     );
     app.delete(
       '/tenants/:tenant/entities/:entityId',
-      { schema: { tags: ['entities'], summary: 'Delete an entity no entry uses', params: entityParams, response: { 204: z.null(), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['entities'],
+          summary: 'Delete an entity no entry uses',
+          params: entityParams,
+          response: { 204: z.null(), ...problemResponses },
+        },
+      },
       async (req, reply) => {
         await deleteEntity(deps, await tenantContext(req, deps, 'editor'), req.params.entityId);
         return reply.code(204).send(null);

@@ -14,7 +14,10 @@ export const entityFields = {
     .string()
     .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as DE')
     .nullable(),
-  website: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(500).nullable(),
+  website: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+    .max(500)
+    .nullable(),
   parentId: z.uuid().nullable(),
 };
 

@@ -55,8 +55,19 @@ async function checkParent(tx: TenantTx, parentId: string | null | undefined, se
 export async function insertEntityInTx(tx: TenantTx, ctx: TenantContext, input: CreateEntityInput) {
   const id = newId();
   await checkParent(tx, input.parentId, id);
-  const row = await repo.insertEntity(tx, { ...input, id, tenantId: ctx.tenant.id, normalizedName: normalizeName(input.legalName) });
-  await appendAuditEvent(tx, { ...auditActor(ctx), action: 'entity.created', objectType: 'entity', objectId: id, after: row });
+  const row = await repo.insertEntity(tx, {
+    ...input,
+    id,
+    tenantId: ctx.tenant.id,
+    normalizedName: normalizeName(input.legalName),
+  });
+  await appendAuditEvent(tx, {
+    ...auditActor(ctx),
+    action: 'entity.created',
+    objectType: 'entity',
+    objectId: id,
+    after: row,
+  });
   return row;
 }
 
@@ -75,7 +86,14 @@ export async function updateEntity(deps: AppDeps, ctx: TenantContext, id: string
       ...patch,
       ...(patch.legalName ? { normalizedName: normalizeName(patch.legalName) } : {}),
     });
-    await appendAuditEvent(tx, { ...auditActor(ctx), action: 'entity.updated', objectType: 'entity', objectId: id, before, after });
+    await appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'entity.updated',
+      objectType: 'entity',
+      objectId: id,
+      before,
+      after,
+    });
     return toEntityView(after!);
   });
 }
@@ -87,9 +105,19 @@ export async function deleteEntity(deps: AppDeps, ctx: TenantContext, id: string
     if (!before) throw entityNotFound();
     const uses = await repo.countEntriesOfEntity(tx, id);
     if (uses > 0) {
-      throw new AppError(409, 'ENTITY_IN_USE', `This entity is used by ${uses} list entr${uses === 1 ? 'y' : 'ies'}; remove those first.`);
+      throw new AppError(
+        409,
+        'ENTITY_IN_USE',
+        `This entity is used by ${uses} list entr${uses === 1 ? 'y' : 'ies'}; remove those first.`,
+      );
     }
     await repo.deleteEntity(tx, ctx.tenant.id, id);
-    await appendAuditEvent(tx, { ...auditActor(ctx), action: 'entity.deleted', objectType: 'entity', objectId: id, before });
+    await appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'entity.deleted',
+      objectType: 'entity',
+      objectId: id,
+      before,
+    });
   });
 }

@@ -61,7 +61,12 @@ export async function insertEntry(tx: TenantTx, row: typeof entries.$inferInsert
   return r!;
 }
 
-export async function updateEntry(tx: TenantTx, tenantId: string, id: string, patch: Partial<typeof entries.$inferInsert>) {
+export async function updateEntry(
+  tx: TenantTx,
+  tenantId: string,
+  id: string,
+  patch: Partial<typeof entries.$inferInsert>,
+) {
   const [r] = await tx
     .update(entries)
     .set({ ...patch, updatedAt: new Date() })

@@ -14,29 +14,84 @@ export const entriesRoutes =
   async (app) => {
     app.get(
       '/tenants/:tenant/lists/:listId/entries',
-      { schema: { tags: ['entries'], summary: 'Entries of a list (filter by group, type, country; search; sort)', params: listParams, querystring: entriesQuery, response: { 200: pageOf(entryView), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['entries'],
+          summary: 'Entries of a list (filter by group, type, country; search; sort)',
+          params: listParams,
+          querystring: entriesQuery,
+          response: { 200: pageOf(entryView), ...problemResponses },
+        },
+      },
       async (req) => listEntries(deps, await tenantContext(req, deps), req.params.listId, req.query),
     );
     app.post(
       '/tenants/:tenant/lists/:listId/entries',
-      { schema: { tags: ['entries'], summary: 'Add an entry (an entity used in this list)', params: listParams, body: createEntryBody, response: { 201: entryView, ...problemResponses } } },
-      async (req, reply) => reply.code(201).send(await createEntry(deps, await tenantContext(req, deps, 'editor'), req.params.listId, req.body)),
+      {
+        schema: {
+          tags: ['entries'],
+          summary: 'Add an entry (an entity used in this list)',
+          params: listParams,
+          body: createEntryBody,
+          response: { 201: entryView, ...problemResponses },
+        },
+      },
+      async (req, reply) =>
+        reply
+          .code(201)
+          .send(
+            await createEntry(deps, await tenantContext(req, deps, 'editor'), req.params.listId, req.body),
+          ),
     );
     app.get(
       '/tenants/:tenant/lists/:listId/entries/:entryId',
-      { schema: { tags: ['entries'], summary: 'An entry', params: entryParams, response: { 200: entryView, ...problemResponses } } },
+      {
+        schema: {
+          tags: ['entries'],
+          summary: 'An entry',
+          params: entryParams,
+          response: { 200: entryView, ...problemResponses },
+        },
+      },
       async (req) => getEntry(deps, await tenantContext(req, deps), req.params.listId, req.params.entryId),
     );
     app.patch(
       '/tenants/:tenant/lists/:listId/entries/:entryId',
-      { schema: { tags: ['entries'], summary: 'Change an entry', params: entryParams, body: updateEntryBody, response: { 200: entryView, ...problemResponses } } },
-      async (req) => updateEntry(deps, await tenantContext(req, deps, 'editor'), req.params.listId, req.params.entryId, req.body),
+      {
+        schema: {
+          tags: ['entries'],
+          summary: 'Change an entry',
+          params: entryParams,
+          body: updateEntryBody,
+          response: { 200: entryView, ...problemResponses },
+        },
+      },
+      async (req) =>
+        updateEntry(
+          deps,
+          await tenantContext(req, deps, 'editor'),
+          req.params.listId,
+          req.params.entryId,
+          req.body,
+        ),
     );
     app.delete(
       '/tenants/:tenant/lists/:listId/entries/:entryId',
-      { schema: { tags: ['entries'], summary: 'Remove an entry from the list', params: entryParams, response: { 204: z.null(), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['entries'],
+          summary: 'Remove an entry from the list',
+          params: entryParams,
+          response: { 204: z.null(), ...problemResponses },
+        },
+      },
       async (req, reply) => {
-        await deleteEntry(deps, await tenantContext(req, deps, 'editor'), req.params.listId, req.params.entryId);
+        await deleteEntry(
+          deps,
+          await tenantContext(req, deps, 'editor'),
+          req.params.listId,
+          req.params.entryId,
+        );
         return reply.code(204).send(null);
       },
     );

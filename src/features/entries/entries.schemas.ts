@@ -8,7 +8,10 @@ const entryFields = {
   dataCategories: text(10_000).nullable().describe('As written in the document'),
   dataCategoryTags: z.array(requiredText(80)).max(50),
   dataSubjects: z.array(requiredText(200)).max(50),
-  locations: z.array(requiredText(500)).max(50).describe('As written, one per location; each is parsed into countries, regions and a role'),
+  locations: z
+    .array(requiredText(500))
+    .max(50)
+    .describe('As written, one per location; each is parsed into countries, regions and a role'),
   transferMechanism: text(500).nullable(),
   optional: z.boolean(),
   position: z.number().int().min(0).max(1_000_000),

@@ -45,7 +45,13 @@ export async function listEntries(deps: AppDeps, ctx: TenantContext, listId: str
     // An empty page of a list that does not exist is a 404, not an empty list.
     if (rows.length === 0 && !(await selectList(tx, listId))) throw listNotFound();
     const total = rows[0]?.total ?? 0;
-    return { items: rows.map(toEntryView), total, limit: q.limit, offset: q.offset, nextOffset: nextOffset(q.offset, q.limit, total) };
+    return {
+      items: rows.map(toEntryView),
+      total,
+      limit: q.limit,
+      offset: q.offset,
+      nextOffset: nextOffset(q.offset, q.limit, total),
+    };
   });
 }
 
@@ -55,11 +61,18 @@ export async function getEntry(deps: AppDeps, ctx: TenantContext, listId: string
   return toEntryView(row);
 }
 
-export async function createEntry(deps: AppDeps, ctx: TenantContext, listId: string, input: CreateEntryInput) {
+export async function createEntry(
+  deps: AppDeps,
+  ctx: TenantContext,
+  listId: string,
+  input: CreateEntryInput,
+) {
   requireRole(ctx, 'editor');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     if (!(await selectList(tx, listId))) throw listNotFound();
-    const entity = input.entityId ? await selectEntity(tx, input.entityId) : await insertEntityInTx(tx, ctx, input.entity!);
+    const entity = input.entityId
+      ? await selectEntity(tx, input.entityId)
+      : await insertEntityInTx(tx, ctx, input.entity!);
     if (!entity) throw badRequest('ENTITY_NOT_FOUND', 'entityId names no entity of this workspace.');
     const { entityId: _e, entity: _n, locations, ...fields } = input;
     const row = await repo.insertEntry(tx, {
@@ -72,12 +85,24 @@ export async function createEntry(deps: AppDeps, ctx: TenantContext, listId: str
       listId,
       entityId: entity.id,
     });
-    await appendAuditEvent(tx, { ...auditActor(ctx), action: 'entry.created', objectType: 'entry', objectId: row.id, after: row });
+    await appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'entry.created',
+      objectType: 'entry',
+      objectId: row.id,
+      after: row,
+    });
     return toEntryView({ entry: row, entity });
   });
 }
 
-export async function updateEntry(deps: AppDeps, ctx: TenantContext, listId: string, id: string, patch: UpdateEntryInput) {
+export async function updateEntry(
+  deps: AppDeps,
+  ctx: TenantContext,
+  listId: string,
+  id: string,
+  patch: UpdateEntryInput,
+) {
   requireRole(ctx, 'editor');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const before = await repo.selectEntry(tx, listId, id);
@@ -90,7 +115,14 @@ export async function updateEntry(deps: AppDeps, ctx: TenantContext, listId: str
       ...(group !== undefined ? { groupName: group } : {}),
       ...(locations ? toStoredLocations(locations) : {}),
     });
-    await appendAuditEvent(tx, { ...auditActor(ctx), action: 'entry.updated', objectType: 'entry', objectId: id, before: before.entry, after });
+    await appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'entry.updated',
+      objectType: 'entry',
+      objectId: id,
+      before: before.entry,
+      after,
+    });
     return toEntryView({ entry: after!, entity });
   });
 }
@@ -101,6 +133,12 @@ export async function deleteEntry(deps: AppDeps, ctx: TenantContext, listId: str
     const before = await repo.selectEntry(tx, listId, id);
     if (!before) throw entryNotFound();
     await repo.deleteEntry(tx, ctx.tenant.id, id);
-    await appendAuditEvent(tx, { ...auditActor(ctx), action: 'entry.deleted', objectType: 'entry', objectId: id, before: before.entry });
+    await appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'entry.deleted',
+      objectType: 'entry',
+      objectId: id,
+      before: before.entry,
+    });
   });
 }

@@ -7,7 +7,14 @@ export const healthRoutes =
   async (app) => {
     app.get(
       '/healthz',
-      { schema: { tags: ['operations'], summary: 'The process is up', security: [], response: { 200: z.object({ status: z.literal('ok') }) } } },
+      {
+        schema: {
+          tags: ['operations'],
+          summary: 'The process is up',
+          security: [],
+          response: { 200: z.object({ status: z.literal('ok') }) },
+        },
+      },
       async () => ({ status: 'ok' as const }),
     );
     app.get(
@@ -18,8 +25,16 @@ export const healthRoutes =
           summary: 'Every region database (and the control database) answers',
           security: [],
           response: {
-            200: z.object({ status: z.enum(['ready', 'unavailable']), control: z.boolean(), regions: z.record(z.string(), z.boolean()) }),
-            503: z.object({ status: z.enum(['ready', 'unavailable']), control: z.boolean(), regions: z.record(z.string(), z.boolean()) }),
+            200: z.object({
+              status: z.enum(['ready', 'unavailable']),
+              control: z.boolean(),
+              regions: z.record(z.string(), z.boolean()),
+            }),
+            503: z.object({
+              status: z.enum(['ready', 'unavailable']),
+              control: z.boolean(),
+              regions: z.record(z.string(), z.boolean()),
+            }),
           },
         },
       },

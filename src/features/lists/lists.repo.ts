@@ -1,10 +1,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { TenantTx } from '../../db/databases.js';
-import { entries, lists } from '../../db/schema/region.js';
+import { lists } from '../../db/schema/region.js';
 
 export type ListRow = typeof lists.$inferSelect;
 
-const entryCount = sql<number>`(select count(*)::int from ${entries} e where e.tenant_id = ${lists.tenantId} and e.list_id = ${lists.id})`;
+// Written out: inside a subquery drizzle would leave the outer columns unqualified.
+const entryCount = sql<number>`(select count(*)::int from entries e where e.tenant_id = lists.tenant_id and e.list_id = lists.id)`;
 
 export async function selectLists(tx: TenantTx, limit: number, offset: number) {
   const rows = await tx
@@ -36,7 +37,12 @@ export async function insertList(tx: TenantTx, row: typeof lists.$inferInsert): 
   return r!;
 }
 
-export async function updateList(tx: TenantTx, tenantId: string, id: string, patch: Partial<typeof lists.$inferInsert>) {
+export async function updateList(
+  tx: TenantTx,
+  tenantId: string,
+  id: string,
+  patch: Partial<typeof lists.$inferInsert>,
+) {
   const [r] = await tx
     .update(lists)
     .set({ ...patch, updatedAt: new Date() })
@@ -46,6 +52,9 @@ export async function updateList(tx: TenantTx, tenantId: string, id: string, pat
 }
 
 export async function deleteList(tx: TenantTx, tenantId: string, id: string): Promise<boolean> {
-  const r = await tx.delete(lists).where(and(eq(lists.tenantId, tenantId), eq(lists.id, id))).returning({ id: lists.id });
+  const r = await tx
+    .delete(lists)
+    .where(and(eq(lists.tenantId, tenantId), eq(lists.id, id)))
+    .returning({ id: lists.id });
   return r.length > 0;
 }

@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pageOf, paginationQuery, problemResponses, tenantParams, uuidParam } from '../../http/common-schemas.js';
+import {
+  pageOf,
+  paginationQuery,
+  problemResponses,
+  tenantParams,
+  uuidParam,
+} from '../../http/common-schemas.js';
 import { tenantContext } from '../../http/request-auth.js';
 import type { AppDeps } from '../../platform/context.js';
 import { createListBody, listView, updateListBody } from './lists.schemas.js';
@@ -13,27 +19,66 @@ export const listsRoutes =
   async (app) => {
     app.get(
       '/tenants/:tenant/lists',
-      { schema: { tags: ['lists'], summary: 'Sub-processor lists of the workspace', params: tenantParams, querystring: paginationQuery, response: { 200: pageOf(listView), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['lists'],
+          summary: 'Sub-processor lists of the workspace',
+          params: tenantParams,
+          querystring: paginationQuery,
+          response: { 200: pageOf(listView), ...problemResponses },
+        },
+      },
       async (req) => listLists(deps, await tenantContext(req, deps), req.query),
     );
     app.post(
       '/tenants/:tenant/lists',
-      { schema: { tags: ['lists'], summary: 'Create a list (one per platform or product)', params: tenantParams, body: createListBody, response: { 201: listView, ...problemResponses } } },
-      async (req, reply) => reply.code(201).send(await createList(deps, await tenantContext(req, deps, 'editor'), req.body)),
+      {
+        schema: {
+          tags: ['lists'],
+          summary: 'Create a list (one per platform or product)',
+          params: tenantParams,
+          body: createListBody,
+          response: { 201: listView, ...problemResponses },
+        },
+      },
+      async (req, reply) =>
+        reply.code(201).send(await createList(deps, await tenantContext(req, deps, 'editor'), req.body)),
     );
     app.get(
       '/tenants/:tenant/lists/:listId',
-      { schema: { tags: ['lists'], summary: 'A list and its document metadata', params: listParams, response: { 200: listView, ...problemResponses } } },
+      {
+        schema: {
+          tags: ['lists'],
+          summary: 'A list and its document metadata',
+          params: listParams,
+          response: { 200: listView, ...problemResponses },
+        },
+      },
       async (req) => getList(deps, await tenantContext(req, deps), req.params.listId),
     );
     app.patch(
       '/tenants/:tenant/lists/:listId',
-      { schema: { tags: ['lists'], summary: "Change a list's metadata", params: listParams, body: updateListBody, response: { 200: listView, ...problemResponses } } },
+      {
+        schema: {
+          tags: ['lists'],
+          summary: "Change a list's metadata",
+          params: listParams,
+          body: updateListBody,
+          response: { 200: listView, ...problemResponses },
+        },
+      },
       async (req) => updateList(deps, await tenantContext(req, deps, 'editor'), req.params.listId, req.body),
     );
     app.delete(
       '/tenants/:tenant/lists/:listId',
-      { schema: { tags: ['lists'], summary: 'Delete a list and its entries', params: listParams, response: { 204: z.null(), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['lists'],
+          summary: 'Delete a list and its entries',
+          params: listParams,
+          response: { 204: z.null(), ...problemResponses },
+        },
+      },
       async (req, reply) => {
         await deleteList(deps, await tenantContext(req, deps, 'owner'), req.params.listId);
         return reply.code(204).send(null);

@@ -30,8 +30,15 @@ export function toListView(row: { list: repo.ListRow; entryCount: number }): Lis
 }
 
 export async function listLists(deps: AppDeps, ctx: TenantContext, page: { limit: number; offset: number }) {
-  const { rows, total } = await deps.dbs.withTenant(ctx.tenant, (tx) => repo.selectLists(tx, page.limit, page.offset));
-  return { items: rows.map(toListView), total, ...page, nextOffset: nextOffset(page.offset, page.limit, total) };
+  const { rows, total } = await deps.dbs.withTenant(ctx.tenant, (tx) =>
+    repo.selectLists(tx, page.limit, page.offset),
+  );
+  return {
+    items: rows.map(toListView),
+    total,
+    ...page,
+    nextOffset: nextOffset(page.offset, page.limit, total),
+  };
 }
 
 export async function getList(deps: AppDeps, ctx: TenantContext, id: string): Promise<ListView> {
@@ -40,28 +47,58 @@ export async function getList(deps: AppDeps, ctx: TenantContext, id: string): Pr
   return toListView(row);
 }
 
-export async function createList(deps: AppDeps, ctx: TenantContext, input: CreateListInput): Promise<ListView> {
+export async function createList(
+  deps: AppDeps,
+  ctx: TenantContext,
+  input: CreateListInput,
+): Promise<ListView> {
   requireRole(ctx, 'editor');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     if (await repo.selectListBySlug(tx, input.slug)) {
-      throw new AppError(409, 'LIST_SLUG_TAKEN', `A list with the slug "${input.slug}" exists already; choose another.`);
+      throw new AppError(
+        409,
+        'LIST_SLUG_TAKEN',
+        `A list with the slug "${input.slug}" exists already; choose another.`,
+      );
     }
     const row = await repo.insertList(tx, { ...input, tenantId: ctx.tenant.id, id: newId() });
-    await appendAuditEvent(tx, { ...auditActor(ctx), action: 'list.created', objectType: 'list', objectId: row.id, after: row });
+    await appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'list.created',
+      objectType: 'list',
+      objectId: row.id,
+      after: row,
+    });
     return toListView({ list: row, entryCount: 0 });
   });
 }
 
-export async function updateList(deps: AppDeps, ctx: TenantContext, id: string, patch: UpdateListInput): Promise<ListView> {
+export async function updateList(
+  deps: AppDeps,
+  ctx: TenantContext,
+  id: string,
+  patch: UpdateListInput,
+): Promise<ListView> {
   requireRole(ctx, 'editor');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const before = await repo.selectList(tx, id);
     if (!before) throw listNotFound();
     if (patch.slug && patch.slug !== before.list.slug && (await repo.selectListBySlug(tx, patch.slug))) {
-      throw new AppError(409, 'LIST_SLUG_TAKEN', `A list with the slug "${patch.slug}" exists already; choose another.`);
+      throw new AppError(
+        409,
+        'LIST_SLUG_TAKEN',
+        `A list with the slug "${patch.slug}" exists already; choose another.`,
+      );
     }
     const after = await repo.updateList(tx, ctx.tenant.id, id, patch);
-    await appendAuditEvent(tx, { ...auditActor(ctx), action: 'list.updated', objectType: 'list', objectId: id, before: before.list, after });
+    await appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'list.updated',
+      objectType: 'list',
+      objectId: id,
+      before: before.list,
+      after,
+    });
     return toListView({ list: after!, entryCount: before.entryCount });
   });
 }
@@ -71,6 +108,12 @@ export async function deleteList(deps: AppDeps, ctx: TenantContext, id: string):
   await deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const before = await repo.selectList(tx, id);
     if (!before || !(await repo.deleteList(tx, ctx.tenant.id, id))) throw listNotFound();
-    await appendAuditEvent(tx, { ...auditActor(ctx), action: 'list.deleted', objectType: 'list', objectId: id, before: before.list });
+    await appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'list.deleted',
+      objectType: 'list',
+      objectId: id,
+      before: before.list,
+    });
   });
 }

@@ -4,10 +4,18 @@ import { problemResponses, tenantParams, text, uuidParam } from '../../http/comm
 import { tenantContext } from '../../http/request-auth.js';
 import type { AppDeps } from '../../platform/context.js';
 import { email, password } from '../auth/auth.schemas.js';
-import { acceptInvitation, changeMemberRole, inviteMember, listMembers, removeMember } from './members.service.js';
+import {
+  acceptInvitation,
+  changeMemberRole,
+  inviteMember,
+  listMembers,
+  removeMember,
+} from './members.service.js';
 
 const role = z.enum(['owner', 'editor', 'viewer']);
-const member = z.object({ userId: z.uuid(), email: z.string(), name: z.string(), role }).meta({ id: 'Member' });
+const member = z
+  .object({ userId: z.uuid(), email: z.string(), name: z.string(), role })
+  .meta({ id: 'Member' });
 const memberParams = tenantParams.extend({ userId: uuidParam });
 
 export const membersRoutes =
@@ -15,7 +23,14 @@ export const membersRoutes =
   async (app) => {
     app.get(
       '/tenants/:tenant/members',
-      { schema: { tags: ['members'], summary: 'People in the workspace', params: tenantParams, response: { 200: z.object({ items: z.array(member) }), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['members'],
+          summary: 'People in the workspace',
+          params: tenantParams,
+          response: { 200: z.object({ items: z.array(member) }), ...problemResponses },
+        },
+      },
       async (req) => ({ items: await listMembers(deps, await tenantContext(req, deps)) }),
     );
     app.patch(
@@ -29,11 +44,19 @@ export const membersRoutes =
           response: { 200: z.object({ userId: z.uuid(), role }), ...problemResponses },
         },
       },
-      async (req) => changeMemberRole(deps, await tenantContext(req, deps, 'owner'), req.params.userId, req.body.role),
+      async (req) =>
+        changeMemberRole(deps, await tenantContext(req, deps, 'owner'), req.params.userId, req.body.role),
     );
     app.delete(
       '/tenants/:tenant/members/:userId',
-      { schema: { tags: ['members'], summary: 'Remove a member', params: memberParams, response: { 204: z.null(), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['members'],
+          summary: 'Remove a member',
+          params: memberParams,
+          response: { 204: z.null(), ...problemResponses },
+        },
+      },
       async (req, reply) => {
         await removeMember(deps, await tenantContext(req, deps, 'owner'), req.params.userId);
         return reply.code(204).send(null);
@@ -48,13 +71,23 @@ export const membersRoutes =
           params: tenantParams,
           body: z.strictObject({ email, role }),
           response: {
-            201: z.object({ id: z.uuid(), email: z.string(), role, expiresAt: z.string(), token: z.string() }),
+            201: z.object({
+              id: z.uuid(),
+              email: z.string(),
+              role,
+              expiresAt: z.string(),
+              token: z.string(),
+            }),
             ...problemResponses,
           },
         },
       },
       async (req, reply) =>
-        reply.code(201).send(await inviteMember(deps, await tenantContext(req, deps, 'owner'), req.body.email, req.body.role)),
+        reply
+          .code(201)
+          .send(
+            await inviteMember(deps, await tenantContext(req, deps, 'owner'), req.body.email, req.body.role),
+          ),
     );
     app.post(
       '/invitations/accept',

@@ -1,6 +1,12 @@
 import { and, eq, isNull, gt, sql } from 'drizzle-orm';
 import { invitations, memberships, tenants, users } from '../../db/schema/control.js';
-import { type AppDeps, type Role, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
+import {
+  type AppDeps,
+  type Role,
+  type TenantContext,
+  auditActor,
+  requireRole,
+} from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId, randomSecret, sha256Hex } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.repo.js';
@@ -17,7 +23,14 @@ export async function listMembers(deps: AppDeps, ctx: TenantContext) {
     .orderBy(users.email);
 }
 
-async function audit(deps: AppDeps, ctx: TenantContext, action: string, objectId: string, before: unknown, after: unknown) {
+async function audit(
+  deps: AppDeps,
+  ctx: TenantContext,
+  action: string,
+  objectId: string,
+  before: unknown,
+  after: unknown,
+) {
   await deps.dbs.withTenant(ctx.tenant, (tx) =>
     appendAuditEvent(tx, { ...auditActor(ctx), action, objectType: 'membership', objectId, before, after }),
   );
@@ -39,7 +52,11 @@ export async function changeMemberRole(deps: AppDeps, ctx: TenantContext, userId
     .where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.userId, userId)));
   if (!current) throw notFound('member', 'MEMBER_NOT_FOUND');
   if (current.role === 'owner' && role !== 'owner' && (await ownerCount(deps, ctx.tenant.id)) <= 1) {
-    throw new AppError(409, 'LAST_OWNER', 'A workspace needs at least one owner: make someone else owner first.');
+    throw new AppError(
+      409,
+      'LAST_OWNER',
+      'A workspace needs at least one owner: make someone else owner first.',
+    );
   }
   await deps.dbs.control
     .update(memberships)
@@ -57,7 +74,11 @@ export async function removeMember(deps: AppDeps, ctx: TenantContext, userId: st
     .where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.userId, userId)));
   if (!current) throw notFound('member', 'MEMBER_NOT_FOUND');
   if (current.role === 'owner' && (await ownerCount(deps, ctx.tenant.id)) <= 1) {
-    throw new AppError(409, 'LAST_OWNER', 'A workspace needs at least one owner: make someone else owner first.');
+    throw new AppError(
+      409,
+      'LAST_OWNER',
+      'A workspace needs at least one owner: make someone else owner first.',
+    );
   }
   await deps.dbs.control
     .delete(memberships)
@@ -81,7 +102,13 @@ export async function inviteMember(deps: AppDeps, ctx: TenantContext, email: str
     expiresAt,
   });
   await deps.dbs.withTenant(ctx.tenant, (tx) =>
-    appendAuditEvent(tx, { ...auditActor(ctx), action: 'member.invited', objectType: 'invitation', objectId: id, after: { email, role } }),
+    appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'member.invited',
+      objectType: 'invitation',
+      objectId: id,
+      after: { email, role },
+    }),
   );
   return { id, email, role, expiresAt: expiresAt.toISOString(), token };
 }
@@ -90,8 +117,16 @@ export async function inviteMember(deps: AppDeps, ctx: TenantContext, email: str
  * Accepts an invitation. A new user sets a password; an existing user proves it with theirs.
  * Any failure gives the same answer.
  */
-export async function acceptInvitation(deps: AppDeps, input: { token: string; password: string; name?: string }) {
-  const failed = () => new AppError(400, 'INVITATION_INVALID', 'This invitation is not valid, used or expired, or the password is not right.');
+export async function acceptInvitation(
+  deps: AppDeps,
+  input: { token: string; password: string; name?: string },
+) {
+  const failed = () =>
+    new AppError(
+      400,
+      'INVITATION_INVALID',
+      'This invitation is not valid, used or expired, or the password is not right.',
+    );
   const [inv] = await deps.dbs.control
     .select()
     .from(invitations)
@@ -110,23 +145,33 @@ export async function acceptInvitation(deps: AppDeps, input: { token: string; pa
     .where(sql`lower(${users.email}) = lower(${inv.email})`);
   let userId: string;
   if (existing) {
-    if (existing.passwordHash && !(await verifyPassword(existing.passwordHash, input.password))) throw failed();
+    if (existing.passwordHash && !(await verifyPassword(existing.passwordHash, input.password)))
+      throw failed();
     if (!existing.passwordHash) {
-      await deps.dbs.control.update(users).set({ passwordHash: await hashPassword(input.password) }).where(eq(users.id, existing.id));
+      await deps.dbs.control
+        .update(users)
+        .set({ passwordHash: await hashPassword(input.password) })
+        .where(eq(users.id, existing.id));
     }
     userId = existing.id;
   } else {
     userId = newId();
-    await deps.dbs.control
-      .insert(users)
-      .values({ id: userId, email: inv.email, name: input.name ?? '', passwordHash: await hashPassword(input.password) });
+    await deps.dbs.control.insert(users).values({
+      id: userId,
+      email: inv.email,
+      name: input.name ?? '',
+      passwordHash: await hashPassword(input.password),
+    });
   }
   await deps.dbs.inControl(async (tx) => {
     await tx.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.id, inv.id));
-    await tx.insert(memberships).values({ tenantId: inv.tenantId, userId, role: inv.role }).onConflictDoUpdate({
-      target: [memberships.tenantId, memberships.userId],
-      set: { role: inv.role },
-    });
+    await tx
+      .insert(memberships)
+      .values({ tenantId: inv.tenantId, userId, role: inv.role })
+      .onConflictDoUpdate({
+        target: [memberships.tenantId, memberships.userId],
+        set: { role: inv.role },
+      });
   });
   const [tenant] = await deps.dbs.control.select().from(tenants).where(eq(tenants.id, inv.tenantId));
   await deps.dbs.withTenant(tenant!, (tx) =>

@@ -11,7 +11,14 @@ import { appendAuditEvent } from '../audit/audit.repo.js';
 import { createTenant } from './tenants.service.js';
 
 const tenantView = z
-  .object({ id: z.uuid(), slug: z.string(), name: z.string(), region: z.string(), status: z.string(), role: z.string() })
+  .object({
+    id: z.uuid(),
+    slug: z.string(),
+    name: z.string(),
+    region: z.string(),
+    status: z.string(),
+    role: z.string(),
+  })
   .meta({ id: 'Tenant' });
 
 const profileBody = z.strictObject({
@@ -49,7 +56,12 @@ export const tenantsRoutes =
           response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) }) },
         },
       },
-      async () => ({ items: await deps.dbs.control.select({ id: regions.id, name: regions.name }).from(regions).orderBy(regions.id) }),
+      async () => ({
+        items: await deps.dbs.control
+          .select({ id: regions.id, name: regions.name })
+          .from(regions)
+          .orderBy(regions.id),
+      }),
     );
 
     app.post(
@@ -58,17 +70,30 @@ export const tenantsRoutes =
         schema: {
           tags: ['tenants'],
           summary: 'Create another workspace; the signed-in user becomes its owner',
-          body: z.strictObject({ slug: z.string().min(1).max(48), name: requiredText(120), region: z.string().min(1).max(40) }),
+          body: z.strictObject({
+            slug: z.string().min(1).max(48),
+            name: requiredText(120),
+            region: z.string().min(1).max(40),
+          }),
           response: { 201: tenantView, ...problemResponses },
         },
       },
       async (req, reply) => {
         const actor = requireActor(req);
-        if (actor.type !== 'user') throw new AppError(403, 'FORBIDDEN', 'Workspaces are created by signed-in users, not API tokens.');
-        const [user] = await deps.dbs.control.query.users.findMany({ where: (u, { eq: e }) => e(u.id, actor.id), limit: 1 });
+        if (actor.type !== 'user')
+          throw new AppError(403, 'FORBIDDEN', 'Workspaces are created by signed-in users, not API tokens.');
+        const [user] = await deps.dbs.control.query.users.findMany({
+          where: (u, { eq: e }) => e(u.id, actor.id),
+          limit: 1,
+        });
         const { tenant } = await createTenant(
           deps,
-          { slug: req.body.slug, name: req.body.name, regionId: req.body.region, owner: { email: user!.email } },
+          {
+            slug: req.body.slug,
+            name: req.body.name,
+            regionId: req.body.region,
+            owner: { email: user!.email },
+          },
           req.id,
         );
         return reply.code(201).send({ ...tenant, region: tenant.regionId, role: 'owner' });
@@ -77,7 +102,14 @@ export const tenantsRoutes =
 
     app.get(
       '/tenants/:tenant',
-      { schema: { tags: ['tenants'], summary: 'A workspace you belong to', params: tenantParams, response: { 200: tenantView, ...problemResponses } } },
+      {
+        schema: {
+          tags: ['tenants'],
+          summary: 'A workspace you belong to',
+          params: tenantParams,
+          response: { 200: tenantView, ...problemResponses },
+        },
+      },
       async (req) => {
         const ctx = await tenantContext(req, deps);
         return { ...ctx.tenant, region: ctx.tenant.regionId, role: ctx.role };
@@ -86,7 +118,14 @@ export const tenantsRoutes =
 
     app.get(
       '/tenants/:tenant/profile',
-      { schema: { tags: ['tenants'], summary: 'The hosting statement shown on the trust page', params: tenantParams, response: { 200: profileView, ...problemResponses } } },
+      {
+        schema: {
+          tags: ['tenants'],
+          summary: 'The hosting statement shown on the trust page',
+          params: tenantParams,
+          response: { 200: profileView, ...problemResponses },
+        },
+      },
       async (req) => {
         const ctx = await tenantContext(req, deps);
         const rows = await deps.dbs.withTenant(ctx.tenant, (tx) => tx.select().from(tenantProfiles));
@@ -114,7 +153,14 @@ export const tenantsRoutes =
             .set({ ...req.body, updatedAt: new Date() })
             .where(eq(tenantProfiles.tenantId, ctx.tenant.id))
             .returning();
-          await appendAuditEvent(tx, { ...auditActor(ctx), action: 'profile.updated', objectType: 'tenant_profile', objectId: ctx.tenant.id, before, after });
+          await appendAuditEvent(tx, {
+            ...auditActor(ctx),
+            action: 'profile.updated',
+            objectType: 'tenant_profile',
+            objectId: ctx.tenant.id,
+            before,
+            after,
+          });
           return toProfile(after!);
         });
       },

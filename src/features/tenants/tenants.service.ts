@@ -29,18 +29,31 @@ export async function createTenant(
   requestId: string | null = null,
 ): Promise<{ tenant: TenantRecord; ownerId: string; createdUser: boolean }> {
   if (!SLUG_RE.test(input.slug) || RESERVED_SLUGS.has(input.slug)) {
-    throw badRequest('INVALID_SLUG', 'A workspace slug is 1-48 lower-case letters, digits or hyphens, not starting or ending with a hyphen, and not a reserved word.');
+    throw badRequest(
+      'INVALID_SLUG',
+      'A workspace slug is 1-48 lower-case letters, digits or hyphens, not starting or ending with a hyphen, and not a reserved word.',
+    );
   }
   if (!deps.dbs.hasRegion(input.regionId)) {
     const known = await deps.dbs.control.select({ id: regions.id }).from(regions);
-    throw badRequest('UNKNOWN_REGION', `Region "${input.regionId}" does not exist. Choose one of: ${known.map((r) => r.id).join(', ')}.`);
+    throw badRequest(
+      'UNKNOWN_REGION',
+      `Region "${input.regionId}" does not exist. Choose one of: ${known.map((r) => r.id).join(', ')}.`,
+    );
   }
   const passwordHash = input.owner.password ? await hashPassword(input.owner.password) : null;
   const tenantId = newId();
   const { ownerId, createdUser } = await deps.dbs.inControl(async (tx) => {
-    const taken = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, input.slug)).limit(1);
-    if (taken[0]) throw new AppError(409, 'SLUG_TAKEN', `The workspace slug "${input.slug}" is taken; choose another.`);
-    await tx.insert(tenants).values({ id: tenantId, slug: input.slug, name: input.name, regionId: input.regionId });
+    const taken = await tx
+      .select({ id: tenants.id })
+      .from(tenants)
+      .where(eq(tenants.slug, input.slug))
+      .limit(1);
+    if (taken[0])
+      throw new AppError(409, 'SLUG_TAKEN', `The workspace slug "${input.slug}" is taken; choose another.`);
+    await tx
+      .insert(tenants)
+      .values({ id: tenantId, slug: input.slug, name: input.name, regionId: input.regionId });
     const existing = await tx
       .select({ id: users.id })
       .from(users)
@@ -51,12 +64,20 @@ export async function createTenant(
     if (!userId) {
       userId = newId();
       created = true;
-      await tx.insert(users).values({ id: userId, email: input.owner.email, name: input.owner.name ?? '', passwordHash });
+      await tx
+        .insert(users)
+        .values({ id: userId, email: input.owner.email, name: input.owner.name ?? '', passwordHash });
     }
     await tx.insert(memberships).values({ tenantId, userId, role: 'owner' });
     return { ownerId: userId, createdUser: created };
   });
-  const tenant: TenantRecord = { id: tenantId, slug: input.slug, name: input.name, regionId: input.regionId, status: 'active' };
+  const tenant: TenantRecord = {
+    id: tenantId,
+    slug: input.slug,
+    name: input.name,
+    regionId: input.regionId,
+    status: 'active',
+  };
   try {
     await deps.dbs.withTenant(tenant, async (tx) => {
       await tx.insert(tenantProfiles).values({ tenantId, displayName: input.name });
@@ -68,7 +89,12 @@ export async function createTenant(
         action: 'tenant.created',
         objectType: 'tenant',
         objectId: tenantId,
-        after: { slug: input.slug, name: input.name, regionId: input.regionId, ownerEmail: input.owner.email },
+        after: {
+          slug: input.slug,
+          name: input.name,
+          regionId: input.regionId,
+          ownerEmail: input.owner.email,
+        },
       });
     });
   } catch (e) {

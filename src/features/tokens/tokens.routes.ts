@@ -23,7 +23,14 @@ export const tokensRoutes =
   async (app) => {
     app.get(
       '/tenants/:tenant/tokens',
-      { schema: { tags: ['tokens'], summary: 'API tokens of the workspace (never their secrets)', params: tenantParams, response: { 200: z.object({ items: z.array(tokenView) }), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['tokens'],
+          summary: 'API tokens of the workspace (never their secrets)',
+          params: tenantParams,
+          response: { 200: z.object({ items: z.array(tokenView) }), ...problemResponses },
+        },
+      },
       async (req) => ({ items: await listTokens(deps, await tenantContext(req, deps, 'owner')) }),
     );
     app.post(
@@ -41,7 +48,8 @@ export const tokensRoutes =
           response: { 201: tokenView.extend({ token: z.string() }), ...problemResponses },
         },
       },
-      async (req, reply) => reply.code(201).send(await createToken(deps, await tenantContext(req, deps, 'owner'), req.body)),
+      async (req, reply) =>
+        reply.code(201).send(await createToken(deps, await tenantContext(req, deps, 'owner'), req.body)),
     );
     app.delete(
       '/tenants/:tenant/tokens/:tokenId',

@@ -30,7 +30,14 @@ const view = (t: typeof apiTokens.$inferSelect): TokenView => ({
 /** Issues a token for a tenant. The secret is in the answer once; only its hash is stored. */
 export async function issueToken(
   deps: AppDeps,
-  input: { tenantId: string; regionId: string; name: string; scope: 'read' | 'write'; createdBy: string | null; expiresAt?: Date | null },
+  input: {
+    tenantId: string;
+    regionId: string;
+    name: string;
+    scope: 'read' | 'write';
+    createdBy: string | null;
+    expiresAt?: Date | null;
+  },
   audit: { actorType: 'user' | 'token' | 'system'; actorId: string | null; requestId: string | null },
 ): Promise<TokenView & { token: string }> {
   const secret = randomSecret(input.scope === 'write' ? 'srg_w_' : 'srg_r_', 32);
@@ -49,7 +56,14 @@ export async function issueToken(
     .returning();
   const v = view(row!);
   await deps.dbs.withTenant({ id: input.tenantId, regionId: input.regionId }, (tx) =>
-    appendAuditEvent(tx, { tenantId: input.tenantId, ...audit, action: 'token.created', objectType: 'api_token', objectId: v.id, after: v }),
+    appendAuditEvent(tx, {
+      tenantId: input.tenantId,
+      ...audit,
+      action: 'token.created',
+      objectType: 'api_token',
+      objectId: v.id,
+      after: v,
+    }),
   );
   return { ...v, token: secret };
 }
@@ -94,7 +108,13 @@ export async function revokeToken(deps: AppDeps, ctx: TenantContext, tokenId: st
   if (!row) throw notFound('API token', 'TOKEN_NOT_FOUND');
   const v = view(row);
   await deps.dbs.withTenant(ctx.tenant, (tx) =>
-    appendAuditEvent(tx, { ...auditActor(ctx), action: 'token.revoked', objectType: 'api_token', objectId: v.id, after: v }),
+    appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'token.revoked',
+      objectType: 'api_token',
+      objectId: v.id,
+      after: v,
+    }),
   );
   return v;
 }

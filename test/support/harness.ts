@@ -1,0 +1,96 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import { Databases } from '../../src/db/databases.js';
+import { TenantDirectory, type TenantRecord } from '../../src/features/tenants/tenant-directory.js';
+import { createTenant } from '../../src/features/tenants/tenants.service.js';
+import { issueToken } from '../../src/features/tokens/tokens.service.js';
+import { buildApp } from '../../src/http/app.js';
+import { loadConfig } from '../../src/platform/config.js';
+import type { AppDeps } from '../../src/platform/context.js';
+import { createMetrics } from '../../src/platform/metrics.js';
+
+export interface Harness {
+  deps: AppDeps;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** A real app on the suite's real databases; requests go through `app.inject()`. */
+export async function createHarness(opts: { authRateLimit?: number } = {}): Promise<Harness> {
+  const targets = inject('dbTargets');
+  const dbs = new Databases(targets.controlUrl, targets.regions, 5);
+  const config = { ...loadConfig({ DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent' }), embedded: false };
+  const deps: AppDeps = {
+    config,
+    dbs,
+    directory: new TenantDirectory(dbs.control),
+    metrics: createMetrics(),
+  };
+  const app = await buildApp(deps, { logger: false, authRateLimit: opts.authRateLimit ?? 10_000 });
+  await app.ready();
+  return {
+    deps,
+    app,
+    async close() {
+      await app.close();
+      await dbs.close();
+    },
+  };
+}
+
+export const uniqueSlug = (prefix = 't') => `${prefix}-${crypto.randomBytes(5).toString('hex')}`;
+
+export interface TestTenant {
+  tenant: TenantRecord;
+  ownerId: string;
+  ownerEmail: string;
+  password: string;
+  write: string;
+  read: string;
+}
+
+/** Each test makes its own tenant: no test depends on another's data. */
+export async function makeTenant(h: Harness, regionId = 'eu-west'): Promise<TestTenant> {
+  const slug = uniqueSlug();
+  const ownerEmail = `${slug}@example.test`;
+  const password = 'correct horse battery';
+  const { tenant, ownerId } = await createTenant(h.deps, {
+    slug,
+    name: `Tenant ${slug}`,
+    regionId,
+    owner: { email: ownerEmail, password },
+  });
+  const audit = { actorType: 'system' as const, actorId: 'test', requestId: null };
+  const base = { tenantId: tenant.id, regionId, createdBy: ownerId };
+  const write = await issueToken(h.deps, { ...base, name: 'w', scope: 'write' }, audit);
+  const read = await issueToken(h.deps, { ...base, name: 'r', scope: 'read' }, audit);
+  return { tenant, ownerId, ownerEmail, password, write: write.token, read: read.token };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Creates a list with one entry through the API; returns their ids. */
+export async function seedList(h: Harness, t: TestTenant, legalName = 'Acme Hosting GmbH') {
+  const list = await h.app.inject({
+    method: 'POST',
+    url: `/api/v1/tenants/${t.tenant.slug}/lists`,
+    headers: bearer(t.write),
+    payload: { slug: 'main', title: 'Sub-processors' },
+  });
+  if (list.statusCode !== 201) throw new Error(`seedList: ${list.body}`);
+  const listId = list.json().id as string;
+  const entry = await h.app.inject({
+    method: 'POST',
+    url: `/api/v1/tenants/${t.tenant.slug}/lists/${listId}/entries`,
+    headers: bearer(t.write),
+    payload: {
+      entity: { legalName, tradingNames: ['Acme'], kind: 'infrastructure' },
+      group: 'Hosting',
+      purpose: 'Hosting of the platform',
+      locations: ['Germany', 'EU'],
+    },
+  });
+  if (entry.statusCode !== 201) throw new Error(`seedList entry: ${entry.body}`);
+  return { listId, entryId: entry.json().id as string, entityId: entry.json().entity.id as string };
+}
