@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerImportCommand } from './commands/import.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTenantCommands } from './commands/tenant.js';
@@ -20,5 +21,6 @@ registerMigrateCommand(program);
 registerTenantCommands(program);
 registerTokenCommands(program);
 registerAuditCommands(program);
+registerImportCommand(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,78 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { importDocument, toContractRecord } from '../../features/imports/import-document.js';
+import { IMPORT_LIMITS } from '../../features/imports/limits.js';
+import { ImportError, type ImportResult } from '../../features/imports/model.js';
+import { fail, printResult } from '../output.js';
+
+interface ImportOptions {
+  dryRun?: boolean;
+  tenant?: string;
+  list?: string;
+}
+
+export function registerImportCommand(program: Command): void {
+  program
+    .command('import')
+    .description('read a sub-processor list (text, Markdown, HTML, CSV/TSV, XLSX, DOCX, PDF) into records')
+    .argument('<file>', 'the document to import')
+    .option('--dry-run', 'only print the records found; needs no database')
+    .option('--tenant <slug>', 'workspace to store the import in')
+    .option('--list <slug>', 'list whose draft the import previews against')
+    .action(async (file: string, o: ImportOptions) => {
+      const opts = program.opts();
+      try {
+        const bytes = await readLimited(file);
+        const result = await importDocument({ bytes, fileName: path.basename(file) });
+        if (o.dryRun || !o.tenant) {
+          if (!o.dryRun)
+            process.stderr.write('subreg: no --tenant given, so nothing is stored (as with --dry-run)\n');
+          printDryRun(result, opts);
+          return;
+        }
+        const { storeImportFromCli } = await import('./import-store.js');
+        await storeImportFromCli({ file, bytes, result, tenant: o.tenant, list: o.list }, opts);
+      } catch (e) {
+        fail(e, opts);
+      }
+    });
+}
+
+/** The stable contract: {"records":[...]} with the keys of shared/fixtures/seeds/*.expected.json. */
+function printDryRun(result: ImportResult, opts: { json?: boolean }): void {
+  const records = result.records.map(toContractRecord);
+  const out: Record<string, unknown> = { records };
+  if (records.length === 0 && result.warnings.length > 0) out.reason = result.warnings.join(' ');
+  if (opts.json) {
+    printResult(out, opts);
+    return;
+  }
+  const lines = [`${records.length} record(s) found (${result.format})`];
+  for (const r of result.records) {
+    const where = r.source.page ? `page ${r.source.page}` : r.source.line ? `line ${r.source.line}` : '';
+    const extra = [r.group, r.type, r.locations.join(', ')].filter(Boolean).join(' | ');
+    lines.push(
+      `- ${r.legalName}${r.tradingNames.length ? ` (t/as ${r.tradingNames.join(', ')})` : ''}  ${extra}  [${where}]`,
+    );
+  }
+  for (const w of result.warnings) lines.push(`note: ${w}`);
+  printResult(out, opts, lines.join('\n'));
+}
+
+async function readLimited(file: string): Promise<Uint8Array> {
+  let stat: Awaited<ReturnType<typeof fs.stat>>;
+  try {
+    stat = await fs.stat(file);
+  } catch {
+    throw new ImportError('FILE_NOT_FOUND', `Cannot read "${file}": no such file.`);
+  }
+  if (!stat.isFile()) throw new ImportError('NOT_A_FILE', `"${file}" is not a file.`);
+  if (stat.size > IMPORT_LIMITS.maxFileBytes) {
+    throw new ImportError(
+      'FILE_TOO_LARGE',
+      `"${file}" is ${(stat.size / 1024 / 1024).toFixed(1)} MB; the limit is ${IMPORT_LIMITS.maxFileBytes / 1024 / 1024} MB.`,
+    );
+  }
+  return new Uint8Array(await fs.readFile(file));
+}

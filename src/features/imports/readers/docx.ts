@@ -1,0 +1,138 @@
+import { type ChildNode, type Element, isTag, isText } from 'domhandler';
+import { parseDocument } from 'htmlparser2';
+import JSZip from 'jszip';
+import { IMPORT_LIMITS } from '../limits.js';
+import { type Block, ImportError, type TableRow } from '../model.js';
+import { collapseSpace } from '../text-values.js';
+import { assertSafeZip } from './zip-guard.js';
+
+interface StyleInfo {
+  headingLevel: number | null;
+}
+
+/**
+ * A Word document: body paragraphs (headings by style or outline level, list paragraphs as
+ * items) and tables (one line per paragraph inside a cell). Headers and footers live in other
+ * parts of the package, so their page furniture never reaches the tables.
+ */
+export async function readDocx(bytes: Uint8Array): Promise<Block[]> {
+  assertSafeZip(bytes, 'Word document');
+  let zip: JSZip;
+  try {
+    zip = await JSZip.loadAsync(bytes);
+  } catch (err) {
+    throw new ImportError(
+      'CORRUPT_FILE',
+      `This Word document cannot be opened (${(err as Error).message}). Save it again as .docx.`,
+    );
+  }
+  const body = await zip.file('word/document.xml')?.async('string');
+  if (!body)
+    throw new ImportError(
+      'CORRUPT_FILE',
+      'This .docx has no document body. Save it again from Word or LibreOffice.',
+    );
+  const styles = readStyles((await zip.file('word/styles.xml')?.async('string')) ?? '');
+  const doc = parseDocument(body, { xmlMode: true });
+  const blocks: Block[] = [];
+  let paragraphNo = 0;
+  const walk = (nodes: ChildNode[]) => {
+    for (const node of nodes) {
+      if (!isTag(node)) continue;
+      if (node.name === 'w:p') {
+        paragraphNo++;
+        const text = collapseSpace(paragraphText(node).replace(/\t/g, ' '));
+        if (!text) continue;
+        const pos = { line: paragraphNo };
+        const level = headingLevel(node, styles);
+        if (level) blocks.push({ kind: 'heading', text, level, pos });
+        else if (find(node, 'w:numPr')) blocks.push({ kind: 'item', text, pos });
+        else blocks.push({ kind: 'paragraph', text, pos });
+      } else if (node.name === 'w:tbl') {
+        paragraphNo++;
+        const rows = tableRows(node, paragraphNo);
+        if (rows.length > 0) blocks.push({ kind: 'table', rows, pos: { line: paragraphNo }, fragile: false });
+      } else if (node.name !== 'w:del') {
+        walk(node.children);
+      }
+    }
+  };
+  walk(doc.children);
+  return blocks;
+}
+
+function tableRows(tbl: Element, paragraphNo: number): TableRow[] {
+  const rows: TableRow[] = [];
+  for (const tr of tbl.children) {
+    if (!isTag(tr) || tr.name !== 'w:tr' || rows.length >= IMPORT_LIMITS.maxRows) continue;
+    const cells: string[] = [];
+    for (const tc of tr.children) {
+      if (!isTag(tc) || tc.name !== 'w:tc') continue;
+      const lines = findAll(tc, 'w:p').map((p) => collapseSpace(paragraphText(p).replace(/\t/g, ' ')));
+      cells.push(lines.filter(Boolean).join('\n').slice(0, IMPORT_LIMITS.maxCellChars));
+    }
+    rows.push({ cells, pos: { line: paragraphNo + rows.length } });
+  }
+  return rows;
+}
+
+/** w:t runs, w:tab as a tab, w:br as a line break; deleted text (w:del) is skipped. */
+function paragraphText(p: Element): string {
+  const parts: string[] = [];
+  const visit = (nodes: ChildNode[]) => {
+    for (const n of nodes) {
+      if (!isTag(n)) continue;
+      if (n.name === 'w:t') parts.push(n.children.map((c) => (isText(c) ? c.data : '')).join(''));
+      else if (n.name === 'w:tab') parts.push('\t');
+      else if (n.name === 'w:br' || n.name === 'w:cr') parts.push('\n');
+      else if (n.name !== 'w:del' && n.name !== 'w:instrText' && n.name !== 'w:tbl') visit(n.children);
+    }
+  };
+  visit(p.children);
+  return parts.join(''); // the parser has decoded the XML entities
+}
+
+function headingLevel(p: Element, styles: Map<string, StyleInfo>): number | null {
+  const outline = find(p, 'w:outlineLvl')?.attribs['w:val'];
+  if (outline !== undefined) return Number(outline) + 1;
+  const styleId = find(p, 'w:pStyle')?.attribs['w:val'];
+  return styleId ? (styles.get(styleId)?.headingLevel ?? null) : null;
+}
+
+function readStyles(xml: string): Map<string, StyleInfo> {
+  const map = new Map<string, StyleInfo>();
+  if (!xml) return map;
+  const doc = parseDocument(xml, { xmlMode: true });
+  for (const style of findAll(doc as unknown as Element, 'w:style')) {
+    const id = style.attribs['w:styleId'];
+    if (!id) continue;
+    const name = find(style, 'w:name')?.attribs['w:val'] ?? '';
+    const outline = find(style, 'w:outlineLvl')?.attribs['w:val'];
+    const named = /^(?:heading|überschrift|titre|titolo|título)\s*(\d)$/i.exec(name);
+    let headingLevel: number | null = null;
+    if (outline !== undefined && Number(outline) < 9) headingLevel = Number(outline) + 1;
+    else if (named?.[1]) headingLevel = Number(named[1]);
+    else if (/^title$|^titel$/i.test(name)) headingLevel = 1;
+    map.set(id, { headingLevel });
+  }
+  return map;
+}
+
+function find(el: Element, name: string): Element | undefined {
+  for (const c of el.children) {
+    if (!isTag(c)) continue;
+    if (c.name === name) return c;
+    const inner = find(c, name);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
+function findAll(el: Element, name: string, out: Element[] = []): Element[] {
+  for (const c of el.children) {
+    if (!isTag(c)) continue;
+    if (c.name === name) out.push(c);
+    else findAll(c, name, out);
+  }
+  return out;
+}

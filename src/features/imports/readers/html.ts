@@ -1,0 +1,153 @@
+import { type ChildNode, type Element, isTag, isText } from 'domhandler';
+import { parseDocument } from 'htmlparser2';
+import { IMPORT_LIMITS } from '../limits.js';
+import type { Block, TableRow } from '../model.js';
+import { collapseSpace } from '../text-values.js';
+
+const SKIP = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'svg',
+  'head',
+  'iframe',
+  'object',
+  'button',
+  'select',
+]);
+const BLOCK_TAGS = new Set([
+  'p',
+  'div',
+  'section',
+  'article',
+  'li',
+  'tr',
+  'br',
+  'dd',
+  'dt',
+  'blockquote',
+  'pre',
+]);
+
+/** An HTML page: headings, tables (th/td, <br> as line breaks), list items, definition lists, paragraphs. */
+export function readHtml(html: string): Block[] {
+  const doc = parseDocument(html, { withStartIndices: true, decodeEntities: true });
+  const lineAt = lineIndex(html);
+  const blocks: Block[] = [];
+  const walk = (nodes: ChildNode[]) => {
+    for (const node of nodes) {
+      if (!isTag(node)) {
+        if (isText(node) && node.parent && isLooseTextParent(node.parent as Element)) {
+          const text = collapseSpace(node.data);
+          if (text) blocks.push({ kind: 'paragraph', text, pos: { line: lineAt(node.startIndex) } });
+        }
+        continue;
+      }
+      const tag = node.name.toLowerCase();
+      if (SKIP.has(tag)) continue;
+      const pos = { line: lineAt(node.startIndex) };
+      const heading = /^h([1-6])$/.exec(tag);
+      if (heading?.[1]) {
+        const text = collapseSpace(textOf(node));
+        if (text) blocks.push({ kind: 'heading', text, level: Number(heading[1]), pos });
+      } else if (tag === 'table') {
+        const rows = tableRows(node, lineAt);
+        if (rows.length > 0) blocks.push({ kind: 'table', rows, pos, fragile: false });
+      } else if (tag === 'li') {
+        if (hasBlockChild(node, 'ul') || hasBlockChild(node, 'ol') || hasBlockChild(node, 'table'))
+          walk(node.children);
+        else pushText(blocks, 'item', node, pos);
+      } else if (tag === 'dt') {
+        const text = collapseSpace(textOf(node));
+        if (text) blocks.push({ kind: 'heading', text, level: 6, pos });
+      } else if (tag === 'p' || tag === 'dd' || tag === 'blockquote' || tag === 'caption') {
+        pushText(blocks, 'paragraph', node, pos);
+      } else {
+        walk(node.children);
+      }
+    }
+  };
+  walk(doc.children);
+  return blocks;
+}
+
+/** Text directly inside a div or body (not wrapped in <p>) is a paragraph too. */
+function isLooseTextParent(el: Element): boolean {
+  return ['div', 'body', 'section', 'article', 'main'].includes(el.name?.toLowerCase() ?? '');
+}
+
+function pushText(blocks: Block[], kind: 'item' | 'paragraph', node: Element, pos: { line: number }) {
+  const text = collapseSpace(textOf(node));
+  if (text) blocks.push({ kind, text, pos });
+}
+
+function hasBlockChild(node: Element, tag: string): boolean {
+  return node.children.some((c) => isTag(c) && (c.name === tag || hasBlockChild(c, tag)));
+}
+
+function tableRows(table: Element, lineAt: (i: number) => number): TableRow[] {
+  const rows: TableRow[] = [];
+  const visit = (el: Element) => {
+    for (const c of el.children) {
+      if (!isTag(c) || rows.length >= IMPORT_LIMITS.maxRows) continue;
+      const tag = c.name.toLowerCase();
+      if (tag === 'tr') {
+        const cells = c.children
+          .filter((x): x is Element => isTag(x) && (x.name === 'td' || x.name === 'th'))
+          .map((cell) => cellText(cell).slice(0, IMPORT_LIMITS.maxCellChars));
+        rows.push({ cells, pos: { line: lineAt(c.startIndex ?? 0) } });
+      } else if (tag === 'thead' || tag === 'tbody' || tag === 'tfoot') visit(c);
+    }
+  };
+  visit(table);
+  return rows;
+}
+
+/** A cell's text with its line breaks (<br>, paragraphs) as "\n", later joined with one space. */
+function cellText(cell: Element): string {
+  const parts: string[] = [];
+  const visit = (nodes: ChildNode[]) => {
+    for (const n of nodes) {
+      if (isText(n)) parts.push(n.data);
+      else if (isTag(n) && !SKIP.has(n.name)) {
+        if (BLOCK_TAGS.has(n.name)) parts.push('\n');
+        visit(n.children);
+        if (BLOCK_TAGS.has(n.name)) parts.push('\n');
+      }
+    }
+  };
+  visit(cell.children);
+  return parts.join('').split('\n').map(collapseSpace).filter(Boolean).join('\n');
+}
+
+function textOf(node: Element): string {
+  const parts: string[] = [];
+  const visit = (nodes: ChildNode[]) => {
+    for (const n of nodes) {
+      if (isText(n)) parts.push(n.data);
+      else if (isTag(n) && !SKIP.has(n.name)) {
+        if (BLOCK_TAGS.has(n.name)) parts.push(' ');
+        visit(n.children);
+      }
+    }
+  };
+  visit(node.children);
+  return parts.join('');
+}
+
+function lineIndex(text: string): (offset: number | null) => number {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    if (offset == null) return 1;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
+}

@@ -1,0 +1,101 @@
+import type { Block, TableRow } from '../model.js';
+
+/**
+ * Plain text and Markdown: pipe tables, tab-separated rows (text copied out of Word or PDF),
+ * headings (Markdown `#`, or a short line without end punctuation), bullets and paragraphs.
+ * A tab table goes on across blank lines and page-break debris while rows keep coming.
+ */
+export function readText(text: string): Block[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  const blocks: Block[] = [];
+  let table: { rows: TableRow[]; kind: 'pipe' | 'tab'; line: number } | null = null;
+  const closeTable = () => {
+    if (table && table.rows.length > 0) {
+      blocks.push({
+        kind: 'table',
+        rows: table.rows,
+        pos: { line: table.line },
+        fragile: table.kind === 'tab',
+      });
+    }
+    table = null;
+  };
+
+  let blankBefore = false;
+  lines.forEach((raw, i) => {
+    const line = i + 1;
+    const kind = rowKind(raw);
+    if (kind) {
+      if (kind === 'pipe' && isSeparatorRow(raw)) return;
+      if (!table || table.kind !== kind) {
+        closeTable();
+        table = { rows: [], kind, line };
+      }
+      const afterBreak = blankBefore && table.rows.length > 0;
+      table.rows.push({ cells: splitRow(raw, kind), pos: { line }, fragile: kind === 'tab', afterBreak });
+      blankBefore = false;
+      return;
+    }
+    if (!raw.trim()) {
+      blankBefore = true; // blank lines do not end a table: a page break may follow
+      return;
+    }
+    blankBefore = false;
+    closeTable();
+    blocks.push(lineBlock(raw, line));
+  });
+  closeTable();
+  return blocks;
+}
+
+function rowKind(raw: string): 'pipe' | 'tab' | null {
+  if (raw.includes('\t') && raw.split('\t').some((c) => c.trim())) return 'tab';
+  const t = raw.trim();
+  const pipes = (t.replace(/\\\|/g, '').match(/\|/g) ?? []).length;
+  if (pipes >= 2 || (pipes >= 1 && (t.startsWith('|') || t.endsWith('|')))) return 'pipe';
+  return null;
+}
+
+const isSeparatorRow = (raw: string) => /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/.test(raw);
+
+function splitRow(raw: string, kind: 'pipe' | 'tab'): string[] {
+  if (kind === 'tab') {
+    const cells = raw.split('\t').map((c) => c.trim());
+    while (cells.length > 0 && cells[cells.length - 1] === '') cells.pop();
+    return cells;
+  }
+  let t = raw.trim();
+  if (t.startsWith('|')) t = t.slice(1);
+  if (t.endsWith('|') && !t.endsWith('\\|')) t = t.slice(0, -1);
+  return t.split(/(?<!\\)\|/).map((c) => stripMarkdown(c.replace(/\\\|/g, '|').trim()));
+}
+
+const BULLET = /^\s*(?:[-*+•–·▪◦●]|\d{1,3}[.)])\s+/;
+
+function lineBlock(raw: string, line: number): Block {
+  const md = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/.exec(raw);
+  if (md?.[1] && md[2] !== undefined) {
+    return { kind: 'heading', text: stripMarkdown(md[2]), level: md[1].length, pos: { line } };
+  }
+  if (BULLET.test(raw)) return { kind: 'item', text: stripMarkdown(raw.replace(BULLET, '')), pos: { line } };
+  const text = stripMarkdown(raw.trim());
+  if (looksLikeHeading(text)) return { kind: 'heading', text, level: 4, pos: { line } };
+  return { kind: 'paragraph', text, pos: { line } };
+}
+
+/** A short line with no end punctuation, starting with a capital: a title in extracted text. */
+function looksLikeHeading(text: string): boolean {
+  if (text.length > 80 || text.length < 2) return false;
+  if (/[.,;:!?]$/.test(text) || /^\(/.test(text)) return false;
+  const words = text.split(/\s+/);
+  return words.length <= 8 && /^[\p{Lu}\p{N}]/u.test(text);
+}
+
+/** **bold**, __bold__, `code`, [text](link) and <br> lose their markup. */
+export function stripMarkdown(text: string): string {
+  return text
+    .replace(/<br\s*\/?>/gi, ' ')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/(\*\*|__)(.+?)\1/g, '$2')
+    .replace(/`([^`]*)`/g, '$1');
+}

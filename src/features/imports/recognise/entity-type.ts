@@ -1,0 +1,23 @@
+import type { EntityType } from '../model.js';
+import { normaliseHeader } from './header-synonyms.js';
+
+/** A type cell or a section heading mapped to a kind: "Affiliate of CloudBlue" -> affiliate. */
+export function typeFromText(text: string | null | undefined): EntityType | null {
+  if (!text) return null;
+  const n = normaliseHeader(text);
+  if (!n || n.split(' ').length > 8) return null;
+  if (
+    /\b(affiliates?|group compan(y|ies)|group entit(y|ies)|intra group|konzern\w*|verbundene\w*|tochtergesellschaft\w*|subsidiar(y|ies))\b/.test(
+      n,
+    )
+  )
+    return 'affiliate';
+  if (
+    /\b(infrastructure|infrastruktur\w*|hosting|cloud infrastructure|data cent(re|er)s?|rechenzentr\w*)\b/.test(
+      n,
+    )
+  )
+    return 'infrastructure';
+  if (/\b(third part(y|ies)|3rd part(y|ies)|dritt\w*|external|externe\w*)\b/.test(n)) return 'third_party';
+  return null;
+}

@@ -1,0 +1,7 @@
+// Temporary until src/domain/locations lands: split on commas when every part is short.
+export function splitLocationCell(cell: string): string[] {
+  const t = cell.replace(/\s+/g, ' ').trim();
+  if (!t) return [];
+  const parts = t.split(/\s*[,;]\s*/).filter(Boolean);
+  return parts.every((p) => p.split(' ').length <= 3 && /^[\p{Lu}]/u.test(p)) ? parts : [t];
+}

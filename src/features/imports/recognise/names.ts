@@ -1,0 +1,145 @@
+import { collapseSpace } from '../text-values.js';
+
+/** A name cell split into the entities it names. */
+export interface SplitName {
+  legalName: string;
+  tradingNames: string[];
+  formerNames: string[];
+}
+
+/** Legal-form words that end a company name; "A Ltd and B GmbH" names two companies. */
+const LEGAL_FORM =
+  /(?:\b(?:limited|ltd|plc|llc|llp|lp|inc|incorporated|corp|corporation|gmbh|ag|kg|se|sa|sas|sarl|s\.?a\.?r\.?l|srl|spa|s\.?p\.?a|bv|b\.v|nv|n\.v|oy|oyj|ab|as|a\/s|aps|asa|sl|s\.l|slu|s\.l\.u|eood|ood|kft|zrt|sp\.? z o\.?o|pte|pty|pvt|sdn bhd|bhd|kk|k\.k|ug|e\.?k|mbh|holdings)\.?)\s*$/i;
+
+const TRADING = String.raw`(?:t\/as|t\/a|trading as|d\/b\/a|dba|doing business as|aka|a\/k\/a|also known as|handelnd als|firmierend als)`;
+const FORMER = String.raw`(?:formerly|previously|prev\.|f\/k\/a|fka|formerly known as|vormals|ehemals|früher)`;
+
+const FORMER_THEN_NOW = new RegExp(
+  String.raw`^(?:${FORMER})\s+(?:${TRADING}\s+)?(.+?),?\s+(?:and\s+)?(?:now|currently|jetzt)\s+(?:${TRADING}\s+)?(.+)$`,
+  'i',
+);
+const FORMER_ONLY = new RegExp(String.raw`^(?:${FORMER})\s+(?:${TRADING}\s+)?(.+)$`, 'i');
+const TRADING_ONLY = new RegExp(String.raw`^(?:${TRADING})\s+(.+)$`, 'i');
+const INLINE_MARKER = new RegExp(String.raw`\s*[,;]?\s+(${TRADING}|${FORMER})\s+`, 'i');
+
+/** Splits "Ooma Inc t/as 2600Hz", "X Ltd (previously t/as A, and now t/as B)", "A Ltd and B Ltd". */
+export function splitNames(cell: string): SplitName[] {
+  const text = collapseSpace(cell);
+  if (!text) return [];
+  return splitCompanies(text).map(splitOne);
+}
+
+function splitOne(text: string): SplitName {
+  const result: SplitName = { legalName: text, tradingNames: [], formerNames: [] };
+  let rest = text;
+
+  // Trailing brackets: "(trading as X)", "(formerly Y)", "(Linx)", "(Jira / Confluence)".
+  for (;;) {
+    const m = /^(.*\S)\s*\(([^()]+)\)\s*$/.exec(rest);
+    if (!m?.[1] || !m[2]) break;
+    if (!classifyAlias(m[2], result)) break;
+    rest = m[1];
+  }
+  // Inline markers: "Ooma Inc t/as 2600Hz", "Acme GmbH, formerly Foo GmbH".
+  const inline = INLINE_MARKER.exec(rest);
+  if (inline && inline.index > 0) {
+    const alias = rest.slice(inline.index).replace(/^\s*[,;]?\s*/, '');
+    rest = rest.slice(0, inline.index);
+    classifyAlias(alias, result);
+  }
+  result.legalName = rest.replace(/[\s,;]+$/, '').trim() || text;
+  return result;
+}
+
+/** Puts an alias phrase into trading or former names; false when it is not an alias. */
+function classifyAlias(phrase: string, into: SplitName): boolean {
+  const p = phrase.trim();
+  const thenNow = FORMER_THEN_NOW.exec(p);
+  if (thenNow?.[1] && thenNow[2]) {
+    into.formerNames.unshift(...splitBrands(thenNow[1]));
+    into.tradingNames.unshift(...splitBrands(thenNow[2]));
+    return true;
+  }
+  const former = FORMER_ONLY.exec(p);
+  if (former?.[1]) {
+    into.formerNames.unshift(...splitBrands(former[1]));
+    return true;
+  }
+  const trading = TRADING_ONLY.exec(p);
+  if (trading?.[1]) {
+    into.tradingNames.unshift(...splitBrands(trading[1]));
+    return true;
+  }
+  if (looksLikeBrand(p)) {
+    into.tradingNames.unshift(...splitBrands(p));
+    return true;
+  }
+  return false;
+}
+
+/**
+ * A bracket holds a brand or abbreviation ("Linx", "AWS", "Jira / Confluence"), not a note
+ * ("(as applicable)", "(EU region)", "(Germany)", "(see below)").
+ */
+function looksLikeBrand(p: string): boolean {
+  if (p.length > 60 || /[.:;!?]$/.test(p)) return false;
+  const words = p.split(/\s+/);
+  if (words.length > 6) return false;
+  if (/^(?:as|see|if|for|only|where|when|e\.g|i\.e|incl|including|optional|via|in|on|eu|us|uk)\b/i.test(p))
+    return false;
+  if (/\b(?:region|only|applicable|optional|services?|hosting|data|support|from|since|until)\b/i.test(p))
+    return false;
+  // Every word (outside separators) starts with an upper-case letter or a digit.
+  return words.every((w) => w === '/' || w === '&' || /^[\p{Lu}\p{N}]/u.test(w));
+}
+
+function splitBrands(text: string): string[] {
+  return text
+    .split(/\s+\/\s+|\s*;\s*/)
+    .map((s) => s.replace(/^[\s,]+|[\s,]+$/g, ''))
+    .filter(Boolean);
+}
+
+/**
+ * "Destiny Business Solutions Limited and Aycom Business Solutions Pvt Limited" is two
+ * companies; "Johnson and Johnson Ltd" or "Marks & Spencer plc" is one. A conjunction splits
+ * only when the part before it ends with a legal form and the part after it has one too.
+ */
+function splitCompanies(text: string): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  for (;;) {
+    const m = /\s+(?:and|&|und)\s+/i.exec(rest);
+    if (!m) break;
+    let found = false;
+    const re = /\s+(?:and|&|und)\s+/gi;
+    for (let hit = re.exec(rest); hit; hit = re.exec(rest)) {
+      const left = rest.slice(0, hit.index);
+      if (insideBrackets(left)) continue;
+      const right = rest.slice(hit.index + hit[0].length);
+      if (LEGAL_FORM.test(left) && hasLegalForm(right)) {
+        parts.push(left.trim());
+        rest = right;
+        found = true;
+        break;
+      }
+    }
+    if (!found) break;
+  }
+  parts.push(rest.trim());
+  return parts;
+}
+
+function hasLegalForm(text: string): boolean {
+  const name = text.replace(/\s*\([^)]*\)\s*$/, '').split(INLINE_MARKER)[0] ?? text;
+  return LEGAL_FORM.test(name.trim());
+}
+
+function insideBrackets(prefix: string): boolean {
+  let depth = 0;
+  for (const ch of prefix) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth = Math.max(0, depth - 1);
+  }
+  return depth > 0;
+}

@@ -1,0 +1,44 @@
+import type { Block, ProvenancedRecord } from '../model.js';
+import { recordsFromProse } from './prose-records.js';
+import { headingPaths, type SectionMeaning, sectionMeanings } from './sections.js';
+import { recordsFromTable } from './table-records.js';
+
+export interface Recognised {
+  records: ProvenancedRecord[];
+  warnings: string[];
+}
+
+type Found = { at: number; records: ProvenancedRecord[] };
+
+/**
+ * Finds the records in a document's blocks: tables with a sub-processor header first; when
+ * the document has none, entries written as bullets or one block per entry.
+ */
+export function recogniseRecords(blocks: readonly Block[]): Recognised {
+  const paths = headingPaths(blocks);
+  const none: SectionMeaning = { group: null, type: null };
+  const found: Found[] = [];
+  blocks.forEach((b, at) => {
+    if (b.kind !== 'table') return;
+    const records = recordsFromTable(b.rows, none, b.fragile);
+    if (records && records.length > 0) found.push({ at, records });
+  });
+  const warnings: string[] = [];
+  if (found.length === 0) {
+    for (const f of recordsFromProse(blocks)) found.push(f);
+  }
+  if (found.length === 0) {
+    warnings.push(
+      blocks.some((b) => b.kind === 'table')
+        ? 'No table has a header naming the sub-processor (e.g. "Name", "Sub-processor", "Entity", "Vendor"), and no entries were found as bullets or sections.'
+        : 'The document holds no table and no entries that look like a list of sub-processors (a name with a purpose or a location).',
+    );
+    return { records: [], warnings };
+  }
+  const meanings = sectionMeanings(found.map((f) => paths[f.at] ?? { headings: [], gap: 0 }));
+  const records = found.flatMap((f, i) => {
+    const m = meanings[i] ?? none;
+    return f.records.map((r) => ({ ...r, group: r.group ?? m.group, type: r.type ?? m.type }));
+  });
+  return { records, warnings };
+}

@@ -1,0 +1,75 @@
+import type { Block, EntityType } from '../model.js';
+import { normaliseHeader } from './header-synonyms.js';
+import { typeFromText } from './entity-type.js';
+
+/** Words that make a heading merely "the list", not a group of it. */
+const GENERIC = new Set(
+  'sub processor processors subprocessor subprocessors sub processors list lists of our the current full approved authorised authorized overview table annex appendix schedule and de der die unsere aktuelle liste unterauftragsverarbeiter unterauftragnehmer subunternehmer verzeichnis third party parties data personal gdpr dsgvo'.split(
+    ' ',
+  ),
+);
+
+function isGeneric(text: string): boolean {
+  const words = normaliseHeader(text).split(' ').filter(Boolean);
+  return words.every((w) => GENERIC.has(w) || /^\d+$/.test(w) || /^[ivx]+$/.test(w));
+}
+
+/** How many paragraphs may stand between a heading and the entries it introduces. */
+const MAX_GAP = 2;
+
+export interface HeadingPath {
+  /** nearest first */
+  headings: { text: string; level: number }[];
+  /** paragraphs between the nearest heading and this block */
+  gap: number;
+}
+
+/** The heading path in force at each block index. */
+export function headingPaths(blocks: readonly Block[]): HeadingPath[] {
+  const stack: { text: string; level: number }[] = [];
+  let gap = 0;
+  return blocks.map((b) => {
+    const path: HeadingPath = { headings: [...stack].reverse(), gap };
+    if (b.kind === 'heading') {
+      while (stack.length > 0 && (stack[stack.length - 1]?.level ?? 0) >= b.level) stack.pop();
+      stack.push({ text: b.text, level: b.level });
+      gap = 0;
+    } else if (b.kind === 'paragraph') gap++;
+    return path;
+  });
+}
+
+export interface SectionMeaning {
+  group: string | null;
+  type: EntityType | null;
+}
+
+/**
+ * Decides group and type for the record-bearing blocks. A heading right above entries (at
+ * most two paragraphs between) that names a type ("Infrastructure sub-processors") gives the
+ * type; one that names something else gives the group, but only when at least two such
+ * headings each introduce entries: one heading over the only list is its title, not a group.
+ */
+export function sectionMeanings(paths: readonly HeadingPath[]): SectionMeaning[] {
+  const owned = paths.map((p) => (p.gap <= MAX_GAP ? p.headings : p.headings.slice(1)));
+  const type = owned.map((hs) => {
+    for (const h of hs.slice(0, 2)) {
+      const t = typeFromText(h.text);
+      if (t) return t;
+    }
+    return null;
+  });
+  const groupOf = owned.map((hs, i) => {
+    const candidates = paths[i] && paths[i].gap > MAX_GAP ? [] : hs;
+    for (const h of candidates.slice(0, 3)) {
+      if (typeFromText(h.text) || isGeneric(h.text)) continue;
+      return h.text;
+    }
+    return null;
+  });
+  const distinct = new Set(groupOf.filter((g): g is string => g !== null));
+  return paths.map((_, i) => ({
+    group: distinct.size >= 2 ? (groupOf[i] ?? null) : null,
+    type: type[i] ?? null,
+  }));
+}

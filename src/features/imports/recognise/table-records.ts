@@ -1,0 +1,191 @@
+import type { EntityType, Position, ProvenancedRecord, TableRow } from '../model.js';
+import { collapseSpace, dropTrailingStop, isDebrisCell, joinWrappedLines } from '../text-values.js';
+import { splitLocationCell } from './locations.js';
+import { type ColumnMap, assignColumns, readHeaderRow } from './header.js';
+import { typeFromText } from './entity-type.js';
+import { splitNames } from './names.js';
+
+/** What the headings above a table say about its rows. */
+export interface SectionContext {
+  group: string | null;
+  type: EntityType | null;
+}
+
+/** How many leading rows may come before the header (a title, a date, an empty row). */
+const HEADER_SEARCH_ROWS = 12;
+
+/**
+ * Turns one table into records. Returns null when the table is not a list of sub-processors
+ * (no header names a sub-processor column), so the caller can try other readings.
+ */
+export function recordsFromTable(
+  rows: readonly TableRow[],
+  context: SectionContext,
+  fragile: boolean,
+): ProvenancedRecord[] | null {
+  const headerAt = findHeader(rows);
+  if (!headerAt) return null;
+  const { index, map, headerKey } = headerAt;
+  const merged = mergeRows(rows.slice(index + 1), map, headerKey, fragile);
+  const records: ProvenancedRecord[] = [];
+  for (const row of merged) records.push(...rowToRecords(row, map, context));
+  return records;
+}
+
+interface HeaderAt {
+  index: number;
+  map: ColumnMap;
+  headerKey: string;
+}
+
+function findHeader(rows: readonly TableRow[]): HeaderAt | null {
+  const limit = Math.min(rows.length, HEADER_SEARCH_ROWS);
+  for (let i = 0; i < limit; i++) {
+    const row = rows[i];
+    if (!row) continue;
+    const columns = readHeaderRow(row.cells.map(collapseSpace));
+    if (!columns) continue;
+    const map = assignColumns(columns);
+    if (map.name === undefined) continue;
+    return { index: i, map, headerKey: rowKey(row.cells) };
+  }
+  return null;
+}
+
+const rowKey = (cells: readonly string[]) =>
+  cells
+    .map((c) => collapseSpace(c).toLowerCase())
+    .filter(Boolean)
+    .join('|');
+
+interface MergedRow {
+  cells: string[][];
+  pos: Position;
+}
+
+/**
+ * Joins rows that are pieces of one record. In extracted text and PDF a page break cuts a row:
+ * a piece with no name continues the row above it; a piece with only a name ("Limited",
+ * "Exchange Limited (Linx)") finishes the name above it. Repeated headers are dropped.
+ */
+function mergeRows(
+  rows: readonly TableRow[],
+  map: ColumnMap,
+  headerKey: string,
+  fragile: boolean,
+): MergedRow[] {
+  const width = Math.max(map.width, ...rows.map((r) => r.cells.length));
+  const out: MergedRow[] = [];
+  const nameAt = map.name ?? 0;
+  for (const row of rows) {
+    if (rowKey(row.cells) === headerKey) continue;
+    const cells = alignCells(row.cells, map.width, width).map((c) => (fragile && isDebrisCell(c) ? '' : c));
+    const filled = cells.filter((c) => c.trim()).length;
+    if (filled === 0) continue;
+    const prev = out[out.length - 1];
+    const nameCell = cells[nameAt]?.trim() ?? '';
+    const fragment = fragile || row.fragile;
+    if (prev && fragment && !nameCell) {
+      appendCells(prev, cells);
+      continue;
+    }
+    if (prev && fragment && filled === 1 && isNameContinuation(nameCell) && typicalRowIsFull(rows, nameAt)) {
+      prev.cells[nameAt]?.push(nameCell);
+      continue;
+    }
+    if (prev && fragment && row.afterBreak && lacksRequiredCell(cells, rows, map)) {
+      appendCells(prev, cells);
+      continue;
+    }
+    if (!nameCell) continue;
+    if (!fragment && filled === 1 && nameCell.length > 80) continue; // a note under the table
+    out.push({ cells: cells.map((c) => [c]), pos: row.pos });
+  }
+  return out;
+}
+
+function appendCells(prev: MergedRow, cells: readonly string[]): void {
+  cells.forEach((c, i) => {
+    if (c.trim()) prev.cells[i]?.push(c);
+  });
+}
+
+/** Rows with more cells than the header (a fused title was split) are kept by index. */
+function alignCells(cells: readonly string[], headerWidth: number, width: number): string[] {
+  const out = cells.slice(0, width);
+  while (out.length < Math.max(headerWidth, width)) out.push('');
+  return out;
+}
+
+function isNameContinuation(text: string): boolean {
+  const words = text.split(/\s+/).length;
+  return words <= 8 && !/[.!?:]$/.test(text.replace(/\b(?:ltd|inc|co|corp|plc|llc)\.$/i, ''));
+}
+
+const fullCache = new WeakMap<readonly TableRow[], boolean>();
+/** Most rows of the table have more than a name: a lone name is then a fragment. */
+function typicalRowIsFull(rows: readonly TableRow[], nameAt: number): boolean {
+  const cached = fullCache.get(rows);
+  if (cached !== undefined) return cached;
+  let full = 0;
+  let total = 0;
+  for (const r of rows) {
+    const filled = r.cells.filter((c) => c.trim() && !isDebrisCell(c)).length;
+    if (filled === 0) continue;
+    total++;
+    if (filled >= 2 && r.cells[nameAt]?.trim()) full++;
+  }
+  const result = total > 0 && full / total >= 0.7;
+  fullCache.set(rows, result);
+  return result;
+}
+
+/**
+ * The first row of a page lacks a cell that every other row has (the location, the purpose):
+ * it is the rest of the row the page break cut, as in "Aurora Kendrick James" / "Limited t/as
+ * Affinity".
+ */
+function lacksRequiredCell(cells: readonly string[], rows: readonly TableRow[], map: ColumnMap): boolean {
+  const fields = [map.location, map.purpose, map.dataCategories, map.type, map.group].filter(
+    (i): i is number => i !== undefined,
+  );
+  const named = rows.filter((r) => r.cells[map.name ?? 0]?.trim());
+  if (named.length < 3) return false;
+  return fields.some((i) => {
+    const filled = named.filter((r) => r.cells[i]?.trim()).length;
+    return filled / named.length >= 0.9 && !cells[i]?.trim();
+  });
+}
+
+function rowToRecords(row: MergedRow, map: ColumnMap, context: SectionContext): ProvenancedRecord[] {
+  const cell = (i: number | undefined) => (i === undefined ? '' : joinWrappedLines(row.cells[i] ?? []));
+  const names = splitNames(cell(map.name));
+  if (names.length === 0) return [];
+  const brand = cell(map.brand);
+  const type = typeFromText(cell(map.type)) ?? context.type;
+  const group = collapseSpace(cell(map.group)) || context.group;
+  const locations = splitLocationCell(cell(map.location));
+  const purpose = dropTrailingStop(cell(map.purpose)) || null;
+  const dataCategories = dropTrailingStop(cell(map.dataCategories)) || null;
+  return names.map((n) => ({
+    legalName: n.legalName,
+    tradingNames: withBrand(n.tradingNames, brand, n.legalName),
+    formerNames: n.formerNames,
+    type,
+    group,
+    locations,
+    purpose,
+    dataCategories,
+    source: row.pos,
+  }));
+}
+
+/** A brand column beside the legal name adds a trading name, unless the legal name says it. */
+function withBrand(trading: string[], brand: string, legalName: string): string[] {
+  const b = collapseSpace(brand);
+  if (!b) return trading;
+  const lower = legalName.toLowerCase();
+  if (lower.startsWith(b.toLowerCase()) || trading.some((t) => t.toLowerCase() === b.toLowerCase()))
+    return trading;
+  return [...trading, b];
+}
