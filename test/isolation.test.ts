@@ -106,7 +106,10 @@ describe('every tenant route answers 404 for another tenant', () => {
           .replace('{entryId}', bIds.entryId)
           .replace('{entityId}', bIds.entityId)
           .replace('{tokenId}', bIds.entityId)
-          .replace('{userId}', b.ownerId);
+          .replace('{userId}', b.ownerId)
+          // Any other id (imports, versions, ...): a well-formed value that B could own.
+          .replace(/\{[A-Za-z]+Id\}/g, bIds.entityId)
+          .replace(/\{[A-Za-z]+\}/g, '1');
         const res = await h.app.inject({
           method: method.toUpperCase() as 'GET',
           url,

@@ -7,6 +7,8 @@ import type { Block, TableRow } from '../model.js';
  */
 export function readText(text: string): Block[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  // A document with Markdown headings says where its headings are: no guessing then.
+  const guessHeadings = !lines.some((l) => /^\s{0,3}#{1,6}\s+\S/.test(l));
   const blocks: Block[] = [];
   let table: { rows: TableRow[]; kind: 'pipe' | 'tab'; line: number } | null = null;
   const closeTable = () => {
@@ -42,7 +44,7 @@ export function readText(text: string): Block[] {
     }
     blankBefore = false;
     closeTable();
-    blocks.push(lineBlock(raw, line));
+    blocks.push(lineBlock(raw, line, guessHeadings));
   });
   closeTable();
   return blocks;
@@ -72,21 +74,21 @@ function splitRow(raw: string, kind: 'pipe' | 'tab'): string[] {
 
 const BULLET = /^\s*(?:[-*+•–·▪◦●]|\d{1,3}[.)])\s+/;
 
-function lineBlock(raw: string, line: number): Block {
+function lineBlock(raw: string, line: number, guessHeadings: boolean): Block {
   const md = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/.exec(raw);
   if (md?.[1] && md[2] !== undefined) {
     return { kind: 'heading', text: stripMarkdown(md[2]), level: md[1].length, pos: { line } };
   }
   if (BULLET.test(raw)) return { kind: 'item', text: stripMarkdown(raw.replace(BULLET, '')), pos: { line } };
   const text = stripMarkdown(raw.trim());
-  if (looksLikeHeading(text)) return { kind: 'heading', text, level: 4, pos: { line } };
+  if (guessHeadings && looksLikeHeading(text)) return { kind: 'heading', text, level: 4, pos: { line } };
   return { kind: 'paragraph', text, pos: { line } };
 }
 
 /** A short line with no end punctuation, starting with a capital: a title in extracted text. */
 function looksLikeHeading(text: string): boolean {
   if (text.length > 80 || text.length < 2) return false;
-  if (/[.,;:!?]$/.test(text) || /^\(/.test(text)) return false;
+  if (/[.,;:!?]$/.test(text) || /^\(/.test(text) || /\S:\s/.test(text)) return false;
   const words = text.split(/\s+/);
   return words.length <= 8 && /^[\p{Lu}\p{N}]/u.test(text);
 }

@@ -5,3 +5,8 @@ export function splitLocationCell(cell: string): string[] {
   const parts = t.split(/\s*[,;]\s*/).filter(Boolean);
   return parts.every((p) => p.split(' ').length <= 3 && /^[\p{Lu}]/u.test(p)) ? parts : [t];
 }
+
+// Temporary: a place list is what splitLocationCell splits, or one short capitalised word.
+export function isPlaceList(text: string): boolean {
+  return splitLocationCell(text).length > 1 || /^(EU|EEA|USA|US|UK|Worldwide|Global)$/i.test(text.trim());
+}

@@ -87,8 +87,7 @@ function looksLikeBrand(p: string): boolean {
   if (words.length > 6) return false;
   if (/^(?:as|see|if|for|only|where|when|e\.g|i\.e|incl|including|optional|via|in|on|eu|us|uk)\b/i.test(p))
     return false;
-  if (/\b(?:region|only|applicable|optional|services?|hosting|data|support|from|since|until)\b/i.test(p))
-    return false;
+  if (/\b(?:region|only|applicable|optional|data|from|since|until|see)\b/i.test(p)) return false;
   // Every word (outside separators) starts with an upper-case letter or a digit.
   return words.every((w) => w === '/' || w === '&' || /^[\p{Lu}\p{N}]/u.test(w));
 }

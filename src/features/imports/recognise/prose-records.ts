@@ -1,6 +1,132 @@
 import type { Block, ProvenancedRecord } from '../model.js';
+import { collapseSpace, dropTrailingStop } from '../text-values.js';
+import { typeFromText } from './entity-type.js';
+import { headerMeaning } from './header.js';
+import { isPlaceList, splitLocationCell } from './locations.js';
+import { looksLikeOrganisation } from './organisation.js';
+import { splitNames } from './names.js';
 
-/** Entries written as bullets or as one section per entry. (Filled in below.) */
-export function recordsFromProse(_blocks: readonly Block[]): { at: number; records: ProvenancedRecord[] }[] {
-  return [];
+type Found = { at: number; records: ProvenancedRecord[] };
+
+/**
+ * Entries that are not in a table: one section per entry ("## Acme Ltd" then "Purpose: ...",
+ * "Location: ..."), "Key: value" blocks, or bullets ("Acme Ltd – hosting – Germany").
+ */
+export function recordsFromProse(blocks: readonly Block[]): Found[] {
+  const sections = recordsFromKeyValues(blocks);
+  const taken = new Set(sections.map((f) => f.at));
+  const bullets = recordsFromBullets(blocks).filter((f) => !taken.has(f.at));
+  return [...sections, ...bullets].sort((a, b) => a.at - b.at);
+}
+
+interface Draft {
+  at: number;
+  name: string | null;
+  nameFromKey: boolean;
+  fields: Partial<Record<'location' | 'purpose' | 'dataCategories' | 'type' | 'group', string>>;
+  pos: Block['pos'];
+}
+
+const KEY_VALUE = /^\s*([^:]{2,48}?)\s*[:：]\s*(.+)$/s;
+
+function recordsFromKeyValues(blocks: readonly Block[]): Found[] {
+  const found: Found[] = [];
+  let draft: Draft | null = null;
+  const finish = () => {
+    if (draft?.name && Object.keys(draft.fields).some((k) => k !== 'type' && k !== 'group')) {
+      found.push({ at: draft.at, records: toRecords(draft.name, draft.fields, draft.pos) });
+    }
+    draft = null;
+  };
+  blocks.forEach((b, at) => {
+    if (b.kind === 'table') return;
+    if (b.kind === 'heading') {
+      finish();
+      draft = { at, name: b.text, nameFromKey: false, fields: {}, pos: b.pos };
+      return;
+    }
+    const kv = KEY_VALUE.exec(b.text);
+    const meaning = kv?.[1] ? headerMeaning(kv[1]) : null;
+    if (!kv?.[2] || !meaning || meaning.role === 'other') return;
+    const value = collapseSpace(kv[2]);
+    if (meaning.role === 'name') {
+      if (draft?.nameFromKey || (draft && Object.keys(draft.fields).length > 0)) finish();
+      draft = draft ?? { at, name: null, nameFromKey: false, fields: {}, pos: b.pos };
+      draft.name = value;
+      draft.nameFromKey = true;
+      draft.pos = b.pos;
+      return;
+    }
+    if (!draft) return;
+    const field = meaning.role;
+    draft.fields[field] = draft.fields[field] ? `${draft.fields[field]} ${value}` : value;
+  });
+  finish();
+  return found;
+}
+
+const SEPARATOR = /\s+[–—-]\s+|\s*\|\s*|\t+/;
+
+/** A run of bullets where most read as "name – purpose – location". */
+function recordsFromBullets(blocks: readonly Block[]): Found[] {
+  const found: Found[] = [];
+  let run: Found[] = [];
+  let runItems = 0;
+  const closeRun = () => {
+    if (run.length >= 2 && run.length / runItems >= 0.5) found.push(...run);
+    run = [];
+    runItems = 0;
+  };
+  blocks.forEach((b, at) => {
+    if (b.kind !== 'item') {
+      if (b.kind !== 'paragraph') closeRun();
+      return;
+    }
+    runItems++;
+    const parsed = parseBullet(b.text);
+    if (parsed) run.push({ at, records: toRecords(parsed.name, parsed.fields, b.pos) });
+  });
+  closeRun();
+  return found;
+}
+
+function parseBullet(text: string): { name: string; fields: Draft['fields'] } | null {
+  let parts = text.split(SEPARATOR).map(collapseSpace).filter(Boolean);
+  if (parts.length < 2) {
+    // "Acme Ltd: hosting in Germany" or "Acme Ltd (hosting, Germany)"
+    const colon = /^([^:]{2,120}):\s+(.+)$/.exec(text);
+    if (!colon?.[1] || !colon[2]) return null;
+    parts = [colon[1], colon[2]];
+  }
+  const [name, ...rest] = parts;
+  if (!name || !looksLikeOrganisation(name)) return null;
+  const fields: Draft['fields'] = {};
+  for (const part of rest) {
+    if (!fields.type && isTypeLabel(part)) fields.type = part;
+    else if (!fields.location && isPlaceList(part)) fields.location = part;
+    else if (!fields.purpose) fields.purpose = part;
+    else if (!fields.dataCategories) fields.dataCategories = part;
+  }
+  return fields.location || fields.purpose ? { name, fields } : null;
+}
+
+function toRecords(name: string, fields: Draft['fields'], pos: Block['pos']): ProvenancedRecord[] {
+  return splitNames(name).map((n) => ({
+    legalName: n.legalName,
+    tradingNames: n.tradingNames,
+    formerNames: n.formerNames,
+    type: typeFromText(fields.type),
+    group: fields.group ?? null,
+    locations: splitLocationCell(fields.location ?? ''),
+    purpose: fields.purpose ? dropTrailingStop(fields.purpose) : null,
+    dataCategories: fields.dataCategories ? dropTrailingStop(fields.dataCategories) : null,
+    source: pos,
+  }));
+}
+
+/** A bullet part that is only a type label ("Affiliate", "Third party"), not a purpose. */
+function isTypeLabel(part: string): boolean {
+  return /^(?:affiliates?|group compan(?:y|ies)|infrastructure(?: provider)?|third[- ]part(?:y|ies)|3rd[- ]party|konzerngesellschaft|drittanbieter)$/i.test(
+    part.trim(),
+  );
 }
