@@ -8,7 +8,7 @@ export type Role = 'owner' | 'editor' | 'viewer';
 
 /** Who is calling: a signed-in user (session cookie) or an API token. */
 export interface Actor {
-  type: 'user' | 'token';
+  type: 'user' | 'token' | 'system';
   /** user id or token id */
   id: string;
   userId: string | null;

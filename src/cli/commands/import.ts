@@ -10,6 +10,7 @@ interface ImportOptions {
   dryRun?: boolean;
   tenant?: string;
   list?: string;
+  apply?: boolean;
 }
 
 export function registerImportCommand(program: Command): void {
@@ -20,19 +21,20 @@ export function registerImportCommand(program: Command): void {
     .option('--dry-run', 'only print the records found; needs no database')
     .option('--tenant <slug>', 'workspace to store the import in')
     .option('--list <slug>', 'list whose draft the import previews against')
+    .option('--apply', 'apply every addition and change to the draft (never publishes)')
     .action(async (file: string, o: ImportOptions) => {
       const opts = program.opts();
       try {
         const bytes = await readLimited(file);
-        const result = await importDocument({ bytes, fileName: path.basename(file) });
         if (o.dryRun || !o.tenant) {
           if (!o.dryRun)
             process.stderr.write('subreg: no --tenant given, so nothing is stored (as with --dry-run)\n');
-          printDryRun(result, opts);
+          printDryRun(await importDocument({ bytes, fileName: path.basename(file) }), opts);
           return;
         }
+        // Loaded only here: a dry run needs no database code at all.
         const { storeImportFromCli } = await import('./import-store.js');
-        await storeImportFromCli({ file, bytes, result, tenant: o.tenant, list: o.list }, opts);
+        await storeImportFromCli({ file, bytes, tenant: o.tenant, list: o.list, apply: o.apply }, opts);
       } catch (e) {
         fail(e, opts);
       }
