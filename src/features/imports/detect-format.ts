@@ -4,7 +4,7 @@ import type { SourceFormat } from './model.js';
  * The format, from the content first (magic bytes, markup) and the file name second: a PDF
  * renamed .txt is still a PDF, and a .csv that is really HTML is read as HTML.
  */
-export function detectFormat(bytes: Uint8Array, fileName: string): SourceFormat | 'zip' | 'binary' {
+export function detectFormat(bytes: Uint8Array, fileName: string): SourceFormat | 'zip' | 'ole' | 'binary' {
   const ext = fileName.toLowerCase().split('.').pop() ?? '';
   if (startsWith(bytes, '%PDF-')) return 'pdf';
   if (startsWith(bytes, 'PK\u0003\u0004')) {
@@ -13,7 +13,7 @@ export function detectFormat(bytes: Uint8Array, fileName: string): SourceFormat 
     if (ext === 'docx' || head.includes('word/')) return 'docx';
     return 'zip';
   }
-  if (startsWith(bytes, '\u00d0\u00cf\u0011\u00e0')) return 'binary'; // legacy .doc/.xls (OLE)
+  if (startsWith(bytes, '\u00d0\u00cf\u0011\u00e0')) return 'ole'; // legacy .doc/.xls, or an encrypted .docx/.xlsx
   if (looksBinary(bytes)) return 'binary';
   const text = new TextDecoder('utf-8').decode(bytes.subarray(0, 4096)).trimStart().toLowerCase();
   if (

@@ -35,13 +35,19 @@ export async function importDocument(input: ImportInput): Promise<ImportResult> 
     );
   }
   const format = detectFormat(bytes, fileName);
+  if (format === 'ole') {
+    throw new ImportError(
+      'UNSUPPORTED_FORMAT',
+      'This is a legacy Office file (.doc, .xls) or a password-protected Office document. Remove any password and save it as .docx or .xlsx.',
+    );
+  }
   if (format === 'binary' || format === 'zip') {
     throw new ImportError(
       'UNSUPPORTED_FORMAT',
       'This file is not text, Markdown, HTML, CSV/TSV, XLSX, DOCX or PDF. Save it in one of those formats (legacy .doc and .xls: save as .docx or .xlsx).',
     );
   }
-  const blocks = await readBlocks(format, bytes);
+  const blocks = await readSafely(format, bytes);
   const { records, warnings } = recogniseRecords(blocks);
   if (records.length > IMPORT_LIMITS.maxRecords) {
     throw new ImportError(
@@ -50,6 +56,20 @@ export async function importDocument(input: ImportInput): Promise<ImportResult> 
     );
   }
   return { format, records, warnings };
+}
+
+/** A reader's library may throw anything on a damaged file: that is a damaged file, said plainly. */
+async function readSafely(format: ImportResult['format'], bytes: Uint8Array): Promise<Block[]> {
+  try {
+    return await readBlocks(format, bytes);
+  } catch (err) {
+    if (err instanceof ImportError) throw err;
+    const what = { pdf: 'PDF', xlsx: 'spreadsheet', docx: 'Word document' }[format as string] ?? 'file';
+    throw new ImportError(
+      'CORRUPT_FILE',
+      `This ${what} is damaged and cannot be read (${String((err as Error)?.message ?? err).slice(0, 120)}). Save or export it again.`,
+    );
+  }
 }
 
 async function readBlocks(format: ImportResult['format'], bytes: Uint8Array): Promise<Block[]> {

@@ -5,6 +5,7 @@ import { type Block, ImportError, type TableRow } from '../model.js';
 /** CSV or TSV (RFC 4180 quoting), the delimiter guessed from the first lines. */
 export function readCsv(text: string): Block[] {
   const delimiter = guessDelimiter(text);
+  assertRowCount(text);
   let parsed: { record: string[]; info: { lines: number } }[];
   try {
     parsed = parse(text, {
@@ -14,7 +15,6 @@ export function readCsv(text: string): Block[] {
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: false,
-      to: IMPORT_LIMITS.maxRows,
       max_record_size: IMPORT_LIMITS.maxCellChars * 10,
     }) as unknown as { record: string[]; info: { lines: number } }[];
   } catch (err) {
@@ -58,4 +58,17 @@ function countOutsideQuotes(line: string, d: string): number {
     else if (ch === d && !inQuotes) n++;
   }
   return n;
+}
+
+/** More lines than rows allowed: refuse rather than import a silently cut list. */
+function assertRowCount(text: string): void {
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    if (++lines > IMPORT_LIMITS.maxRows) {
+      throw new ImportError(
+        'TOO_MANY_ROWS',
+        `The file has more than ${IMPORT_LIMITS.maxRows} lines. Split it into several imports.`,
+      );
+    }
+  }
 }

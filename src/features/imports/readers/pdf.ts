@@ -13,7 +13,7 @@ export async function readPdf(bytes: Uint8Array): Promise<Block[]> {
   const { getDocumentProxy } = await import('unpdf');
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
-    pdf = await getDocumentProxy(new Uint8Array(bytes));
+    pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
   } catch (err) {
     const e = err as Error;
     if (e.name === 'PasswordException' || /password/i.test(e.message)) {

@@ -23,7 +23,13 @@ export async function readXlsx(bytes: Uint8Array): Promise<Block[]> {
   for (const sheet of workbook.worksheets) {
     if (sheet.state && sheet.state !== 'visible') continue;
     const rows: TableRow[] = [];
-    const last = Math.min(sheet.rowCount, budget);
+    if (sheet.rowCount > budget) {
+      throw new ImportError(
+        'TOO_MANY_ROWS',
+        `The workbook has more than ${IMPORT_LIMITS.maxRows} rows. Split it into several imports.`,
+      );
+    }
+    const last = sheet.rowCount;
     for (let r = 1; r <= last; r++) {
       const row = sheet.getRow(r);
       const cells: string[] = [];
