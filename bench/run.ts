@@ -1,134 +1,24 @@
 /**
- * Benchmark: the entries list API (1,000 tenants x 50 entries in one region) against the same
- * query run directly in SQL, in the same run. Prints p50/p99 and their ratios.
- * Run: npm run bench
+ * Runs every benchmark, each in its own process (fresh heap, its own embedded PostgreSQL).
+ * Run: npm run bench            (or one of them: npm run bench -- import)
  */
-import fs from 'node:fs/promises';
-import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
-import { prepareDatabases, resolveTargets } from '../src/db/bootstrap.js';
-import { Databases } from '../src/db/databases.js';
-import { TenantDirectory } from '../src/features/tenants/tenant-directory.js';
-import { issueToken } from '../src/features/tokens/tokens.service.js';
-import { buildApp } from '../src/http/app.js';
-import { loadConfig } from '../src/platform/config.js';
-import { createMetrics } from '../src/platform/metrics.js';
 
-const TENANTS = 1000;
-const ENTRIES = 50;
-const ROUNDS = 1000;
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
-
-async function time(n: number, fn: (i: number) => Promise<void>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
-    await fn(i);
-    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return out;
+const here = import.meta.dirname;
+const all = fs
+  .readdirSync(here)
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.startsWith('_'))
+  .map((f) => f.replace(/\.ts$/, ''))
+  .sort();
+const wanted = process.argv.slice(2);
+let failed = false;
+for (const name of wanted.length > 0 ? wanted : all) {
+  console.log(`\n=== ${name} ===`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, `${name}.ts`)], {
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) failed = true;
 }
-
-const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'subreg-bench-'));
-const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-const { targets, embedded } = await resolveTargets(config, () => {});
-try {
-  await prepareDatabases(targets);
-  const region = targets.regions.find((r) => r.id === 'eu-west')!;
-  // Bulk load as the owner: tenants in the directory, then lists, entities and entries.
-  const control = new pg.Client({ connectionString: targets.controlUrl });
-  const owner = new pg.Client({ connectionString: region.url });
-  await control.connect();
-  await owner.connect();
-  await control.query(
-    `insert into tenants (id, slug, name, region_id)
-     select gen_random_uuid(), 'bench-' || g, 'Bench ' || g, 'eu-west' from generate_series(1, $1) g`,
-    [TENANTS],
-  );
-  const { rows: tenants } = await control.query(
-    `select id, slug from tenants where slug like 'bench-%' order by slug`,
-  );
-  await owner.query(
-    'alter table lists no force row level security; alter table entities no force row level security; alter table entries no force row level security',
-  );
-  await owner.query(
-    `insert into lists (tenant_id, id, slug, title) select t::uuid, gen_random_uuid(), 'main', 'Main' from unnest($1::text[]) t`,
-    [tenants.map((t) => t.id)],
-  );
-  await owner.query(
-    `insert into entities (tenant_id, id, legal_name, normalized_name, kind)
-     select l.tenant_id, gen_random_uuid(), 'Vendor ' || g || ' Ltd', 'vendor ' || g || ' ltd', 'third_party'
-     from lists l, generate_series(1, $1) g`,
-    [ENTRIES],
-  );
-  await owner.query(
-    `insert into entries (tenant_id, id, list_id, entity_id, group_name, purpose, locations, country_codes, position)
-     select e.tenant_id, gen_random_uuid(), l.id, e.id, 'Hosting', 'Hosting of the platform',
-            '[{"written":"Germany","countries":["DE"],"regions":[],"role":null}]'::jsonb, array['DE'],
-            row_number() over (partition by e.tenant_id order by e.legal_name)
-     from entities e join lists l on l.tenant_id = e.tenant_id`,
-  );
-  await owner.query(
-    'alter table lists force row level security; alter table entities force row level security; alter table entries force row level security; analyze',
-  );
-  await control.end();
-  await owner.end();
-
-  const dbs = new Databases(targets.controlUrl, targets.regions, 10);
-  const deps = { config, dbs, directory: new TenantDirectory(dbs.control), metrics: createMetrics() };
-  const app = await buildApp(deps, { logger: false });
-  const target = tenants[Math.floor(tenants.length / 2)]!;
-  const tok = await issueToken(
-    deps,
-    { tenantId: target.id, regionId: 'eu-west', name: 'bench', scope: 'read', createdBy: null },
-    { actorType: 'system', actorId: 'bench', requestId: null },
-  );
-  const [list] = await dbs
-    .withTenant({ id: target.id, regionId: 'eu-west' }, (tx) => tx.execute('select id from lists'))
-    .then((r) => r.rows as { id: string }[]);
-  const url = `/api/v1/tenants/${target.slug}/lists/${list!.id}/entries?limit=50`;
-  const check = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tok.token}` } });
-  if (check.statusCode !== 200 || check.json().items.length !== ENTRIES)
-    throw new Error(`bad answer: ${check.body.slice(0, 200)}`);
-
-  const sqlText = `select e.*, en.* from entries e join entities en on en.tenant_id = e.tenant_id and en.id = e.entity_id
-     where e.list_id = $1 order by e.position, e.id limit 50`;
-  const pool = dbs.regionPoolForTests('eu-west');
-  const direct = async () => {
-    const c = await pool.connect();
-    try {
-      await c.query(`BEGIN; SELECT set_config('app.tenant_id', '${target.id}', true)`);
-      await c.query(sqlText, [list!.id]);
-      await c.query('COMMIT');
-    } finally {
-      c.release();
-    }
-  };
-  const api = async () => {
-    await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tok.token}` } });
-  };
-  await time(200, direct);
-  await time(200, api);
-  const sqlTimes = await time(ROUNDS, direct);
-  const apiTimes = await time(ROUNDS, api);
-  const row = (name: string, xs: number[]) =>
-    `${name.padEnd(28)} p50 ${pct(xs, 50).toFixed(3)} ms   p99 ${pct(xs, 99).toFixed(3)} ms`;
-  console.log(
-    `entries list, ${TENANTS} tenants x ${ENTRIES} entries in eu-west, ${ROUNDS} sequential requests, ${process.version}`,
-  );
-  console.log(row('direct SQL (baseline)', sqlTimes));
-  console.log(row('GET .../entries (API)', apiTimes));
-  console.log(
-    `ratio API / SQL: p50 ${(pct(apiTimes, 50) / pct(sqlTimes, 50)).toFixed(2)}x, p99 ${(pct(apiTimes, 99) / pct(sqlTimes, 99)).toFixed(2)}x`,
-  );
-  await app.close();
-  await dbs.close();
-} finally {
-  await embedded?.stop();
-  await fs.rm(dataDir, { recursive: true, force: true });
-}
+process.exit(failed ? 1 : 0);

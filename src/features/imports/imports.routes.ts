@@ -155,7 +155,7 @@ export const importsRoutes =
           summary: 'Apply all or some of the preview to the draft (never publishes)',
           params: importParams,
           body: applyImportBody,
-          response: { 200: importView, ...problemResponses },
+          response: { 200: importSummaryView, ...problemResponses },
         },
       },
       async (req) =>

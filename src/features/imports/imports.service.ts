@@ -60,7 +60,10 @@ export async function createImport(deps: AppDeps, ctx: TenantContext, listId: st
       objectId: id,
       after: { listId, fileName: upload.fileName, format: result.format, records: records.length },
     });
-    return importView(tx, listId, id);
+    const preview = previewImport(records, await repo.selectDraft(tx, listId));
+    const row = await repo.selectImportSummary(tx, listId, id);
+    if (!row) throw importNotFound();
+    return { ...summary(row), records, preview };
   });
 }
 
@@ -159,7 +162,9 @@ export async function applyImport(
       objectId: id,
       after: { listId, ...applied, records: selection.records ?? 'all', removals: selection.removals ?? [] },
     });
-    return importView(tx, listId, id);
+    const done = await repo.selectImportSummary(tx, listId, id);
+    if (!done) throw importNotFound();
+    return summary(done);
   });
 }
 
@@ -238,7 +243,7 @@ async function writeChanges(tx: TenantTx, ctx: TenantContext, listId: string, ch
       kind: record.type,
     });
   }
-  await repo.insertChunked(tx, entities, newEntities);
+  await repo.bulkInsertEntities(tx, newEntities);
 
   let position = await nextPosition(tx, listId);
   const newEntries: (typeof entries.$inferInsert)[] = chosen.adds.map(({ record }) => ({
@@ -252,7 +257,7 @@ async function writeChanges(tx: TenantTx, ctx: TenantContext, listId: string, ch
     ...toStoredLocations(record.locations),
     position: position++,
   }));
-  await repo.insertChunked(tx, entries, newEntries);
+  await repo.bulkInsertEntries(tx, newEntries);
 
   for (const change of chosen.changes) await applyChange(tx, change);
   await repo.deleteEntries(

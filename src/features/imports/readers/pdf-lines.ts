@@ -1,3 +1,5 @@
+import { readHeaderRow } from '../recognise/header.js';
+
 /** Text items of a PDF page grouped into lines, and each line into segments (cells). */
 
 export interface Segment {
@@ -81,6 +83,9 @@ export function removeFurniture(pages: Line[][], pageHeights: number[]): Line[][
     for (const k of new Set(lines.filter(nearEdge).map(key))) counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   const repeated = (l: Line) => pages.length >= 2 && (counts.get(key(l)) ?? 0) >= 2;
+  // A table's header repeated at the top of each page is not furniture: it says where the table goes on.
+  const isTableHeader = (l: Line) =>
+    l.segments.length >= 2 && readHeaderRow(l.segments.map((s) => s.text)) !== null;
   return pages.map((lines) =>
     lines.filter((l) => {
       if (
@@ -88,7 +93,7 @@ export function removeFurniture(pages: Line[][], pageHeights: number[]): Line[][
         /^#(\s*\/\s*#)?$/.test(key(l).trim())
       )
         return false;
-      return !(nearEdge(l) && repeated(l));
+      return !(nearEdge(l) && repeated(l) && !isTableHeader(l));
     }),
   );
 }

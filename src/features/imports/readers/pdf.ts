@@ -124,6 +124,10 @@ function tableBlock(table: OpenTable): Block {
     if (prev && prev.page === l.page) gaps.push(prev.y - l.y);
   });
   const pitch = Math.min(...gaps.filter((g) => g > 1), Number.POSITIVE_INFINITY);
+  const height = Math.max(...table.lines.map((l) => l.height));
+  // The smallest gap is the line spacing inside wrapped cells only if it is a plausible line
+  // spacing; when every row is one line with padding, every gap is a row break.
+  const wrapPitch = pitch <= height * 1.75 ? pitch : 0;
   const rows: TableRow[] = [];
   let current: { lines: string[][]; page: number; afterBreak: boolean } | null = null;
   const flush = () => {
@@ -139,7 +143,7 @@ function tableBlock(table: OpenTable): Block {
   table.lines.forEach((l, i) => {
     const prev = table.lines[i - 1];
     const newPage = !!prev && prev.page !== l.page;
-    const newRow = !prev || newPage || prev.y - l.y > pitch * 1.3;
+    const newRow = !prev || newPage || !wrapPitch || prev.y - l.y > wrapPitch * 1.3;
     if (newRow) {
       flush();
       current = { lines: table.columns.map(() => []), page: l.page, afterBreak: newPage };
