@@ -1,19 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CreateListInput } from '../features/lists/lists.schemas.js';
-
-/** A record as the importer produces it (the seeds' expected format). */
-export interface DemoRecord {
-  legalName: string;
-  tradingNames: string[];
-  formerNames: string[];
-  type: 'affiliate' | 'infrastructure' | 'third_party' | null;
-  group: string | null;
-  locations: string[];
-  purpose: string | null;
-  dataCategories: string | null;
-}
 
 export interface DemoTenant {
   slug: string;
@@ -28,15 +15,16 @@ export interface DemoTenant {
     dataStored: string;
     regionMoveInfo: string;
   }>;
-  lists: { meta: CreateListInput; records: DemoRecord[] }[];
+  /**
+   * Each list is loaded the way a provider would: its published document goes through the
+   * importer, and the preview is applied to the draft (only one platform's rows, if `group`).
+   */
+  lists: { meta: CreateListInput; document: string; group?: string }[];
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const records = (file: string): DemoRecord[] =>
-  (JSON.parse(readFileSync(path.join(here, 'data', file), 'utf8')) as { records: DemoRecord[] }).records;
-
-const platformRecords = records('platform-lists.json');
-const byPlatform = (p: string) => platformRecords.filter((r) => r.group === p);
+/** Absolute path of a document under src/demo/documents/ (copies of the seed documents). */
+export const demoDocument = (file: string) => path.join(here, 'documents', file);
 
 /** Password of the demo owners (demo data only; printed by `npm start`). */
 export const DEMO_PASSWORD = 'demo-password-123';
@@ -81,7 +69,8 @@ export const DEMO_TENANTS: DemoTenant[] = [
         noticePeriodDays: 30,
         visibility: 'public',
       },
-      records: byPlatform(platform),
+      document: 'platform-sub-processors.txt',
+      group: platform,
     })),
   },
   {
@@ -116,7 +105,7 @@ export const DEMO_TENANTS: DemoTenant[] = [
           noticePeriodDays: 30,
           visibility: 'public',
         },
-        records: records('telecom-list.json'),
+        document: 'telecom-sub-processors.txt',
       },
     ],
   },

@@ -1,11 +1,12 @@
+import { readFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { tenants } from '../db/schema/control.js';
 import { tenantProfiles } from '../db/schema/region.js';
-import { createEntry } from '../features/entries/entries.service.js';
+import { applyImport, createImport } from '../features/imports/imports.service.js';
 import { createList } from '../features/lists/lists.service.js';
 import { createTenant } from '../features/tenants/tenants.service.js';
 import type { AppDeps, TenantContext } from '../platform/context.js';
-import { DEMO_TENANTS, type DemoTenant } from './demo-tenants.js';
+import { DEMO_TENANTS, type DemoTenant, demoDocument } from './demo-tenants.js';
 
 /** Loads the demo workspaces once (skips those that exist). Returns the slugs it created. */
 export async function loadDemoData(deps: AppDeps): Promise<string[]> {
@@ -40,35 +41,11 @@ async function loadOne(deps: AppDeps, demo: DemoTenant): Promise<void> {
       tx.update(tenantProfiles).set(demo.profile!).where(eq(tenantProfiles.tenantId, tenant.id)),
     );
   }
-  // An entity exists once per tenant, however many entries use it.
-  const entityIds = new Map<string, string>();
   for (const l of demo.lists) {
     const list = await createList(deps, ctx, l.meta);
-    for (const r of l.records) {
-      const known = entityIds.get(r.legalName);
-      const entry = await createEntry(deps, ctx, list.id, {
-        ...(known ? { entityId: known } : {}),
-        entity: known
-          ? undefined
-          : {
-              legalName: r.legalName,
-              tradingNames: r.tradingNames,
-              formerNames: r.formerNames,
-              kind: r.type,
-              corporateCountry: null,
-              website: null,
-              parentId: null,
-            },
-        group: r.group,
-        purpose: r.purpose,
-        dataCategories: r.dataCategories,
-        dataCategoryTags: [],
-        dataSubjects: [],
-        locations: r.locations,
-        transferMechanism: null,
-        optional: /^optional\b/i.test(r.purpose ?? ''),
-      });
-      entityIds.set(r.legalName, entry.entity.id);
-    }
+    const bytes = await readFile(demoDocument(l.document));
+    const imported = await createImport(deps, ctx, list.id, { fileName: l.document, bytes });
+    const wanted = imported.records.flatMap((r, i) => (!l.group || r.group === l.group ? [i] : []));
+    await applyImport(deps, ctx, list.id, imported.id, { records: wanted });
   }
 }
