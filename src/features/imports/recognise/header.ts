@@ -20,7 +20,8 @@ export function headerMeaning(cell: string): ColumnMeaning | null {
   if (!n || n.length > 60) return null;
   const exact = EXACT.get(n);
   if (exact) return exact;
-  if (n.split(' ').length > 6) return null;
+  // A title is a few words; a longer cell is data, even if it contains a title's words.
+  if (n.split(' ').length > 4) return null;
   // "Sub-processor type", "Name of the entity": English puts the head noun last, so a synonym
   // that ends the cell decides; otherwise the longest synonym inside it.
   for (const key of KEYS) {

@@ -2,6 +2,7 @@ import type { EntityType, Position, ProvenancedRecord, TableRow } from '../model
 import { collapseSpace, dropTrailingStop, isDebrisCell, joinWrappedLines } from '../text-values.js';
 import { splitLocationCell } from './locations.js';
 import { type ColumnMap, assignColumns, readHeaderRow } from './header.js';
+import { inferColumns } from './infer-columns.js';
 import { typeFromText } from './entity-type.js';
 import { splitNames } from './names.js';
 
@@ -23,7 +24,7 @@ export function recordsFromTable(
   context: SectionContext,
   fragile: boolean,
 ): ProvenancedRecord[] | null {
-  const headerAt = findHeader(rows);
+  const headerAt = findHeader(rows) ?? headerless(rows);
   if (!headerAt) return null;
   const { index, map, headerKey } = headerAt;
   const merged = mergeRows(rows.slice(index + 1), map, headerKey, fragile);
@@ -50,6 +51,12 @@ function findHeader(rows: readonly TableRow[]): HeaderAt | null {
     return { index: i, map, headerKey: rowKey(row.cells) };
   }
   return null;
+}
+
+/** No header: column meanings from the content, every row is data (index -1). */
+function headerless(rows: readonly TableRow[]): HeaderAt | null {
+  const map = inferColumns(rows);
+  return map ? { index: -1, map, headerKey: '\u0000' } : null;
 }
 
 const rowKey = (cells: readonly string[]) =>

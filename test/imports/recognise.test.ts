@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import { importDocument, toContractRecord } from '../../src/features/imports/import-document.js';
+import { headerMeaning, readHeaderRow } from '../../src/features/imports/recognise/header.js';
+import { splitNames } from '../../src/features/imports/recognise/names.js';
+
+const records = async (text: string, fileName = 'doc.txt') =>
+  (await importDocument({ bytes: Buffer.from(text), fileName })).records.map(toContractRecord);
+
+describe('names', () => {
+  it.each([
+    ['Ooma Inc t/as 2600Hz', [{ legalName: 'Ooma Inc', tradingNames: ['2600Hz'], formerNames: [] }]],
+    [
+      'TalkTalk Business Direct Limited (trading as TalkTalk Business)',
+      [
+        {
+          legalName: 'TalkTalk Business Direct Limited',
+          tradingNames: ['TalkTalk Business'],
+          formerNames: [],
+        },
+      ],
+    ],
+    [
+      'Everest Data Centres Ltd (previously t/as Amito, and now t/as Pulsant)',
+      [{ legalName: 'Everest Data Centres Ltd', tradingNames: ['Pulsant'], formerNames: ['Amito'] }],
+    ],
+    [
+      'Atlassian Corporation (Jira / Confluence)',
+      [{ legalName: 'Atlassian Corporation', tradingNames: ['Jira', 'Confluence'], formerNames: [] }],
+    ],
+    [
+      'The London Internet Exchange Limited (Linx)',
+      [{ legalName: 'The London Internet Exchange Limited', tradingNames: ['Linx'], formerNames: [] }],
+    ],
+    [
+      'Acme Holdings LLC d/b/a Acme Cloud',
+      [{ legalName: 'Acme Holdings LLC', tradingNames: ['Acme Cloud'], formerNames: [] }],
+    ],
+    [
+      'Widget GmbH, formerly Gadget GmbH',
+      [{ legalName: 'Widget GmbH', tradingNames: [], formerNames: ['Gadget GmbH'] }],
+    ],
+    [
+      'Beispiel AG (vormals Muster AG)',
+      [{ legalName: 'Beispiel AG', tradingNames: [], formerNames: ['Muster AG'] }],
+    ],
+    [
+      'Amazon Web Services EMEA SARL (AWS)',
+      [{ legalName: 'Amazon Web Services EMEA SARL', tradingNames: ['AWS'], formerNames: [] }],
+    ],
+    [
+      'Destiny Business Solutions Limited and Aycom Business Solutions Pvt Limited',
+      [
+        { legalName: 'Destiny Business Solutions Limited', tradingNames: [], formerNames: [] },
+        { legalName: 'Aycom Business Solutions Pvt Limited', tradingNames: [], formerNames: [] },
+      ],
+    ],
+    [
+      'Johnson and Johnson Ltd',
+      [{ legalName: 'Johnson and Johnson Ltd', tradingNames: [], formerNames: [] }],
+    ],
+    ['Marks & Spencer plc', [{ legalName: 'Marks & Spencer plc', tradingNames: [], formerNames: [] }]],
+    [
+      'Stripe, Inc. (as applicable)',
+      [{ legalName: 'Stripe, Inc. (as applicable)', tradingNames: [], formerNames: [] }],
+    ],
+    [
+      'Google LLC (EU region only)',
+      [{ legalName: 'Google LLC (EU region only)', tradingNames: [], formerNames: [] }],
+    ],
+  ])('%s', (cell, expected) => {
+    expect(splitNames(cell)).toEqual(expected);
+  });
+});
+
+describe('headers', () => {
+  it.each([
+    ['Legal Name', 'name'],
+    ['Sub-Processor type', 'type'],
+    ['Value Proposition', 'purpose'],
+    ['Country of processing', 'location'],
+    ['Corporate location', 'location'],
+    ['Indicative categories of da', 'dataCategories'],
+    ['Unterauftragsverarbeiter', 'name'],
+    ['Ort der Verarbeitung', 'location'],
+    ['Zweck', 'purpose'],
+    ['Rolle', 'purpose'],
+    ['Adresse', 'location'],
+    ['Datenkategorien', 'dataCategories'],
+    ['Subject matter', 'dataCategories'],
+    ['Platform', 'group'],
+    ['Produkt', 'group'],
+    ['Vendor', 'name'],
+  ])('%s means %s', (cell, role) => {
+    expect(headerMeaning(cell)?.role).toBe(role);
+  });
+
+  it('splits two titles run together and refuses rows that are data', () => {
+    expect(
+      readHeaderRow(['Sub-processor', 'Location', 'Purpose Indicative categories of da'])?.map(
+        (c) => c?.role,
+      ),
+    ).toEqual(['name', 'location', 'purpose', 'dataCategories']);
+    expect(
+      readHeaderRow([
+        'Microsoft, Inc',
+        'US',
+        'Data Centre Services',
+        'Personal data related to customer employees',
+      ]),
+    ).toBeNull();
+  });
+
+  it('prefers the processing location to the corporate address, and keeps a brand column as a trading name', async () => {
+    const csv =
+      'Sub-processor,Legal entity,Address,Processing location,Purpose\nSlack,Slack Technologies Limited,Dublin,EU,Chat\nGoogle Cloud,Google Ireland Limited,Dublin,"EU, USA",Hosting\n';
+    expect(await records(csv, 'list.csv')).toEqual([
+      {
+        legalName: 'Slack Technologies Limited',
+        tradingNames: [],
+        formerNames: [],
+        type: null,
+        group: null,
+        locations: ['EU'],
+        purpose: 'Chat',
+        dataCategories: null,
+      },
+      {
+        legalName: 'Google Ireland Limited',
+        tradingNames: ['Google Cloud'],
+        formerNames: [],
+        type: null,
+        group: null,
+        locations: ['EU', 'USA'],
+        purpose: 'Hosting',
+        dataCategories: null,
+      },
+    ]);
+  });
+});
+
+describe('structure', () => {
+  it('takes groups from headings over several tables and types from type headings', async () => {
+    const md = [
+      '# Sub-processors',
+      '## Product Alpha',
+      '| Name | Location | Purpose |',
+      '|---|---|---|',
+      '| Acme Ltd | UK | Hosting |',
+      '## Product Beta',
+      '### Infrastructure',
+      '| Name | Location | Purpose |',
+      '|---|---|---|',
+      '| Beta GmbH | Germany | Hosting |',
+    ].join('\n');
+    expect((await records(md, 'list.md')).map((r) => [r.legalName, r.group, r.type])).toEqual([
+      ['Acme Ltd', 'Product Alpha', null],
+      ['Beta GmbH', 'Product Beta', 'infrastructure'],
+    ]);
+  });
+
+  it('one heading over the only table is its title, not a group', async () => {
+    const md =
+      '## Our sub-processors at Acme\n\n| Name | Location |\n|---|---|\n| Acme Ltd | UK |\n| Beta Ltd | UK |\n';
+    expect((await records(md, 'list.md')).map((r) => r.group)).toEqual([null, null]);
+  });
+
+  it('reads one section per entry with "Key: value" lines, and bullets', async () => {
+    const md = [
+      '# Sub-processors',
+      '## Infrastructure',
+      '- Amazon Web Services EMEA SARL – Cloud hosting – Ireland, Germany',
+      '- Cloudflare, Inc. – Content delivery – Worldwide',
+      '## Third parties',
+      '### Zendesk, Inc.',
+      'Purpose: Customer support',
+      'Location: USA',
+      'Data categories: Names, email addresses',
+    ].join('\n');
+    expect(await records(md, 'list.md')).toEqual([
+      {
+        legalName: 'Amazon Web Services EMEA SARL',
+        tradingNames: [],
+        formerNames: [],
+        type: 'infrastructure',
+        group: null,
+        locations: ['Ireland', 'Germany'],
+        purpose: 'Cloud hosting',
+        dataCategories: null,
+      },
+      {
+        legalName: 'Cloudflare, Inc.',
+        tradingNames: [],
+        formerNames: [],
+        type: 'infrastructure',
+        group: null,
+        locations: ['Worldwide'],
+        purpose: 'Content delivery',
+        dataCategories: null,
+      },
+      {
+        legalName: 'Zendesk, Inc.',
+        tradingNames: [],
+        formerNames: [],
+        type: 'third_party',
+        group: null,
+        locations: ['USA'],
+        purpose: 'Customer support',
+        dataCategories: 'Names, email addresses',
+      },
+    ]);
+  });
+
+  it('infers the columns of a table with no header from its cells', async () => {
+    const tsv =
+      'Acme Hosting GmbH\tGermany, Austria\tCloud hosting\tNames, emails\nBeta Mail Ltd\tUK, Ireland\tEmail delivery\tEmail addresses\nGamma Analytics Inc.\tUSA\tProduct analytics\tUsage data\n';
+    const r = await records(tsv);
+    expect(r.map((x) => [x.legalName, x.locations, x.purpose, x.dataCategories])).toEqual([
+      ['Acme Hosting GmbH', ['Germany', 'Austria'], 'Cloud hosting', 'Names, emails'],
+      ['Beta Mail Ltd', ['UK', 'Ireland'], 'Email delivery', 'Email addresses'],
+      ['Gamma Analytics Inc.', ['USA'], 'Product analytics', 'Usage data'],
+    ]);
+  });
+});
