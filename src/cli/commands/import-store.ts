@@ -33,7 +33,7 @@ export async function storeImportFromCli(input: StoreFromCli, opts: { json?: boo
     const created = await createImport(deps, ctx, list.list.id, { fileName, bytes: input.bytes });
     return input.apply ? applyImport(deps, ctx, list.list.id, created.id, {}) : created;
   });
-  const counts = view.preview?.counts;
+  const counts = 'preview' in view ? view.preview?.counts : undefined;
   const text = [
     `import ${view.id} of ${view.fileName} (${view.format}): ${view.recordCount} record(s), status ${view.status}`,
     counts

@@ -1,3 +1,4 @@
+import { isPlace } from '../../../domain/locations/index.js';
 import { collapseSpace } from '../text-values.js';
 
 /** A name cell split into the entities it names. */
@@ -82,6 +83,7 @@ function classifyAlias(phrase: string, into: SplitName): boolean {
  * ("(as applicable)", "(EU region)", "(Germany)", "(see below)").
  */
 function looksLikeBrand(p: string): boolean {
+  if (isPlace(p)) return false; // "(Germany)", "(EU)": where, not who
   if (p.length > 60 || /[.:;!?]$/.test(p)) return false;
   const words = p.split(/\s+/);
   if (words.length > 6) return false;

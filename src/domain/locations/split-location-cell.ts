@@ -1,0 +1,81 @@
+import { findPlaces, tokenize } from './matcher.js';
+
+/** Words that may stand beside a place without making the text a sentence. */
+const FILLER = new Set([
+  'the',
+  'region',
+  'regions',
+  'only',
+  'nur',
+  'mainly',
+  'primarily',
+  'data',
+  'centre',
+  'center',
+  'centres',
+  'centers',
+]);
+
+/** The whole text names places and nothing else ("Germany (Frankfurt)", "EU region"). */
+export function isPlace(text: string): boolean {
+  const core = text
+    .replace(/\([^()]*\)/g, ' ')
+    .replace(/[.:]+$/, '')
+    .trim();
+  if (!core || core.length > 120) return false;
+  const tokens = tokenize(core);
+  if (tokens.length === 0) return false;
+  const places = findPlaces(core, tokens);
+  if (places.length === 0) return false;
+  const covered = new Array<boolean>(tokens.length).fill(false);
+  for (const p of places) for (let i = p.start; i < p.end; i++) covered[i] = true;
+  return tokens.every((t, i) => covered[i] || FILLER.has(t.norm));
+}
+
+const STRONG = /\s*(?:[,;\n\r]|\s\/\s|\s\|\s)\s*/;
+const CONJUNCTION = /\s+(?:and|und|&|or|oder|as well as|sowie)\s+/i;
+
+/**
+ * One table cell into its locations, each kept as written. The cell is split (on commas,
+ * semicolons, line breaks, " / ", and on "and"/"und"/"&") only when every part is a place;
+ * otherwise it is one location: "EU, USA, Canada" is three, "Data resides in UK, but support
+ * worldwide" is one, "Bosnia and Herzegovina" is one.
+ */
+export function splitLocationCell(cell: string): string[] {
+  const whole = cell.replace(/\s+/g, ' ').trim();
+  if (!whole) return [];
+  if (whole.length > 2000) return [whole];
+  if (isPlace(whole) && !STRONG.test(cell.trim())) {
+    const parts = splitConjunctions(whole);
+    return parts.length > 1 ? parts : [whole];
+  }
+  const parts: string[] = [];
+  for (const raw of cell.split(STRONG)) {
+    const part = raw
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/^(?:and|und|or|oder)\s+/i, '');
+    if (!part) continue;
+    if (isPlace(part)) {
+      parts.push(...splitConjunctions(part));
+      continue;
+    }
+    const sub = part
+      .split(CONJUNCTION)
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (sub.length > 1 && sub.every(isPlace)) parts.push(...sub);
+    else return [whole];
+  }
+  return parts.length > 0 ? parts : [whole];
+}
+
+/** "United States and Germany" is two places; "Bosnia and Herzegovina" (one name) stays one. */
+function splitConjunctions(text: string): string[] {
+  if (!CONJUNCTION.test(text) || findPlaces(text).length < 2) return [text];
+  const sub = text
+    .split(CONJUNCTION)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return sub.length > 1 && sub.every(isPlace) ? sub : [text];
+}
