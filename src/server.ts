@@ -1,3 +1,4 @@
+import { PublicCache } from './features/publishing/public-cache.js';
 import type { FastifyInstance } from 'fastify';
 import { type DatabaseRuntime, startDatabases } from './db/bootstrap.js';
 import { loadDemoData } from './demo/load-demo-data.js';
@@ -20,6 +21,7 @@ export function makeDeps(config: AppConfig, runtime: DatabaseRuntime): AppDeps {
     dbs: runtime.dbs,
     directory: new TenantDirectory(runtime.dbs.control),
     metrics: createMetrics(),
+    publicCache: new PublicCache(),
   };
 }
 

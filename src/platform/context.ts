@@ -1,3 +1,4 @@
+import type { PublicCache } from '../features/publishing/public-cache.js';
 import type { Databases } from '../db/databases.js';
 import type { TenantDirectory, TenantRecord } from '../features/tenants/tenant-directory.js';
 import type { AppConfig } from './config.js';
@@ -33,6 +34,8 @@ export interface AppDeps {
   dbs: Databases;
   directory: TenantDirectory;
   metrics: Metrics;
+  /** renderings of published versions (optional: tests and the CLI may go without) */
+  publicCache?: PublicCache;
 }
 
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };

@@ -1,5 +1,6 @@
+import { selectLatestNumber } from '../publishing/versions.repo.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.repo.js';
 import { nextOffset } from '../../http/common-schemas.js';
@@ -107,7 +108,15 @@ export async function deleteList(deps: AppDeps, ctx: TenantContext, id: string):
   requireRole(ctx, 'owner');
   await deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const before = await repo.selectList(tx, id);
-    if (!before || !(await repo.deleteList(tx, ctx.tenant.id, id))) throw listNotFound();
+    if (!before) throw listNotFound();
+    // Published versions are immutable evidence of what customers were told: they stay.
+    if ((await selectLatestNumber(tx, id)) > 0) {
+      throw conflict(
+        'LIST_PUBLISHED',
+        'This list has published versions, which are kept for good; it cannot be deleted. Set its visibility to private instead.',
+      );
+    }
+    if (!(await repo.deleteList(tx, ctx.tenant.id, id))) throw listNotFound();
     await appendAuditEvent(tx, {
       ...auditActor(ctx),
       action: 'list.deleted',

@@ -1,0 +1,60 @@
+/**
+ * In-memory cache of public renderings. A published version never changes, so a rendering of
+ * (tenant, list, version, format, filters) is valid forever; the only question a current page
+ * asks is "which version is current?", answered from `latest` for a few seconds and otherwise
+ * by one indexed query. Publishing in this process updates `latest` at once; other processes
+ * see the new version within LATEST_TTL_MS.
+ */
+export const LATEST_TTL_MS = 5_000;
+const MAX_ENTRIES = 2_000;
+const MAX_BYTES = 64 * 1024 * 1024;
+
+export interface Rendering {
+  body: Buffer;
+  contentType: string;
+  etag: string;
+}
+
+export class PublicCache {
+  private latest = new Map<string, { number: number; at: number }>();
+  private renderings = new Map<string, Rendering>();
+  private bytes = 0;
+
+  latestNumber(tenantId: string, listId: string, now = Date.now()): number | null {
+    const hit = this.latest.get(`${tenantId}:${listId}`);
+    return hit && now - hit.at < LATEST_TTL_MS ? hit.number : null;
+  }
+
+  setLatest(tenantId: string, listId: string, number: number, now = Date.now()): void {
+    if (this.latest.size > MAX_ENTRIES * 5) this.latest.clear();
+    this.latest.set(`${tenantId}:${listId}`, { number, at: now });
+  }
+
+  /** Called after a publish in this process. */
+  published(tenantId: string, listId: string, number: number): void {
+    this.setLatest(tenantId, listId, number);
+  }
+
+  get(key: string): Rendering | undefined {
+    const hit = this.renderings.get(key);
+    if (hit) {
+      // Least recently used goes first: re-insert to move to the end.
+      this.renderings.delete(key);
+      this.renderings.set(key, hit);
+    }
+    return hit;
+  }
+
+  set(key: string, r: Rendering): void {
+    if (r.body.length > MAX_BYTES / 8) return;
+    const old = this.renderings.get(key);
+    if (old) this.bytes -= old.body.length;
+    this.renderings.set(key, r);
+    this.bytes += r.body.length;
+    for (const [k, v] of this.renderings) {
+      if (this.renderings.size <= MAX_ENTRIES && this.bytes <= MAX_BYTES) break;
+      this.renderings.delete(k);
+      this.bytes -= v.body.length;
+    }
+  }
+}

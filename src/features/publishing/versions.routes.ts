@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  pageOf,
+  paginationQuery,
+  problemResponses,
+  tenantParams,
+  uuidParam,
+} from '../../http/common-schemas.js';
+import { tenantContext } from '../../http/request-auth.js';
+import type { AppDeps } from '../../platform/context.js';
+import {
+  changeSetView,
+  publishBody,
+  versionNumberParam,
+  versionSummaryView,
+  versionView,
+} from './versions.schemas.js';
+import { diffVersions, getVersion, listVersions, publishList } from './versions.service.js';
+
+const listParams = tenantParams.extend({ listId: uuidParam });
+const versionParams = listParams.extend({ number: versionNumberParam });
+const diffParams = listParams.extend({ number: versionNumberParam, other: versionNumberParam });
+
+/** Versions are created by publishing and then only read: there is no PUT, PATCH or DELETE. */
+export const versionsRoutes =
+  (deps: AppDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/tenants/:tenant/lists/:listId/versions',
+      {
+        schema: {
+          tags: ['versions'],
+          summary: 'Publish the draft as the next immutable version',
+          params: listParams,
+          body: publishBody,
+          response: { 201: versionView, ...problemResponses },
+        },
+      },
+      async (req, reply) =>
+        reply
+          .code(201)
+          .send(
+            await publishList(deps, await tenantContext(req, deps, 'editor'), req.params.listId, req.body),
+          ),
+    );
+    app.get(
+      '/tenants/:tenant/lists/:listId/versions',
+      {
+        schema: {
+          tags: ['versions'],
+          summary: 'Version history, newest first',
+          params: listParams,
+          querystring: paginationQuery,
+          response: { 200: pageOf(versionSummaryView), ...problemResponses },
+        },
+      },
+      async (req) => listVersions(deps, await tenantContext(req, deps), req.params.listId, req.query),
+    );
+    app.get(
+      '/tenants/:tenant/lists/:listId/versions/:number',
+      {
+        schema: {
+          tags: ['versions'],
+          summary: 'One version: its frozen entries and document, and what changed',
+          params: versionParams,
+          response: { 200: versionView, ...problemResponses },
+        },
+      },
+      async (req) => getVersion(deps, await tenantContext(req, deps), req.params.listId, req.params.number),
+    );
+    app.get(
+      '/tenants/:tenant/lists/:listId/versions/:number/diff/:other',
+      {
+        schema: {
+          tags: ['versions'],
+          summary: 'What changed between any two versions (always from the older to the newer)',
+          params: diffParams,
+          response: {
+            200: z.object({ from: z.number().int(), to: z.number().int(), changes: changeSetView }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (req) =>
+        diffVersions(
+          deps,
+          await tenantContext(req, deps),
+          req.params.listId,
+          req.params.number,
+          req.params.other,
+        ),
+    );
+  };
