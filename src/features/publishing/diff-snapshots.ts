@@ -36,7 +36,7 @@ const DOCUMENT_FIELDS = [
 
 type Value = FieldChange['before'];
 
-function valueOf(e: SnapshotEntry, field: ChangedField): Value {
+function fieldValue(e: SnapshotEntry, field: ChangedField): Value {
   if (field === 'locations') return e.locations.map((l) => l.written);
   return e[field] as Value;
 }
@@ -75,8 +75,8 @@ export function diffSnapshots(prev: VersionSnapshot | null, next: VersionSnapsho
   }
   for (const [old, e] of pairs) {
     const changes = FIELDS.flatMap((field): FieldChange[] => {
-      const a = valueOf(old, field);
-      const b = valueOf(e, field);
+      const a = fieldValue(old, field);
+      const b = fieldValue(e, field);
       return same(a, b) ? [] : [{ field, before: a, after: b }];
     });
     if (changes.length > 0) changed.push({ key: e.key, legalName: e.legalName, changes });
