@@ -2,6 +2,10 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./src/db/schema/region.ts', './src/db/schema/region-imports.ts', './src/db/schema/region-versions.ts'],
+  schema: [
+    './src/db/schema/region.ts',
+    './src/db/schema/region-imports.ts',
+    './src/db/schema/region-versions.ts',
+  ],
   out: './src/db/migrations/region',
 });

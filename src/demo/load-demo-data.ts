@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { tenants } from '../db/schema/control.js';
 import { tenantProfiles } from '../db/schema/region.js';
 import { applyImport, createImport } from '../features/imports/imports.service.js';
+import { publishList } from '../features/publishing/versions.service.js';
 import { createList } from '../features/lists/lists.service.js';
 import { createTenant } from '../features/tenants/tenants.service.js';
 import type { AppDeps, TenantContext } from '../platform/context.js';
@@ -47,5 +48,10 @@ async function loadOne(deps: AppDeps, demo: DemoTenant): Promise<void> {
     const imported = await createImport(deps, ctx, list.id, { fileName: l.document, bytes });
     const wanted = imported.records.flatMap((r, i) => (!l.group || r.group === l.group ? [i] : []));
     await applyImport(deps, ctx, list.id, imported.id, { records: wanted });
+    // Published at once, so the trust page has something to show on first start.
+    await publishList(deps, ctx, list.id, {
+      summary: 'First version, imported from the published document',
+      effectiveAt: new Date().toISOString(),
+    });
   }
 }

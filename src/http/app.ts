@@ -16,6 +16,7 @@ import { entitiesRoutes } from '../features/entities/entities.routes.js';
 import { entriesRoutes } from '../features/entries/entries.routes.js';
 import { healthRoutes } from '../features/health/health.routes.js';
 import { importsRoutes } from '../features/imports/imports.routes.js';
+import { publicRoutes } from '../features/publishing/public.routes.js';
 import { versionsRoutes } from '../features/publishing/versions.routes.js';
 import { listsRoutes } from '../features/lists/lists.routes.js';
 import { membersRoutes } from '../features/members/members.routes.js';
@@ -112,5 +113,6 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(auditRoutes(deps), { prefix: '/api/v1' });
   await app.register(importsRoutes(deps), { prefix: '/api/v1' });
   await app.register(versionsRoutes(deps), { prefix: '/api/v1' });
+  await app.register(publicRoutes(deps));
   return app;
 }

@@ -16,23 +16,29 @@ export interface Rendering {
 }
 
 export class PublicCache {
-  private latest = new Map<string, { number: number; at: number }>();
+  private latestBySlug = new Map<string, { number: number; listId: string; at: number }>();
   private renderings = new Map<string, Rendering>();
   private bytes = 0;
 
-  latestNumber(tenantId: string, listId: string, now = Date.now()): number | null {
-    const hit = this.latest.get(`${tenantId}:${listId}`);
-    return hit && now - hit.at < LATEST_TTL_MS ? hit.number : null;
+  /** The current version of a public list, by slug, if known for less than LATEST_TTL_MS. */
+  latest(tenantId: string, listSlug: string, now = Date.now()): { number: number; listId: string } | null {
+    const hit = this.latestBySlug.get(`${tenantId}:${listSlug}`);
+    return hit && now - hit.at < LATEST_TTL_MS ? hit : null;
   }
 
-  setLatest(tenantId: string, listId: string, number: number, now = Date.now()): void {
-    if (this.latest.size > MAX_ENTRIES * 5) this.latest.clear();
-    this.latest.set(`${tenantId}:${listId}`, { number, at: now });
+  setLatest(
+    tenantId: string,
+    listSlug: string,
+    value: { number: number; listId: string },
+    now = Date.now(),
+  ): void {
+    if (this.latestBySlug.size > MAX_ENTRIES * 5) this.latestBySlug.clear();
+    this.latestBySlug.set(`${tenantId}:${listSlug}`, { ...value, at: now });
   }
 
-  /** Called after a publish in this process. */
-  published(tenantId: string, listId: string, number: number): void {
-    this.setLatest(tenantId, listId, number);
+  /** Called after a publish in this process: the new version shows at once. */
+  published(tenantId: string, listSlug: string, listId: string, number: number): void {
+    this.setLatest(tenantId, listSlug, { number, listId });
   }
 
   get(key: string): Rendering | undefined {

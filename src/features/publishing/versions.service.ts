@@ -101,10 +101,10 @@ export async function publishList(deps: AppDeps, ctx: TenantContext, listId: str
         contentHash: row.contentHash,
       },
     });
-    return row;
+    return { row, slug: list.slug };
   });
-  deps.publicCache?.published(ctx.tenant.id, listId, published.number);
-  return toPublishedVersion(published);
+  deps.publicCache?.published(ctx.tenant.id, published.slug, listId, published.row.number);
+  return toPublishedVersion(published.row);
 }
 
 export async function listVersions(
@@ -136,9 +136,10 @@ export async function getVersion(deps: AppDeps, ctx: TenantContext, listId: stri
 /** The change set between any two versions (a before b, or b before a: always old -> new). */
 export async function diffVersions(deps: AppDeps, ctx: TenantContext, listId: string, a: number, b: number) {
   const [from, to] = a <= b ? [a, b] : [b, a];
-  const rows = await deps.dbs.withTenant(ctx.tenant, async (tx) =>
-    Promise.all([repo.selectVersion(tx, listId, from), repo.selectVersion(tx, listId, to)]),
-  );
+  const rows = await deps.dbs.withTenant(ctx.tenant, async (tx) => [
+    await repo.selectVersion(tx, listId, from),
+    await repo.selectVersion(tx, listId, to),
+  ]);
   if (!rows[0] || !rows[1]) throw versionNotFound();
   return { from, to, changes: diffSnapshots(rows[0].snapshot, rows[1].snapshot) };
 }

@@ -1,0 +1,20 @@
+import type { PublicListView } from '../public-view.js';
+import { exportRows } from './rows.js';
+
+/** A cell a spreadsheet would run as a formula starts with one of these: neutralise it. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function csvCell(value: string): string {
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
+ * RFC 4180 CSV (CRLF, quotes doubled), UTF-8 with a byte-order mark so that Excel reads the
+ * accents right. One row per entry; lists inside a cell are joined with "; ".
+ */
+export function csvExport(view: PublicListView): Buffer {
+  const { header, rows } = exportRows(view);
+  const lines = [header, ...rows].map((r) => r.map(csvCell).join(','));
+  return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
+}

@@ -1,0 +1,176 @@
+import PDFDocument from 'pdfkit';
+import { humanDate } from '../../trust-page/format.js';
+import type { PublicListView } from '../public-view.js';
+import { exportRows } from './rows.js';
+
+/**
+ * The standard PDF fonts encode WinAnsi only; anything else (CJK, emoji, bidi controls) becomes
+ * "?" instead of breaking the file. The HTML, CSV, XLSX and JSON exports keep every character.
+ */
+const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+export function toWinAnsi(s: string): string {
+  let out = '';
+  for (const ch of s.normalize('NFC')) {
+    const c = ch.codePointAt(0) ?? 0;
+    if ((c >= 0x20 && c < 0x7f) || (c >= 0xa0 && c <= 0xff) || WIN_ANSI_EXTRA.has(ch) || ch === '\n')
+      out += ch;
+    else if (c === 0x09) out += ' ';
+    else if ((c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+      continue;
+    else out += '?';
+  }
+  return out;
+}
+
+const MARGIN = 40;
+const COLUMNS = [
+  { title: 'Sub-processor', width: 150 },
+  { title: 'Type', width: 62 },
+  { title: 'Locations', width: 80 },
+  { title: 'Purpose', width: 110 },
+  { title: 'Data categories', width: 113 },
+];
+
+/**
+ * The document on A4: title, provider, version and dates, intro, one table per section whose
+ * header repeats on every page and whose rows never split across pages, then definitions and
+ * notes. Every page carries the classification and "Page N of M".
+ */
+export function pdfExport(view: PublicListView): Promise<Buffer> {
+  const v = view.version;
+  const doc = v.snapshot.document;
+  const pdf = new PDFDocument({
+    size: 'A4',
+    margin: MARGIN,
+    bufferPages: true,
+    info: { Title: toWinAnsi(doc.title), Author: toWinAnsi(view.tenant.name), Producer: 'subreg' },
+  });
+  const chunks: Buffer[] = [];
+  pdf.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) => pdf.on('end', () => resolve(Buffer.concat(chunks))));
+  const bottom = () => pdf.page.height - MARGIN - 24;
+  const lastUpdated = view.history[0]?.publishedAt ?? v.publishedAt;
+
+  pdf.font('Helvetica-Bold').fontSize(18).text(toWinAnsi(doc.title));
+  pdf.moveDown(0.3).font('Helvetica').fontSize(10).fillColor('#444');
+  pdf.text(
+    toWinAnsi(
+      `${view.tenant.name} · Version ${v.number} · Last updated ${humanDate(lastUpdated)} · In effect from ${humanDate(v.effectiveAt)}`,
+    ),
+  );
+  pdf.fillColor('#000').moveDown(0.8);
+  if (doc.intro) pdf.fontSize(10.5).text(toWinAnsi(doc.intro)).moveDown(0.8);
+
+  const { rows } = exportRows(view);
+  const entries = v.snapshot.entries;
+  const groups: { name: string | null; indexes: number[] }[] = [];
+  entries.forEach((e, i) => {
+    const g = groups.find((x) => x.name === e.group);
+    if (g) g.indexes.push(i);
+    else groups.push({ name: e.group, indexes: [i] });
+  });
+
+  const cellsOf = (i: number): string[] => {
+    const r = rows[i] ?? [];
+    const names = [r[0], r[1] && `trading as ${r[1]}`, r[2] && `formerly ${r[2]}`].filter(Boolean).join('\n');
+    return [names, r[3] ?? '', r[5] ?? '', r[7] ?? '', r[8] ?? ''].map(toWinAnsi);
+  };
+  const heightOf = (cells: string[], font: string) => {
+    pdf.font(font).fontSize(8.5);
+    return (
+      Math.max(
+        ...cells.map((c, k) => pdf.heightOfString(c || '-', { width: (COLUMNS[k]?.width ?? 80) - 8 })),
+      ) + 8
+    );
+  };
+  const drawRow = (cells: string[], font: string, shade: boolean) => {
+    const h = heightOf(cells, font);
+    const y = pdf.y;
+    if (shade) pdf.rect(MARGIN, y, 515, h).fill('#eef1f5').fillColor('#000');
+    let x = MARGIN;
+    pdf.font(font).fontSize(8.5);
+    cells.forEach((c, k) => {
+      pdf.text(c || '-', x + 4, y + 4, { width: (COLUMNS[k]?.width ?? 80) - 8 });
+      x += COLUMNS[k]?.width ?? 80;
+    });
+    pdf
+      .moveTo(MARGIN, y + h)
+      .lineTo(MARGIN + 515, y + h)
+      .lineWidth(0.5)
+      .strokeColor('#c8ced8')
+      .stroke();
+    pdf.x = MARGIN;
+    pdf.y = y + h;
+  };
+  const header = COLUMNS.map((c) => c.title);
+
+  for (const g of groups) {
+    if (pdf.y + 60 > bottom()) pdf.addPage();
+    pdf
+      .font('Helvetica-Bold')
+      .fontSize(13)
+      .text(toWinAnsi(g.name ?? 'Sub-processors'), MARGIN)
+      .moveDown(0.3);
+    drawRow(header, 'Helvetica-Bold', true);
+    for (const i of g.indexes) {
+      const cells = cellsOf(i);
+      if (pdf.y + heightOf(cells, 'Helvetica') > bottom()) {
+        pdf.addPage();
+        drawRow(header, 'Helvetica-Bold', true); // the header again, on every page of the table
+      }
+      drawRow(cells, 'Helvetica', false);
+    }
+    pdf.moveDown(1);
+  }
+
+  const section = (title: string, lines: string[]) => {
+    if (lines.length === 0) return;
+    if (pdf.y + 50 > bottom()) pdf.addPage();
+    pdf.font('Helvetica-Bold').fontSize(13).text(title, MARGIN).moveDown(0.3).font('Helvetica').fontSize(9.5);
+    for (const l of lines) pdf.text(toWinAnsi(l), { width: 515 }).moveDown(0.3);
+    pdf.moveDown(0.6);
+  };
+  section(
+    'Definitions',
+    doc.definitions.map((d) => `${d.term}: ${d.definition}`),
+  );
+  section('Notes', doc.notes);
+  section(
+    'Former sub-processors',
+    view.former.map((f) => `${f.entry.legalName} (left ${humanDate(f.leftAt)})`),
+  );
+  section('Disclaimer', doc.disclaimer ? [doc.disclaimer] : []);
+
+  // Page furniture last, when the page count is known.
+  const range = pdf.bufferedPageRange();
+  for (let i = 0; i < range.count; i++) {
+    pdf.switchToPage(range.start + i);
+    // Writing in the margins must not make pdfkit start a new page.
+    pdf.page.margins = { top: 0, bottom: 0, left: MARGIN, right: MARGIN };
+    const footerY = pdf.page.height - MARGIN + 4;
+    pdf.font('Helvetica').fontSize(8).fillColor('#444');
+    const left = toWinAnsi([doc.title, doc.classification].filter(Boolean).join(' | '));
+    pdf.text(left, MARGIN, footerY, { width: 340, lineBreak: false, height: 10 });
+    pdf.text(
+      `Page ${i + 1} of ${range.count} · Last updated ${humanDate(lastUpdated)}`,
+      MARGIN + 300,
+      footerY,
+      { width: 215, align: 'right', lineBreak: false, height: 10 },
+    );
+    if (doc.classification) {
+      pdf
+        .font('Helvetica-Bold')
+        .fontSize(8)
+        .fillColor('#7a4b00')
+        .text(toWinAnsi(doc.classification.toUpperCase()), MARGIN, 20, {
+          width: 515,
+          align: 'right',
+          lineBreak: false,
+          height: 10,
+        });
+    }
+    pdf.fillColor('#000');
+  }
+  pdf.end();
+  return done;
+}

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { renderListPage, renderVersionPage } from '../trust-page/index.js';
+import { csvExport } from './exports/csv-export.js';
+import { jsonExport } from './exports/json-export.js';
+import { pdfExport } from './exports/pdf-export.js';
+import { xlsxExport } from './exports/xlsx-export.js';
+import { atomFeed, jsonFeed, rssFeed } from './feeds/feeds.js';
+import type { Rendering } from './public-cache.js';
+import type { ListFilters, PublicListView, PublishedVersion } from './public-view.js';
+
+export type ListFormat =
+  | 'html'
+  | 'version-html'
+  | 'json'
+  | 'csv'
+  | 'xlsx'
+  | 'pdf'
+  | 'atom'
+  | 'rss'
+  | 'feed-json';
+
+export const CONTENT_TYPES: Record<ListFormat, string> = {
+  html: 'text/html; charset=utf-8',
+  'version-html': 'text/html; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8; header=present',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
+  atom: 'application/atom+xml; charset=utf-8',
+  rss: 'application/rss+xml; charset=utf-8',
+  'feed-json': 'application/feed+json; charset=utf-8',
+};
+
+/** Renders one format of one version: a pure function of the (immutable) view. */
+export async function renderFormat(
+  format: ListFormat,
+  view: PublicListView,
+  previous: PublishedVersion | null,
+  filters: ListFilters,
+): Promise<Rendering> {
+  let body: Buffer;
+  switch (format) {
+    case 'html':
+      body = Buffer.from(renderListPage(view, filters));
+      break;
+    case 'version-html':
+      body = Buffer.from(renderVersionPage(view, previous, filters));
+      break;
+    case 'json':
+      body = jsonExport(view);
+      break;
+    case 'csv':
+      body = csvExport(view);
+      break;
+    case 'xlsx':
+      body = await xlsxExport(view);
+      break;
+    case 'pdf':
+      body = await pdfExport(view);
+      break;
+    case 'atom':
+      body = atomFeed(view);
+      break;
+    case 'rss':
+      body = rssFeed(view);
+      break;
+    case 'feed-json':
+      body = jsonFeed(view);
+      break;
+  }
+  // A strong validator: the same bytes give the same tag, in every process.
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+  return { body, contentType: CONTENT_TYPES[format], etag };
+}

@@ -1,0 +1,96 @@
+import type {
+  ListFilters,
+  PublicListView,
+  PublicTenantView,
+  PublishedVersion,
+} from '../publishing/public-view.js';
+import { humanDate } from './format.js';
+import { html, text } from './html.js';
+import { layout } from './layout.js';
+import { changeSetSection, listDocument } from './list-document.js';
+
+export { escapeHtml, html } from './html.js';
+
+const feedsOf = (view: PublicListView) => {
+  const base = `/t/${view.tenant.slug}/${view.version.snapshot.document.slug}`;
+  const title = view.version.snapshot.document.title;
+  return [
+    { type: 'application/atom+xml', title: `${title} (Atom)`, href: `${base}/feed.atom` },
+    { type: 'application/rss+xml', title: `${title} (RSS)`, href: `${base}/feed.rss` },
+    { type: 'application/feed+json', title: `${title} (JSON Feed)`, href: `${base}/feed.json` },
+  ];
+};
+
+/** /t/{tenant}/{list}: the current version as a document. */
+export function renderListPage(view: PublicListView, filters: ListFilters): string {
+  const doc = view.version.snapshot.document;
+  const basePath = `/t/${view.tenant.slug}/${doc.slug}`;
+  return layout({
+    title: `${doc.title} · ${view.tenant.name}`,
+    tenantName: view.tenant.name,
+    tenantSlug: view.tenant.slug,
+    crumbs: [{ label: view.tenant.name, href: `/t/${view.tenant.slug}` }, { label: doc.title }],
+    feeds: feedsOf(view),
+    body: listDocument(view, filters, basePath),
+  });
+}
+
+/** /t/{tenant}/{list}/versions/{n}: a past (or the current) version and what it changed. */
+export function renderVersionPage(
+  view: PublicListView,
+  previous: PublishedVersion | null,
+  filters: ListFilters = {},
+): string {
+  const doc = view.version.snapshot.document;
+  const listPath = `/t/${view.tenant.slug}/${doc.slug}`;
+  const basePath = `${listPath}/versions/${view.version.number}`;
+  const superseded = view.version.number < view.latestNumber;
+  return layout({
+    title: `${doc.title}, version ${view.version.number} · ${view.tenant.name}`,
+    tenantName: view.tenant.name,
+    tenantSlug: view.tenant.slug,
+    crumbs: [
+      { label: view.tenant.name, href: `/t/${view.tenant.slug}` },
+      { label: doc.title, href: listPath },
+      { label: `Version ${view.version.number}` },
+    ],
+    feeds: feedsOf(view),
+    body: html`${superseded ? html`<p class="notice" role="note">This is version ${view.version.number}, published ${humanDate(view.version.publishedAt)}. It has been superseded: <a href="${listPath}">see the current version (${view.latestNumber})</a>.</p>` : ''}
+${listDocument(view, filters, basePath)}
+${changeSetSection(view, previous?.number ?? null)}`,
+  });
+}
+
+/** /t/{tenant}: the provider's lists, hosting statement and subscribe forms. */
+export function renderTenantPage(view: PublicTenantView): string {
+  const t = view.tenant;
+  const h = t.hosting;
+  return layout({
+    title: `Sub-processors and hosting · ${t.name}`,
+    tenantName: t.name,
+    tenantSlug: t.slug,
+    crumbs: [{ label: t.name }],
+    body: html`<h1>${text(t.name)}: sub-processors and hosting</h1>
+<h2>Sub-processor lists</h2>
+${view.lists.length === 0 ? html`<p>No list has been published yet.</p>` : ''}
+<ul class="cards">${view.lists.map(
+      (l) => html`<li>
+<h3><a href="/t/${t.slug}/${l.slug}">${text(l.title)}</a></h3>
+<p>${l.entryCount} sub-processors${l.lastUpdated ? html` · last updated <time datetime="${l.lastUpdated}">${humanDate(l.lastUpdated)}</time>` : ''}</p>
+<form class="subscribe" method="post" action="/t/${t.slug}/${l.slug}/subscribe">
+<div><label for="sub-${l.slug}">Email me before this list changes</label><input id="sub-${l.slug}" name="email" type="email" autocomplete="email" required maxlength="254"></div>
+<button type="submit">Subscribe</button>
+</form></li>`,
+    )}</ul>
+<h2>Where your data is hosted</h2>
+<dl class="pairs">
+<dt>Data region</dt><dd>${text(t.dataRegion.name)} (${t.dataRegion.id})</dd>
+${h?.provider ? html`<dt>Hosting provider</dt><dd>${text(h.provider)}</dd>` : ''}
+${h?.region ? html`<dt>Hosting regions</dt><dd>${text(h.region)}</dd>` : ''}
+${h?.segregation ? html`<dt>Tenant segregation</dt><dd>${text(h.segregation)}</dd>` : ''}
+${h?.dataStored ? html`<dt>Data stored</dt><dd>${text(h.dataStored)}</dd>` : ''}
+${h?.regionMoveInfo ? html`<dt>Another region</dt><dd>${text(h.regionMoveInfo)}</dd>` : ''}
+${h?.contactEmail ? html`<dt>Contact</dt><dd><a href="mailto:${h.contactEmail}">${text(h.contactEmail)}</a></dd>` : ''}
+</dl>`,
+  });
+}

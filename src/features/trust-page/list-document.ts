@@ -1,0 +1,107 @@
+import type { ListFilters, PublicListView } from '../publishing/public-view.js';
+import { entriesTable } from './entries-table.js';
+import { filterEntries, groupEntries, isFiltered } from './filters.js';
+import { FIELD_LABELS, TYPE_LABELS, humanDate, isoDate, plural } from './format.js';
+import { type Html, html, orDash, text } from './html.js';
+
+const time = (iso: string) => html`<time datetime="${iso}">${humanDate(iso)}</time>`;
+
+/** The version as a document: heading, metadata, intro, filters, sections, definitions, notes. */
+export function listDocument(view: PublicListView, filters: ListFilters, basePath: string): Html {
+  const v = view.version;
+  const doc = v.snapshot.document;
+  const latest = view.history[0];
+  const shown = filterEntries(v.snapshot.entries, filters);
+  const groups = groupEntries(shown);
+  return html`
+<h1>${text(doc.title)}</h1>
+<ul class="meta">
+${doc.classification ? html`<li><span class="badge classification">${text(doc.classification)}</span></li>` : ''}
+<li>Last updated ${latest ? time(latest.publishedAt) : ''}</li>
+<li>Version ${v.number}${v.number < view.latestNumber ? html` of ${view.latestNumber}` : ''}</li>
+<li>In effect from ${time(v.effectiveAt)}</li>
+${doc.author ? html`<li>Author: ${text(doc.author)}</li>` : ''}
+</ul>
+${doc.intro ? html`<p class="intro">${text(doc.intro)}</p>` : ''}
+${filterForm(view, filters, basePath, shown.length)}
+${groups.length === 0 ? html`<p>No sub-processor matches these filters.</p>` : ''}
+${groups.map(
+  (g) => html`<section aria-label="${g.group ?? 'Sub-processors'}">
+${g.group ? html`<h2>${text(g.group)}</h2>` : html`<h2>Sub-processors</h2>`}
+${entriesTable(plural(g.entries.length, 'entry', 'entries'), g.entries)}
+</section>`,
+)}
+${doc.definitions.length ? html`<h2>Definitions</h2><dl class="defs">${doc.definitions.map((d) => html`<dt>${text(d.term)}</dt><dd>${text(d.definition)}</dd>`)}</dl>` : ''}
+${doc.notes.length ? html`<h2>Notes</h2><ul>${doc.notes.map((n) => html`<li>${text(n)}</li>`)}</ul>` : ''}
+${formerSection(view)}
+${historySection(view, basePath)}
+${exportsSection(view, basePath)}
+${doc.disclaimer ? html`<h2>Disclaimer</h2><p class="disclaimer">${text(doc.disclaimer)}</p>` : ''}`;
+}
+
+function filterForm(view: PublicListView, f: ListFilters, basePath: string, count: number): Html {
+  const entries = view.version.snapshot.entries;
+  const groups = [...new Set(entries.map((e) => e.group).filter((g): g is string => !!g))];
+  const types = [...new Set(entries.map((e) => e.type).filter((t) => t !== null))];
+  const countries = [...new Set(entries.flatMap((e) => e.locations.flatMap((l) => l.countries)))].sort();
+  const opt = (value: string, label: string, selected: boolean) =>
+    html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
+  return html`<form class="filters" method="get" action="${basePath}" role="search" aria-label="Filter the list">
+<div><label for="f-q">Name</label><input id="f-q" name="q" type="search" value="${f.q ?? ''}" maxlength="100" autocomplete="off"></div>
+<div><label for="f-type">Type</label><select id="f-type" name="type">${opt('', 'All types', !f.type)}${types.map((t) => opt(t, TYPE_LABELS[t], f.type === t))}</select></div>
+${groups.length > 1 ? html`<div><label for="f-group">Section</label><select id="f-group" name="group">${opt('', 'All sections', !f.group)}${groups.map((g) => opt(g, g, f.group === g))}</select></div>` : ''}
+<div><label for="f-country">Country</label><select id="f-country" name="country">${opt('', 'All countries', !f.country)}${countries.map((c) => opt(c, c, f.country === c))}</select></div>
+<div><button type="submit">Filter</button></div>
+</form>
+<p class="count" role="status">Showing ${count} of ${plural(entries.length, 'entry', 'entries')}.${isFiltered(f) ? html` <a href="${basePath}">Clear filters</a>` : ''}</p>`;
+}
+
+function formerSection(view: PublicListView): Html {
+  if (view.former.length === 0) return html``;
+  return html`<h2>Former sub-processors</h2>
+<div class="table-wrap"><table><caption>No longer used, with the date they left</caption>
+<thead><tr><th scope="col">Sub-processor</th><th scope="col">Purpose</th><th scope="col">Left on</th></tr></thead>
+<tbody>${view.former.map((f) => html`<tr><th scope="row">${text(f.entry.legalName)}</th><td>${orDash(f.entry.purpose)}</td><td>${time(f.leftAt)} (version ${f.removedInVersion})</td></tr>`)}</tbody></table></div>`;
+}
+
+function historySection(view: PublicListView, basePath: string): Html {
+  const listPath = basePath.replace(/\/versions\/\d+$/, '');
+  return html`<h2>Version history</h2>
+<div class="table-wrap"><table><caption>Every published version, newest first</caption>
+<thead><tr><th scope="col">Version</th><th scope="col">Published</th><th scope="col">In effect</th><th scope="col">Changes</th><th scope="col">Summary</th></tr></thead>
+<tbody>${view.history.map(
+    (h) => html`<tr>
+<th scope="row"><a href="${listPath}/versions/${h.number}">Version ${h.number}</a>${h.number === view.version.number ? ' (shown)' : ''}</th>
+<td>${time(h.publishedAt)}</td><td>${time(h.effectiveAt)}</td>
+<td>${h.number === 1 ? 'First published' : html`<span class="added">${h.counts.added} added</span>, <span class="removed">${h.counts.removed} removed</span>, ${h.counts.changed} changed`}</td>
+<td>${orDash(h.summary)}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
+function exportsSection(view: PublicListView, basePath: string): Html {
+  const v = view.version.number;
+  const current = v === view.latestNumber;
+  const listPath = basePath.replace(/\/versions\/\d+$/, '');
+  const file = (ext: string) => (current ? `${listPath}.${ext}` : `${listPath}/versions/${v}.${ext}`);
+  return html`<h2>Download and follow</h2>
+<ul class="exports">
+<li><a href="${file('pdf')}">PDF</a></li><li><a href="${file('xlsx')}">Excel</a></li><li><a href="${file('csv')}">CSV</a></li><li><a href="${file('json')}">JSON</a></li>
+<li><a href="${listPath}/feed.atom">Atom feed</a></li><li><a href="${listPath}/feed.rss">RSS feed</a></li><li><a href="${listPath}/feed.json">JSON Feed</a></li>
+</ul>
+<p>Dates are in UTC (ISO: last updated ${isoDate(view.history[0]?.publishedAt ?? view.version.publishedAt)}).</p>`;
+}
+
+/** A change set, field by field, for a version page. */
+export function changeSetSection(view: PublicListView, previousNumber: number | null): Html {
+  const c = view.version.changes;
+  if (previousNumber === null) return html`<h2>Changes</h2><p>This is the first published version.</p>`;
+  return html`<h2>Changes since version ${previousNumber}</h2>
+${c.added.length ? html`<h3 class="added">Added</h3><ul>${c.added.map((e) => html`<li><ins>${text(e.legalName)}</ins>${e.purpose ? html`: ${text(e.purpose)}` : ''}</li>`)}</ul>` : ''}
+${c.removed.length ? html`<h3 class="removed">Removed</h3><ul>${c.removed.map((e) => html`<li><del>${text(e.legalName)}</del></li>`)}</ul>` : ''}
+${c.changed.length ? html`<h3>Changed</h3>${c.changed.map((ch) => html`<h4>${text(ch.legalName)}</h4><dl class="pairs">${ch.changes.map((f) => html`<dt>${FIELD_LABELS[f.field] ?? f.field}</dt><dd>${f.before === null || (Array.isArray(f.before) && f.before.length === 0) ? '' : html`<del>${show(f.before)}</del> `}<ins>${show(f.after)}</ins></dd>`)}</dl>`)}` : ''}
+${c.documentFields.length ? html`<p>Document details changed: ${c.documentFields.join(', ')}.</p>` : ''}
+${!c.added.length && !c.removed.length && !c.changed.length && !c.documentFields.length ? html`<p>No changes.</p>` : ''}`;
+}
+
+const show = (v: string | string[] | boolean | null) =>
+  Array.isArray(v) ? v.join(', ') : v === null ? '(none)' : String(v);
