@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerPublishCommands } from './commands/publish.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTenantCommands } from './commands/tenant.js';
@@ -22,5 +23,6 @@ registerTenantCommands(program);
 registerTokenCommands(program);
 registerAuditCommands(program);
 registerImportCommand(program);
+registerPublishCommands(program);
 
 await program.parseAsync(process.argv);

@@ -1,34 +1,11 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { describe, expect, inject, it } from 'vitest';
-import { regionEnvKey } from '../../src/platform/config.js';
+import { describe, expect, it } from 'vitest';
+import { subreg } from '../support/cli.js';
 import { bearer, createHarness, makeTenant } from '../support/harness.js';
 
-const run = promisify(execFile);
-const bin = path.resolve(import.meta.dirname, '../../bin/subreg.mjs');
 const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
-
-async function subreg(args: string[], withDatabase: boolean) {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LOG_LEVEL: 'silent' };
-  if (withDatabase) {
-    const t = inject('dbTargets');
-    env.CONTROL_DATABASE_URL = t.controlUrl;
-    for (const r of t.regions) env[regionEnvKey(r.id, 'DATABASE_URL')] = r.url;
-  } else {
-    // No database configured and a data directory that does not exist: a dry run must not care.
-    env.DATA_DIR = path.join(os.tmpdir(), `subreg-nodb-${process.pid}`);
-  }
-  try {
-    const r = await run(process.execPath, [bin, ...args], { env, timeout: 60_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
 
 describe('subreg import', () => {
   it('--dry-run --json prints exactly the expected records of a seed, with no database', async () => {

@@ -42,12 +42,12 @@ async function tenantHeader(deps: AppDeps, tx: TenantTx, t: TenantRecord): Promi
 }
 
 /** The list row a public URL names: public or unlisted (a private list does not exist publicly). */
-export async function publicList(tx: TenantTx, listSlug: string) {
+export async function publicList(tx: TenantTx, listSlug: string, includePrivate = false) {
   if (!/^[a-z0-9-]{1,64}$/.test(listSlug)) return null;
   const [l] = await tx
     .select({ id: lists.id, slug: lists.slug, visibility: lists.visibility })
     .from(lists)
-    .where(and(eq(lists.slug, listSlug), ne(lists.visibility, 'private')));
+    .where(includePrivate ? eq(lists.slug, listSlug) : and(eq(lists.slug, listSlug), ne(lists.visibility, 'private')));
   return l ?? null;
 }
 
@@ -92,9 +92,11 @@ export async function loadPublicListView(
   listSlug: string,
   number: number | null,
   baseUrl: string,
+  /** the operator's CLI may export a private list; the public routes never pass this */
+  opts: { includePrivate?: boolean } = {},
 ): Promise<{ view: PublicListView; previous: PublishedVersion | null } | null> {
   return deps.dbs.withTenant(t, async (tx) => {
-    const list = await publicList(tx, listSlug);
+    const list = await publicList(tx, listSlug, opts.includePrivate);
     if (!list) return null;
     const latestNumber = await repo.selectLatestNumber(tx, list.id);
     if (latestNumber === 0) return null;
