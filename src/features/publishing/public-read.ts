@@ -47,7 +47,11 @@ export async function publicList(tx: TenantTx, listSlug: string, includePrivate 
   const [l] = await tx
     .select({ id: lists.id, slug: lists.slug, visibility: lists.visibility })
     .from(lists)
-    .where(includePrivate ? eq(lists.slug, listSlug) : and(eq(lists.slug, listSlug), ne(lists.visibility, 'private')));
+    .where(
+      includePrivate
+        ? eq(lists.slug, listSlug)
+        : and(eq(lists.slug, listSlug), ne(lists.visibility, 'private')),
+    );
   return l ?? null;
 }
 
