@@ -20,6 +20,7 @@ export function layout(p: PageFrame): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${p.title}</title>
 <meta name="robots" content="index, follow">
+<link rel="icon" href="data:,">
 ${(p.feeds ?? []).map((f) => html`<link rel="alternate" type="${f.type}" title="${f.title}" href="${f.href}">\n`)}
 <style>${raw(STYLES)}</style>
 </head>

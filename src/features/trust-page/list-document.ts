@@ -59,7 +59,7 @@ ${groups.length > 1 ? html`<div><label for="f-group">Section</label><select id="
 function formerSection(view: PublicListView): Html {
   if (view.former.length === 0) return html``;
   return html`<h2>Former sub-processors</h2>
-<div class="table-wrap"><table><caption>No longer used, with the date they left</caption>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Former sub-processors"><table><caption>No longer used, with the date they left</caption>
 <thead><tr><th scope="col">Sub-processor</th><th scope="col">Purpose</th><th scope="col">Left on</th></tr></thead>
 <tbody>${view.former.map((f) => html`<tr><th scope="row">${text(f.entry.legalName)}</th><td>${orDash(f.entry.purpose)}</td><td>${time(f.leftAt)} (version ${f.removedInVersion})</td></tr>`)}</tbody></table></div>`;
 }
@@ -67,7 +67,7 @@ function formerSection(view: PublicListView): Html {
 function historySection(view: PublicListView, basePath: string): Html {
   const listPath = basePath.replace(/\/versions\/\d+$/, '');
   return html`<h2>Version history</h2>
-<div class="table-wrap"><table><caption>Every published version, newest first</caption>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Version history"><table><caption>Every published version, newest first</caption>
 <thead><tr><th scope="col">Version</th><th scope="col">Published</th><th scope="col">In effect</th><th scope="col">Changes</th><th scope="col">Summary</th></tr></thead>
 <tbody>${view.history.map(
     (h) => html`<tr>

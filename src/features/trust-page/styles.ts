@@ -41,7 +41,7 @@ caption{text-align:left;font-weight:700;padding:.25rem 0 .5rem;font-size:1.05rem
 th,td{text-align:left;vertical-align:top;padding:.6rem .6rem;border-bottom:1px solid var(--line);overflow-wrap:break-word}
 table.entries th[scope=row]{min-width:11rem}
 table.entries td.col-type{white-space:nowrap}
-table.entries td.col-loc{min-width:7.5rem}
+table.entries td.col-loc{min-width:9rem}
 table.entries td.col-purpose{min-width:11rem}
 thead th{background:var(--soft);font-size:.85rem;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}
 .names{display:block;color:var(--muted);font-size:.875rem;font-weight:400}
