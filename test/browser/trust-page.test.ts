@@ -141,7 +141,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))(
           );
           expect(violations).toEqual([]);
           expect(problems).toEqual([]);
-          expect(await page.evaluate(() => document.querySelectorAll('script').length)).toBe(0);
+          expect(await page.evaluate('document.querySelectorAll("script").length')).toBe(0);
           await context.close();
         }, 60_000);
       }
