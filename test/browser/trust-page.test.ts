@@ -126,9 +126,9 @@ describe.skipIf(!fs.existsSync(CHROMIUM))(
           page.on('pageerror', (e) => problems.push(e.message));
           const res = await page.goto(`${origin}${pages[name]}`);
           expect(res?.status()).toBe(200);
-          const overflow = await page.evaluate(
-            () => document.documentElement.scrollWidth - window.innerWidth,
-          );
+          const overflow = (await page.evaluate(
+            'document.documentElement.scrollWidth - window.innerWidth',
+          )) as number;
           expect(overflow).toBeLessThanOrEqual(0);
           const shot = path.join(SHOTS, `${name}-${width}.png`);
           await page.screenshot({ path: shot, fullPage: true });
