@@ -1,3 +1,4 @@
+import { Jobs } from './platform/jobs.js';
 import { PublicCache } from './features/publishing/public-cache.js';
 import type { FastifyInstance } from 'fastify';
 import { type DatabaseRuntime, startDatabases } from './db/bootstrap.js';
@@ -33,6 +34,8 @@ export async function startServer(config: AppConfig, log: (msg: string) => void)
     const loaded = await loadDemoData(deps);
     if (loaded.length) log(`demo data loaded: ${loaded.map((t) => `/t/${t}`).join(', ')}`);
   }
+  const jobs = new Jobs(runtime.targets.regions, log);
+  if (config.runWorkers) await jobs.start();
   const app = await buildApp(deps);
   await app.listen({ port: config.port, host: config.host });
   log(`subreg listening on http://${config.host}:${config.port}  (API reference: /api/docs)`);
@@ -41,6 +44,7 @@ export async function startServer(config: AppConfig, log: (msg: string) => void)
     // Drain in-flight requests, then the pools, then the embedded database.
     stopping ??= (async () => {
       await app.close();
+      await jobs.stop(); // running jobs finish before the pools close
       await runtime.close();
     })();
     return stopping;

@@ -23,6 +23,8 @@ export interface AppConfig {
   secureCookies: boolean;
   publicBaseUrl: string;
   dbPoolSize: number;
+  /** run the background job workers in this process (one pg-boss per region) */
+  runWorkers: boolean;
 }
 
 export const DEFAULT_REGIONS: ReadonlyArray<Omit<RegionConfig, 'databaseUrl'>> = [
@@ -46,6 +48,7 @@ const envSchema = z.object({
   REGIONS: z.string().optional(),
   DEMO_DATA: boolish.optional(),
   SECURE_COOKIES: boolish.optional(),
+  WORKERS: boolish.optional(),
   PUBLIC_BASE_URL: z.string().url().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
@@ -131,5 +134,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     secureCookies: e.SECURE_COOKIES ?? false,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
     dbPoolSize: e.DB_POOL_SIZE,
+    runWorkers: e.WORKERS ?? true,
   };
 }

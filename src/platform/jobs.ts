@@ -1,0 +1,71 @@
+import PgBoss from 'pg-boss';
+
+export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
+
+/** The queue every region's worker answers: it proves the queue round-trips. */
+export const HEARTBEAT_QUEUE = 'subreg.heartbeat';
+
+/**
+ * Background jobs: one pg-boss per region, in the region's own database (schema `pgboss`), so
+ * a region's jobs live and move with its data. Later stages add their queues (notices,
+ * webhooks, effective dates, region moves); `send` is what services call.
+ */
+export class Jobs {
+  private bosses = new Map<string, PgBoss>();
+  private handlers = new Map<string, JobHandler>();
+  readonly lastHeartbeat = new Map<string, Date>();
+
+  constructor(
+    private readonly regions: readonly { id: string; url: string }[],
+    private readonly log: (msg: string) => void,
+  ) {
+    this.handlers.set(HEARTBEAT_QUEUE, async (data) => {
+      this.lastHeartbeat.set(String(data.regionId), new Date());
+    });
+  }
+
+  /** Adds a queue's handler; call before start(). */
+  handle(queue: string, handler: JobHandler): void {
+    this.handlers.set(queue, handler);
+  }
+
+  async start(opts: { work: boolean } = { work: true }): Promise<void> {
+    for (const region of this.regions) {
+      const boss = new PgBoss({
+        connectionString: region.url,
+        schema: 'pgboss',
+        application_name: `subreg-jobs-${region.id}`,
+        max: 3,
+      });
+      boss.on('error', (err) => this.log(`jobs (${region.id}): ${err.message}`));
+      await boss.start();
+      this.bosses.set(region.id, boss);
+      for (const [queue, handler] of this.handlers) {
+        await boss.createQueue(queue);
+        if (opts.work) {
+          await boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds: 1 }, async (jobs) => {
+            for (const job of jobs) await handler(job.data ?? {});
+          });
+        }
+      }
+      if (opts.work) await boss.schedule(HEARTBEAT_QUEUE, '* * * * *', { regionId: region.id });
+    }
+  }
+
+  async send(regionId: string, queue: string, data: Record<string, unknown>): Promise<string | null> {
+    const boss = this.bosses.get(regionId);
+    if (!boss) throw new Error(`jobs are not running for region ${regionId}`);
+    return boss.send(queue, data);
+  }
+
+  get running(): boolean {
+    return this.bosses.size > 0;
+  }
+
+  /** Graceful: stops fetching, lets running jobs finish (up to timeoutMs), then closes. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    const bosses = [...this.bosses.values()];
+    this.bosses.clear();
+    await Promise.all(bosses.map((b) => b.stop({ graceful: true, wait: true, timeout: timeoutMs })));
+  }
+}
