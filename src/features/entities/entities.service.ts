@@ -1,5 +1,5 @@
 import type { TenantTx } from '../../db/databases.js';
-import { nextOffset } from '../../http/common-schemas.js';
+import { pageFrom } from '../../http/common-schemas.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { AppError, badRequest, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -27,14 +27,7 @@ export function toEntityView(e: repo.EntityRow): EntityView {
 
 export async function listEntities(deps: AppDeps, ctx: TenantContext, q: EntitiesQuery) {
   const rows = await deps.dbs.withTenant(ctx.tenant, (tx) => repo.selectEntities(tx, q));
-  const total = rows[0]?.total ?? 0;
-  return {
-    items: rows.map((r) => toEntityView(r.entity)),
-    total,
-    limit: q.limit,
-    offset: q.offset,
-    nextOffset: nextOffset(q.offset, q.limit, total),
-  };
+  return pageFrom(rows, (r) => toEntityView(r.entity), q);
 }
 
 export async function getEntity(deps: AppDeps, ctx: TenantContext, id: string) {

@@ -1,4 +1,4 @@
-import { nextOffset } from '../../http/common-schemas.js';
+import { pageFrom } from '../../http/common-schemas.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -44,14 +44,7 @@ export async function listEntries(deps: AppDeps, ctx: TenantContext, listId: str
     const rows = await repo.selectEntries(tx, listId, q);
     // An empty page of a list that does not exist is a 404, not an empty list.
     if (rows.length === 0 && !(await selectList(tx, listId))) throw listNotFound();
-    const total = rows[0]?.total ?? 0;
-    return {
-      items: rows.map(toEntryView),
-      total,
-      limit: q.limit,
-      offset: q.offset,
-      nextOffset: nextOffset(q.offset, q.limit, total),
-    };
+    return pageFrom(rows, toEntryView, q);
   });
 }
 

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { TenantTx } from '../../db/databases.js';
 import { entities, entries } from '../../db/schema/region.js';
 import type { StoredImportRecord } from '../../db/schema/region-imports.js';
-import { nextOffset } from '../../http/common-schemas.js';
+import { pageFrom } from '../../http/common-schemas.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
 import { createHash } from 'node:crypto';
@@ -106,14 +106,7 @@ export async function listImports(
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     if (!(await selectList(tx, listId))) throw listNotFound();
     const rows = await repo.selectImports(tx, listId, page.limit, page.offset);
-    const total = rows[0]?.total ?? 0;
-    return {
-      items: rows.map(summary),
-      total,
-      limit: page.limit,
-      offset: page.offset,
-      nextOffset: nextOffset(page.offset, page.limit, total),
-    };
+    return pageFrom(rows, summary, page);
   });
 }
 

@@ -1,4 +1,4 @@
-import { nextOffset } from '../../http/common-schemas.js';
+import { pageFrom } from '../../http/common-schemas.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { badRequest, conflict, notFound } from '../../platform/errors.js';
 import { appendAuditEvent } from '../audit/audit.repo.js';
@@ -116,14 +116,7 @@ export async function listVersions(
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const rows = await repo.selectVersionHistory(tx, listId, page.limit, page.offset);
     if (rows.length === 0 && !(await repo.selectListById(tx, listId))) throw listNotFound();
-    const total = rows[0]?.total ?? 0;
-    return {
-      items: rows.map(toVersionSummary),
-      total,
-      limit: page.limit,
-      offset: page.offset,
-      nextOffset: nextOffset(page.offset, page.limit, total),
-    };
+    return pageFrom(rows, toVersionSummary, page);
   });
 }
 
