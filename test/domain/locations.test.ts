@@ -65,6 +65,7 @@ describe('parseLocation', () => {
     ['Singapur', ['SG'], [], null],
     ['India', ['IN'], [], null],
     ['South Africa', ['ZA'], [], null],
+    ['United States Minor Outlying Islands', ['UM'], [], null],
     ['New Mexico', ['US'], [], null],
     ['Mexico', ['MX'], [], null],
     ['EU', [], ['EU'], null],

@@ -130,6 +130,7 @@ TW|Taiwan|Taipei
 TZ|Tanzania|Tansania
 UA|Ukraine|Kyiv|Kiev
 UG|Uganda
+UM|United States Minor Outlying Islands|US Minor Outlying Islands|Amerikanische Überseeinseln
 US|United States|New Mexico|United States of America|USA|U.S.A.|U.S.|US|America|Vereinigte Staaten|Vereinigte Staaten von Amerika|Virginia|Northern Virginia|Oregon|Ohio|California|Kalifornien|Texas|Iowa|New York|Washington|Seattle|San Francisco|Chicago|Atlanta|Dallas
 UY|Uruguay|Montevideo
 UZ|Uzbekistan|Usbekistan
