@@ -210,6 +210,46 @@ describe('structure', () => {
     ]);
   });
 
+  it('re-joins a web table copied as text with one cell per line', async () => {
+    const text = [
+      'Infrastructure',
+      '| Provider |',
+      'Purpose |',
+      'Data scope |',
+      'Jurisdiction |',
+      '| Amazon Web Services |',
+      'Cloud hosting |',
+      'All platform data |',
+      'USA · eu-west-1 |',
+      '| Vercel |',
+      'Frontend hosting |',
+      'Static assets |',
+      'USA |',
+    ].join('\n');
+    expect(await records(text, 'page.txt')).toEqual([
+      {
+        legalName: 'Amazon Web Services',
+        tradingNames: [],
+        formerNames: [],
+        type: 'infrastructure',
+        group: null,
+        locations: ['USA · eu-west-1'],
+        purpose: 'Cloud hosting',
+        dataCategories: 'All platform data',
+      },
+      {
+        legalName: 'Vercel',
+        tradingNames: [],
+        formerNames: [],
+        type: 'infrastructure',
+        group: null,
+        locations: ['USA'],
+        purpose: 'Frontend hosting',
+        dataCategories: 'Static assets',
+      },
+    ]);
+  });
+
   it('infers the columns of a table with no header from its cells', async () => {
     const tsv =
       'Acme Hosting GmbH\tGermany, Austria\tCloud hosting\tNames, emails\nBeta Mail Ltd\tUK, Ireland\tEmail delivery\tEmail addresses\nGamma Analytics Inc.\tUSA\tProduct analytics\tUsage data\n';

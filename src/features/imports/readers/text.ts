@@ -10,7 +10,7 @@ export function readText(text: string): Block[] {
   // A document with Markdown headings says where its headings are: no guessing then.
   const guessHeadings = !lines.some((l) => /^\s{0,3}#{1,6}\s+\S/.test(l));
   const blocks: Block[] = [];
-  let table: { rows: TableRow[]; kind: 'pipe' | 'tab'; line: number } | null = null;
+  let table: { rows: TableRow[]; kind: 'pipe' | 'tab'; line: number; lastRaw?: string } | null = null;
   const closeTable = () => {
     if (table && table.rows.length > 0) {
       blocks.push({
@@ -34,6 +34,20 @@ export function readText(text: string): Block[] {
         table = { rows: [], kind, line };
       }
       const afterBreak = blankBefore && table.rows.length > 0;
+      // A web table copied as text puts each cell on a line of its own: "| Stripe, Inc. |",
+      // "Payments |", "USA |". Rows begin with a pipe; a line that does not, continues one.
+      const last = table.rows[table.rows.length - 1];
+      if (
+        kind === 'pipe' &&
+        last &&
+        !raw.trimStart().startsWith('|') &&
+        table.lastRaw?.trimStart().startsWith('|')
+      ) {
+        table.lastRaw = `${table.lastRaw.trimEnd()} ${raw.trim()}`;
+        last.cells = splitRow(table.lastRaw, kind);
+        return;
+      }
+      table.lastRaw = raw;
       table.rows.push({ cells: splitRow(raw, kind), pos: { line }, fragile: kind === 'tab', afterBreak });
       blankBefore = false;
       return;

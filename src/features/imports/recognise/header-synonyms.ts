@@ -91,6 +91,9 @@ const LOCATION: Synonyms = {
   address: 1,
   adresse: 1,
   anschrift: 1,
+  jurisdiction: 2,
+  'hosting region': 3,
+  'data residency': 3,
   'registered address': 1,
   'country of incorporation': 1,
   'entity location': 1,
@@ -159,6 +162,10 @@ const DATA: Synonyms = {
   daten: 2,
   datenarten: 4,
   'categories of personal data processed': 4,
+  'data scope': 3,
+  'data processed by': 3,
+  'personal data involved': 4,
+  'data involved': 3,
 };
 
 const TYPE: Synonyms = {
