@@ -125,7 +125,10 @@ describe('the public trust page', () => {
     const v1 = await get(`${page}/versions/1`);
     expect(v1.statusCode).toBe(200);
     expect(v1.body).toContain('superseded');
-    expect(v1.headers['cache-control']).toContain('immutable');
+    // The superseded page names the current version: it revalidates; its files never change.
+    expect(v1.headers['cache-control']).toContain('must-revalidate');
+    expect((await get(`${page}/versions/1.pdf`)).headers['cache-control']).toContain('immutable');
+    expect((await get(`${page}.pdf`)).headers['cache-control']).toContain('must-revalidate');
     const v2 = await get(`${page}/versions/2`);
     expect(v2.body).toContain('Changes since version 1');
     expect(v2.body).toContain('<del><bdi>Gamma Inc</bdi></del>');

@@ -117,7 +117,7 @@ export async function loadPublicListView(
         tenant,
         version,
         latestNumber,
-        history: history.map(toVersionSummary),
+        history: history.map((h) => ({ ...toVersionSummary(h), changes: h.changes })),
         former: formerEntries(history, version),
         baseUrl,
       },

@@ -39,6 +39,9 @@ export async function renderFormat(
   filters: ListFilters,
 ): Promise<Rendering> {
   let body: Buffer;
+  // Files show a version as of its publication, never what came later: a past version's
+  // exports are then the same bytes for ever (and immutable for HTTP caches).
+  const asPublished = { ...view, history: view.history.filter((h) => h.number <= view.version.number) };
   switch (format) {
     case 'html':
       body = Buffer.from(renderListPage(view, filters));
@@ -47,16 +50,16 @@ export async function renderFormat(
       body = Buffer.from(renderVersionPage(view, previous, filters));
       break;
     case 'json':
-      body = jsonExport(view);
+      body = jsonExport(asPublished);
       break;
     case 'csv':
-      body = csvExport(view);
+      body = csvExport(asPublished);
       break;
     case 'xlsx':
-      body = await xlsxExport(view);
+      body = await xlsxExport(asPublished);
       break;
     case 'pdf':
-      body = await pdfExport(view);
+      body = await pdfExport(asPublished);
       break;
     case 'atom':
       body = atomFeed(view);

@@ -89,6 +89,8 @@ export interface VersionSummary {
   author: string | null;
   summary: string | null;
   counts: { added: number; removed: number; changed: number };
+  /** the change set itself: present in PublicListView.history (feeds name what changed) */
+  changes?: ChangeSet;
 }
 
 export interface PublishedVersion extends VersionSummary {

@@ -17,6 +17,7 @@ const CSP =
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'public, max-age=0, s-maxage=30, must-revalidate';
 
+const IMMUTABLE_FORMATS = new Set<ListFormat>(['json', 'csv', 'xlsx', 'pdf']);
 const EXPORTS: Record<string, ListFormat> = { json: 'json', csv: 'csv', xlsx: 'xlsx', pdf: 'pdf' };
 const FEEDS: Record<string, ListFormat> = {
   'feed.atom': 'atom',
@@ -99,14 +100,10 @@ export const publicRoutes =
         r = await renderFormat(format, loaded.view, loaded.previous, filters);
         cache.set(key, r);
       }
-      // A past version's renderings never change; the current ones change when a version is
-      // published (and its "superseded" banner when a newer one is).
-      const immutable =
-        number !== null &&
-        number < latest.number &&
-        !format.startsWith('feed') &&
-        format !== 'atom' &&
-        format !== 'rss';
+      // A superseded version's files (JSON, CSV, XLSX, PDF) never change again: immutable. Its
+      // HTML page names the current version and the later history, so it revalidates (a 304
+      // from memory); current pages and feeds change when a version is published.
+      const immutable = number !== null && number < latest.number && IMMUTABLE_FORMATS.has(format);
       return send(req, reply, r, immutable ? IMMUTABLE : REVALIDATE, downloadName(listSlug, shown, format));
     };
 

@@ -34,7 +34,8 @@ const COLUMNS = [
 /**
  * The document on A4: title, provider, version and dates, intro, one table per section whose
  * header repeats on every page and whose rows never split across pages, then definitions and
- * notes. Every page carries the classification and "Page N of M".
+ * notes. Every page carries the classification and "Page N of M". Only a row taller than a
+ * whole page is continued on the next one.
  */
 export function pdfExport(view: PublicListView): Promise<Buffer> {
   const v = view.version;
@@ -43,7 +44,14 @@ export function pdfExport(view: PublicListView): Promise<Buffer> {
     size: 'A4',
     margin: MARGIN,
     bufferPages: true,
-    info: { Title: toWinAnsi(doc.title), Author: toWinAnsi(view.tenant.name), Producer: 'subreg' },
+    // A fixed creation date (the file ID derives from it): the same version gives the same
+    // bytes in every process, so its strong ETag holds across restarts and servers.
+    info: {
+      Title: toWinAnsi(doc.title),
+      Author: toWinAnsi(view.tenant.name),
+      Producer: 'subreg',
+      CreationDate: new Date(v.publishedAt),
+    },
   });
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
@@ -102,6 +110,26 @@ export function pdfExport(view: PublicListView): Promise<Buffer> {
     pdf.x = MARGIN;
     pdf.y = y + h;
   };
+  /** Each cell's longest prefix (cut at a space when it can) that fits `room` points of height. */
+  const splitCells = (cells: string[], room: number): [string[], string[]] => {
+    pdf.font('Helvetica').fontSize(8.5);
+    const parts = cells.map((c, k): [string, string] => {
+      const width = (COLUMNS[k]?.width ?? 80) - 8;
+      // ' ': a cell already complete stays blank on the continuation, not "-".
+      if (pdf.heightOfString(c || '-', { width }) <= room) return [c, ' '];
+      let lo = 0;
+      let hi = c.length;
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (pdf.heightOfString(c.slice(0, mid), { width }) <= room) lo = mid;
+        else hi = mid - 1;
+      }
+      const space = c.lastIndexOf(' ', lo);
+      const cut = space > lo / 2 ? space : Math.max(lo, 1);
+      return [c.slice(0, cut), c.slice(cut).trimStart() || ' '];
+    });
+    return [parts.map((p) => p[0]), parts.map((p) => p[1])];
+  };
   const header = COLUMNS.map((c) => c.title);
 
   for (const g of groups) {
@@ -112,11 +140,20 @@ export function pdfExport(view: PublicListView): Promise<Buffer> {
       .text(toWinAnsi(g.name ?? 'Sub-processors'), MARGIN)
       .moveDown(0.3);
     drawRow(header, 'Helvetica-Bold', true);
+    const newPage = () => {
+      pdf.addPage();
+      drawRow(header, 'Helvetica-Bold', true); // the header again, on every page of the table
+    };
     for (const i of g.indexes) {
-      const cells = cellsOf(i);
-      if (pdf.y + heightOf(cells, 'Helvetica') > bottom()) {
-        pdf.addPage();
-        drawRow(header, 'Helvetica-Bold', true); // the header again, on every page of the table
+      let cells = cellsOf(i);
+      if (pdf.y + heightOf(cells, 'Helvetica') > bottom()) newPage();
+      // Only a row taller than a whole page (a 5,000-character purpose) splits: it fills the
+      // page and goes on under the repeated header, so no text is lost or drawn off the page.
+      while (pdf.y + heightOf(cells, 'Helvetica') > bottom()) {
+        const [now, rest] = splitCells(cells, bottom() - pdf.y - 8);
+        drawRow(now, 'Helvetica', false);
+        cells = rest;
+        newPage();
       }
       drawRow(cells, 'Helvetica', false);
     }

@@ -2,12 +2,15 @@ import ExcelJS from 'exceljs';
 import type { PublicListView } from '../public-view.js';
 import { csvCell } from './csv-export.js';
 import { exportRows } from './rows.js';
+import { fixZipTimestamps } from './zip-timestamps.js';
 
 /** A workbook: the entries (header row frozen, filters on) and a sheet about the document. */
 export async function xlsxExport(view: PublicListView): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'subreg';
+  // Fixed dates: the same version gives the same bytes (and strong ETag) in every process.
   wb.created = new Date(view.version.publishedAt);
+  wb.modified = wb.created;
   const { header, rows } = exportRows(view);
   const sheet = wb.addWorksheet('Sub-processors', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.addRow(header).font = { bold: true };
@@ -36,7 +39,7 @@ export async function xlsxExport(view: PublicListView): Promise<Buffer> {
   about.getColumn(1).font = { bold: true };
   about.getColumn(1).width = 18;
   about.getColumn(2).width = 90;
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return fixZipTimestamps(Buffer.from(await wb.xlsx.writeBuffer()), wb.created);
 }
 
 function neutral(value: string): string {

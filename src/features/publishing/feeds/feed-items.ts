@@ -9,6 +9,38 @@ export interface FeedItem {
   effective: string;
 }
 
+/** At most this many names per kind in one item: a first version of 500 entries stays readable. */
+const MAX_NAMES = 50;
+
+const names = (label: string, list: string[]) =>
+  list.length === 0
+    ? []
+    : [
+        `${label}: ${list.slice(0, MAX_NAMES).join('; ')}${list.length > MAX_NAMES ? `; and ${list.length - MAX_NAMES} more` : ''}.`,
+      ];
+
+/** What a version changed, in words: who was added, removed, and which fields of whom changed. */
+function describeChanges(v: VersionSummary): string {
+  const c = v.changes;
+  if (!c) return `${v.counts.added} added, ${v.counts.removed} removed, ${v.counts.changed} changed.`;
+  const lines = [
+    ...names(
+      v.number === 1 ? 'Sub-processors' : 'Added',
+      c.added.map((e) => e.legalName),
+    ),
+    ...names(
+      'Removed',
+      c.removed.map((e) => e.legalName),
+    ),
+    ...names(
+      'Changed',
+      c.changed.map((e) => `${e.legalName} (${e.changes.map((f) => f.field).join(', ')})`),
+    ),
+    ...(c.documentFields.length > 0 ? [`Document: ${c.documentFields.join(', ')} changed.`] : []),
+  ];
+  return lines.join('\n');
+}
+
 /** One item per version, newest first; the text says what changed and when it takes effect. */
 export function feedItems(view: PublicListView): FeedItem[] {
   const base = `${view.baseUrl}/t/${view.tenant.slug}/${view.version.snapshot.document.slug}`;
@@ -16,11 +48,7 @@ export function feedItems(view: PublicListView): FeedItem[] {
     id: `${base}/versions/${v.number}`,
     url: `${base}/versions/${v.number}`,
     title: `Version ${v.number}${v.summary ? `: ${v.summary}` : ''}`,
-    summary:
-      (v.number === 1
-        ? `First published version.`
-        : `${v.counts.added} added, ${v.counts.removed} removed, ${v.counts.changed} changed.`) +
-      ` In effect from ${v.effectiveAt.slice(0, 10)}.`,
+    summary: `${v.number === 1 ? 'First published version.\n' : ''}${describeChanges(v)}\nIn effect from ${v.effectiveAt.slice(0, 10)}.`,
     published: v.publishedAt,
     effective: v.effectiveAt,
   }));
