@@ -250,6 +250,15 @@ describe('structure', () => {
     ]);
   });
 
+  it('keeps the company and drops the address of a German "Name und Anschrift" cell', async () => {
+    const csv =
+      'Name und Anschrift;Zweck;Ort der Verarbeitung\n"Hetzner Online GmbH\nIndustriestr. 25\n91710 Gunzenhausen";Hosting;Deutschland\n"Mailjet GmbH\nFriedrichstraße 68\n10117 Berlin";E-Mail-Versand;"Deutschland, Frankreich"\n';
+    expect((await records(csv, 'liste.csv')).map((r) => [r.legalName, r.purpose, r.locations])).toEqual([
+      ['Hetzner Online GmbH', 'Hosting', ['Deutschland']],
+      ['Mailjet GmbH', 'E-Mail-Versand', ['Deutschland', 'Frankreich']],
+    ]);
+  });
+
   it('infers the columns of a table with no header from its cells', async () => {
     const tsv =
       'Acme Hosting GmbH\tGermany, Austria\tCloud hosting\tNames, emails\nBeta Mail Ltd\tUK, Ireland\tEmail delivery\tEmail addresses\nGamma Analytics Inc.\tUSA\tProduct analytics\tUsage data\n';

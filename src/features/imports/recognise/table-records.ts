@@ -166,7 +166,7 @@ function lacksRequiredCell(cells: readonly string[], rows: readonly TableRow[], 
 
 function rowToRecords(row: MergedRow, map: ColumnMap, context: SectionContext): ProvenancedRecord[] {
   const cell = (i: number | undefined) => (i === undefined ? '' : joinWrappedLines(row.cells[i] ?? []));
-  const names = splitNames(cell(map.name));
+  const names = splitNames(nameWithoutAddress(row.cells[map.name ?? 0] ?? []));
   if (names.length === 0) return [];
   const brand = cell(map.brand);
   const type = typeFromText(cell(map.type)) ?? context.type;
@@ -185,6 +185,20 @@ function rowToRecords(row: MergedRow, map: ColumnMap, context: SectionContext): 
     dataCategories,
     source: row.pos,
   }));
+}
+
+/**
+ * "Name and address" cells: the company on the first line(s), then its street and postcode.
+ * The name ends before the first later line that carries a number (a street number, a
+ * postcode); a name wrapped over lines without numbers stays whole.
+ */
+function nameWithoutAddress(parts: readonly string[]): string {
+  const lines = parts
+    .flatMap((p) => p.split('\n'))
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const addressAt = lines.findIndex((l, i) => i > 0 && /\d/.test(l));
+  return joinWrappedLines(addressAt > 0 ? lines.slice(0, addressAt) : lines);
 }
 
 /** A brand column beside the legal name adds a trading name, unless the legal name says it. */
