@@ -259,6 +259,15 @@ describe('structure', () => {
     ]);
   });
 
+  it('reads a place in brackets after a bulleted name as its location', async () => {
+    const md =
+      '- Amazon Web Services, Inc. (USA) – Cloud hosting\n- Hetzner Online GmbH (Germany) – Backups\n';
+    expect((await records(md, 'list.md')).map((r) => [r.legalName, r.locations, r.purpose])).toEqual([
+      ['Amazon Web Services, Inc.', ['USA'], 'Cloud hosting'],
+      ['Hetzner Online GmbH', ['Germany'], 'Backups'],
+    ]);
+  });
+
   it('infers the columns of a table with no header from its cells', async () => {
     const tsv =
       'Acme Hosting GmbH\tGermany, Austria\tCloud hosting\tNames, emails\nBeta Mail Ltd\tUK, Ireland\tEmail delivery\tEmail addresses\nGamma Analytics Inc.\tUSA\tProduct analytics\tUsage data\n';

@@ -98,9 +98,16 @@ function parseBullet(text: string): { name: string; fields: Draft['fields'] } | 
     if (!colon?.[1] || !colon[2]) return null;
     parts = [colon[1], colon[2]];
   }
-  const [name, ...rest] = parts;
-  if (!name || !looksLikeOrganisation(name)) return null;
+  let [name, ...rest] = parts;
+  if (!name) return null;
   const fields: Draft['fields'] = {};
+  // "Acme Inc. (USA) – Hosting": a place in brackets after the name is where, not who.
+  const bracket = /^(.*\S)\s*\(([^()]+)\)$/.exec(name);
+  if (bracket?.[1] && bracket[2] && isPlaceList(bracket[2])) {
+    name = bracket[1];
+    fields.location = bracket[2];
+  }
+  if (!looksLikeOrganisation(name)) return null;
   for (const part of rest) {
     if (!fields.type && isTypeLabel(part)) fields.type = part;
     else if (!fields.location && isPlaceList(part)) fields.location = part;
