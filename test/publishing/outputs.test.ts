@@ -1,4 +1,7 @@
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { extractText } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -242,6 +245,48 @@ describe('the CSV', () => {
     const byName = rows.slice(1).map((r) => r[0]);
     expect(byName).toEqual(["'=1+1 Ltd", "'@SUM(A1) Ltd", 'Plain "quoted", Ltd']);
     expect(rows[3]?.[7]).toBe('line one\nline two');
+  });
+});
+
+describe('the JSON and XLSX exports with hostile content', () => {
+  it('stay valid against the published schema, keep every character, and never hold a formula', async () => {
+    const t = await makeTenant(h);
+    const names = [
+      'Evil <script>alert(1)</script> Ltd',
+      'Quote "><img src=x onerror=alert(1)> GmbH',
+      '=HYPERLINK("http://evil.example","click") Inc',
+      '+cmd|calc Ltd',
+      'Right\u202eLeft Ltd',
+      '株式会社テスト 😀 Ltd',
+    ];
+    const { url, page } = await newList(
+      t,
+      names.map((legalName, i) => ({ legalName, purpose: i === 0 ? `@SUM ${'z'.repeat(4990)}` : 'Hosting' })),
+    );
+    await publish(t, url);
+    const json = (await get(`${page}.json`)).json();
+    const schema = (await get('/schemas/list-version-v1.json')).json();
+    const ajv = new Ajv2020.default({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    expect(ajv.validate(schema, json), JSON.stringify(ajv.errors)).toBe(true);
+    expect(json.$schema).toMatch(/\/schemas\/list-version-v1\.json$/);
+    expect(json.entries.map((e: { legalName: string }) => e.legalName)).toEqual(names);
+    expect(json.entries[0].purpose).toHaveLength(4995);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await get(`${page}.xlsx`)).rawPayload as never);
+    const sheet = wb.getWorksheet('Sub-processors');
+    expect(sheet?.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet?.getRow(1).getCell(1).text).toBe('Legal name');
+    expect(wb.getWorksheet('About')?.getRow(1).getCell(2).text).toBe('Sub-processors');
+    sheet?.eachRow((row) =>
+      row.eachCell((cell) => {
+        expect(cell.formula).toBeUndefined();
+        expect(cell.text).not.toMatch(/^[=+\-@\t\r]/);
+      }),
+    );
+    expect(sheet?.getRow(6).getCell(1).text).toBe(names[4]);
+    expect(sheet?.getRow(7).getCell(1).text).toBe(names[5]);
   });
 });
 

@@ -113,6 +113,30 @@ describe('publishing versions', () => {
     expect(history.total).toBe(1);
   });
 
+  it('publishes racing with edits get consecutive numbers: never a duplicate, never a gap', async () => {
+    const t = await makeTenant(h);
+    const { url } = await listWithEntries(t, ['Acme Ltd']);
+    const edit = (i: number) =>
+      h.app.inject({
+        method: 'POST',
+        url: `${url}/entries`,
+        headers: bearer(t.write),
+        payload: { entity: { legalName: `Vendor ${i} Ltd` }, group: 'Platform' },
+      });
+    const racing = Array.from({ length: 12 }, (_, i) =>
+      i % 2 && i < 8 ? edit(i).then(() => null) : publish(t, url),
+    );
+    const publishes = (await Promise.all(racing)).filter((r) => r !== null);
+    for (const r of publishes) expect([201, 409], r.body).toContain(r.statusCode);
+    const numbers = publishes.filter((r) => r.statusCode === 201).map((r) => r.json().number);
+    expect(numbers.length).toBeGreaterThan(0);
+    expect([...numbers].sort((a, b) => a - b)).toEqual(numbers.map((_, i) => i + 1));
+    const history = (
+      await h.app.inject({ method: 'GET', url: `${url}/versions`, headers: bearer(t.read) })
+    ).json();
+    expect(history.total).toBe(numbers.length);
+  });
+
   it('published versions cannot be changed through the API or by the database role', async () => {
     const t = await makeTenant(h);
     const { url } = await listWithEntries(t, ['Acme Ltd']);

@@ -14,9 +14,14 @@ export async function insertVersion(
   return r!;
 }
 
-/** Locks the list row: concurrent publishes of one list take turns, so numbers never collide. */
+/**
+ * Locks the list row: concurrent publishes of one list take turns, so numbers never collide.
+ * NO KEY UPDATE, not UPDATE: an entry being added meanwhile checks its foreign key with a KEY
+ * SHARE lock on this row, after taking the tenant's audit lock; FOR UPDATE would make it wait
+ * for us while we wait for the audit lock, a deadlock (a 500 under load).
+ */
 export async function lockList(tx: TenantTx, listId: string) {
-  const [r] = await tx.select().from(lists).where(eq(lists.id, listId)).for('update');
+  const [r] = await tx.select().from(lists).where(eq(lists.id, listId)).for('no key update');
   return r ?? null;
 }
 
