@@ -268,6 +268,16 @@ describe('structure', () => {
     ]);
   });
 
+  it('takes the place of a sentence that introduces a list ("located in the United States:")', async () => {
+    const md =
+      'These subprocessors are all located in the United States:\n\n* [Buttondown](https://b.example) - Email newsletter provider\n* [Stripe](https://s.example) - Payment processor\n\nThis subprocessor is located in the United Kingdom:\n* [Ko-Fi](https://k.example) - Payment facilitator\n';
+    expect((await records(md, 'list.md')).map((r) => [r.legalName, r.locations, r.purpose])).toEqual([
+      ['Buttondown', ['United States'], 'Email newsletter provider'],
+      ['Stripe', ['United States'], 'Payment processor'],
+      ['Ko-Fi', ['United Kingdom'], 'Payment facilitator'],
+    ]);
+  });
+
   it('infers the columns of a table with no header from its cells', async () => {
     const tsv =
       'Acme Hosting GmbH\tGermany, Austria\tCloud hosting\tNames, emails\nBeta Mail Ltd\tUK, Ireland\tEmail delivery\tEmail addresses\nGamma Analytics Inc.\tUSA\tProduct analytics\tUsage data\n';

@@ -1,4 +1,5 @@
 import type { Block, ProvenancedRecord } from '../model.js';
+import { isPlaceList } from './locations.js';
 import { recordsFromProse } from './prose-records.js';
 import { headingPaths, type SectionMeaning, sectionMeanings } from './sections.js';
 import { recordsFromTable } from './table-records.js';
@@ -38,7 +39,29 @@ export function recogniseRecords(blocks: readonly Block[]): Recognised {
   const meanings = sectionMeanings(found.map((f) => paths[f.at] ?? { headings: [], gap: 0 }));
   const records = found.flatMap((f, i) => {
     const m = meanings[i] ?? none;
-    return f.records.map((r) => ({ ...r, group: r.group ?? m.group, type: r.type ?? m.type }));
+    const place = introducedPlace(blocks, f.at);
+    return f.records.map((r) => ({
+      ...r,
+      group: r.group ?? m.group,
+      type: r.type ?? m.type,
+      locations: r.locations.length > 0 || !place ? r.locations : [place],
+    }));
   });
   return { records, warnings };
+}
+
+const LOCATED_IN =
+  /\b(?:located|based|hosted|processed|stored|established)\s+(?:in|within)\s+(?:the\s+)?([^:;.]+?)\s*[:.]?\s*$/i;
+
+/**
+ * "These subprocessors are all located in the United States:" — a sentence ending in a colon
+ * just before a list gives the place of every entry that names none itself.
+ */
+function introducedPlace(blocks: readonly Block[], at: number): string | null {
+  let i = at - 1;
+  while (i >= 0 && blocks[i]?.kind === 'item') i--;
+  const b = blocks[i];
+  if (!b || b.kind !== 'paragraph' || !b.text.trim().endsWith(':')) return null;
+  const m = LOCATED_IN.exec(b.text);
+  return m?.[1] && isPlaceList(m[1]) ? m[1].trim() : null;
 }
