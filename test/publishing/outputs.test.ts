@@ -312,3 +312,36 @@ describe('isolation of the versions routes', () => {
     }
   });
 });
+
+describe('bad public URLs', () => {
+  it('answer 400 or 404 as problem+json, never 500', async () => {
+    const t = await makeTenant(h);
+    const { url, page } = await newList(t, [{ legalName: 'Acme Ltd' }]);
+    await publish(t, url);
+    const cases: [string, number][] = [
+      [`${page}?type=a&type=b`, 400],
+      [`${page}?country=de`, 400],
+      [`${page}?q=${'q'.repeat(101)}`, 400],
+      [`${page}/versions/1?type=vendor`, 400],
+      [`${page}.JSON`, 404],
+      [`${page}.exe`, 404],
+      [`${page}/versions/0`, 404],
+      [`${page}/versions/01.csv`, 404],
+      [`${page}/versions/abc.pdf`, 404],
+      [`${page}/versions/99999999999.pdf`, 404],
+      [`${page}/versions/2`, 404],
+      [`${page}/feed.xml`, 404],
+      [`/t/${t.tenant.slug}/no-such-list`, 404],
+      [`/t/${t.tenant.slug}/%00.json`, 404],
+      [`/t/${t.tenant.slug}/${'x'.repeat(500)}`, 414], // longer than any slug: Fastify refuses it
+      ['/t/UPPER', 404],
+      ['/t/%E2%80%AE', 404],
+    ];
+    for (const [path, status] of cases) {
+      const res = await get(path);
+      expect(res.statusCode, path).toBe(status);
+      // 414 comes from Fastify's router (maxParamLength), before the app's problem handler.
+      if (status !== 414) expect(res.headers['content-type'], path).toContain('application/problem+json');
+    }
+  });
+});
