@@ -50,3 +50,9 @@ export const text = (value: string | null | undefined) => (value ? html`<bdi>${v
 
 /** User text, or a dash when there is none (an empty cell reads as missing, not as a bug). */
 export const orDash = (value: string | null | undefined) => (value ? text(value) : html`—`);
+
+/**
+ * Isolation for places that cannot hold <bdi> (<title>, <option>): Unicode's own isolates
+ * (FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE) keep an override inside the value.
+ */
+export const isolate = (value: string) => `\u2068${value}\u2069`;

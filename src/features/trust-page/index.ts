@@ -5,7 +5,7 @@ import type {
   PublishedVersion,
 } from '../publishing/public-view.js';
 import { humanDate } from './format.js';
-import { html, text } from './html.js';
+import { html, isolate, text } from './html.js';
 import { layout } from './layout.js';
 import { changeSetSection, listDocument } from './list-document.js';
 
@@ -13,7 +13,7 @@ export { escapeHtml, html } from './html.js';
 
 const feedsOf = (view: PublicListView) => {
   const base = `/t/${view.tenant.slug}/${view.version.snapshot.document.slug}`;
-  const title = view.version.snapshot.document.title;
+  const title = isolate(view.version.snapshot.document.title);
   return [
     { type: 'application/atom+xml', title: `${title} (Atom)`, href: `${base}/feed.atom` },
     { type: 'application/rss+xml', title: `${title} (RSS)`, href: `${base}/feed.rss` },
@@ -26,7 +26,7 @@ export function renderListPage(view: PublicListView, filters: ListFilters): stri
   const doc = view.version.snapshot.document;
   const basePath = `/t/${view.tenant.slug}/${doc.slug}`;
   return layout({
-    title: `${doc.title} · ${view.tenant.name}`,
+    title: `${isolate(doc.title)} · ${isolate(view.tenant.name)}`,
     tenantName: view.tenant.name,
     tenantSlug: view.tenant.slug,
     crumbs: [{ label: view.tenant.name, href: `/t/${view.tenant.slug}` }, { label: doc.title }],
@@ -46,7 +46,7 @@ export function renderVersionPage(
   const basePath = `${listPath}/versions/${view.version.number}`;
   const superseded = view.version.number < view.latestNumber;
   return layout({
-    title: `${doc.title}, version ${view.version.number} · ${view.tenant.name}`,
+    title: `${isolate(doc.title)}, version ${view.version.number} · ${isolate(view.tenant.name)}`,
     tenantName: view.tenant.name,
     tenantSlug: view.tenant.slug,
     crumbs: [
@@ -66,7 +66,7 @@ export function renderTenantPage(view: PublicTenantView): string {
   const t = view.tenant;
   const h = t.hosting;
   return layout({
-    title: `Sub-processors and hosting · ${t.name}`,
+    title: `Sub-processors and hosting · ${isolate(t.name)}`,
     tenantName: t.name,
     tenantSlug: t.slug,
     crumbs: [{ label: t.name }],

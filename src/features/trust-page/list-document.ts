@@ -1,8 +1,9 @@
+import { COUNTRY_DISPLAY } from '../../domain/locations/index.js';
 import type { ListFilters, PublicListView } from '../publishing/public-view.js';
 import { entriesTable } from './entries-table.js';
 import { filterEntries, groupEntries, isFiltered } from './filters.js';
 import { FIELD_LABELS, TYPE_LABELS, humanDate, isoDate, plural } from './format.js';
-import { type Html, html, orDash, text } from './html.js';
+import { type Html, html, isolate, orDash, text } from './html.js';
 
 const time = (iso: string) => html`<time datetime="${iso}">${humanDate(iso)}</time>`;
 
@@ -43,14 +44,16 @@ function filterForm(view: PublicListView, f: ListFilters, basePath: string, coun
   const entries = view.version.snapshot.entries;
   const groups = [...new Set(entries.map((e) => e.group).filter((g): g is string => !!g))];
   const types = [...new Set(entries.map((e) => e.type).filter((t) => t !== null))];
-  const countries = [...new Set(entries.flatMap((e) => e.locations.flatMap((l) => l.countries)))].sort();
+  const countries = [...new Set(entries.flatMap((e) => e.locations.flatMap((l) => l.countries)))].sort(
+    (a, b) => (COUNTRY_DISPLAY.get(a) ?? a).localeCompare(COUNTRY_DISPLAY.get(b) ?? b),
+  );
   const opt = (value: string, label: string, selected: boolean) =>
     html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
   return html`<form class="filters" method="get" action="${basePath}" role="search" aria-label="Filter the list">
 <div><label for="f-q">Name</label><input id="f-q" name="q" type="search" value="${f.q ?? ''}" maxlength="100" autocomplete="off"></div>
 <div><label for="f-type">Type</label><select id="f-type" name="type">${opt('', 'All types', !f.type)}${types.map((t) => opt(t, TYPE_LABELS[t], f.type === t))}</select></div>
-${groups.length > 1 ? html`<div><label for="f-group">Section</label><select id="f-group" name="group">${opt('', 'All sections', !f.group)}${groups.map((g) => opt(g, g, f.group === g))}</select></div>` : ''}
-<div><label for="f-country">Country</label><select id="f-country" name="country">${opt('', 'All countries', !f.country)}${countries.map((c) => opt(c, c, f.country === c))}</select></div>
+${groups.length > 1 ? html`<div><label for="f-group">Section</label><select id="f-group" name="group">${opt('', 'All sections', !f.group)}${groups.map((g) => opt(g, isolate(g), f.group === g))}</select></div>` : ''}
+<div><label for="f-country">Country</label><select id="f-country" name="country">${opt('', 'All countries', !f.country)}${countries.map((c) => opt(c, COUNTRY_DISPLAY.get(c) ?? c, f.country === c))}</select></div>
 <div><button type="submit">Filter</button></div>
 </form>
 <p class="count" role="status">Showing ${count} of ${plural(entries.length, 'entry', 'entries')}.${isFiltered(f) ? html` <a href="${basePath}">Clear filters</a>` : ''}</p>`;
