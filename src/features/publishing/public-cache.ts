@@ -8,6 +8,7 @@
 export const LATEST_TTL_MS = 5_000;
 const MAX_ENTRIES = 2_000;
 const MAX_BYTES = 64 * 1024 * 1024;
+const MAX_VIEWS = 200;
 
 export interface Rendering {
   body: Buffer;
@@ -18,6 +19,7 @@ export interface Rendering {
 export class PublicCache {
   private latestBySlug = new Map<string, { number: number; listId: string; at: number }>();
   private renderings = new Map<string, Rendering>();
+  private views = new Map<string, unknown>();
   private bytes = 0;
 
   /** The current version of a public list, by slug, if known for less than LATEST_TTL_MS. */
@@ -39,6 +41,27 @@ export class PublicCache {
   /** Called after a publish in this process: the new version shows at once. */
   published(tenantId: string, listSlug: string, listId: string, number: number): void {
     this.setLatest(tenantId, listSlug, { number, listId });
+  }
+
+  /**
+   * Loaded views (one version of one list, as of one latest version), so that renderings with
+   * new filters or formats cost rendering only, not another round of queries.
+   */
+  view<T>(key: string): T | undefined {
+    const hit = this.views.get(key);
+    if (hit !== undefined) {
+      this.views.delete(key);
+      this.views.set(key, hit);
+    }
+    return hit as T | undefined;
+  }
+
+  setView(key: string, value: unknown): void {
+    this.views.set(key, value);
+    for (const k of this.views.keys()) {
+      if (this.views.size <= MAX_VIEWS) break;
+      this.views.delete(k);
+    }
   }
 
   get(key: string): Rendering | undefined {

@@ -92,11 +92,17 @@ export const publicRoutes =
       const latest = await current(tenant.id, tenant, listSlug);
       if (!latest || (number !== null && number > latest.number)) throw notFound('page', 'PAGE_NOT_FOUND');
       const shown = number ?? latest.number;
-      const key = `${tenant.id}:${listSlug}:${shown}:${latest.number}:${format}:${JSON.stringify(filters)}`;
+      const viewKey = `${tenant.id}:${listSlug}:${shown}:${latest.number}:${baseUrl(req)}`;
+      const key = `${viewKey}:${format}:${JSON.stringify(filters)}`;
       let r: Rendering | undefined = cache.get(key);
       if (!r) {
-        const loaded = await loadPublicListView(deps, tenant, listSlug, shown, baseUrl(req));
-        if (!loaded) throw notFound('page', 'PAGE_NOT_FOUND');
+        type Loaded = Awaited<ReturnType<typeof loadPublicListView>>;
+        let loaded = cache.view<Loaded>(viewKey);
+        if (!loaded) {
+          loaded = await loadPublicListView(deps, tenant, listSlug, shown, baseUrl(req));
+          if (!loaded) throw notFound('page', 'PAGE_NOT_FOUND');
+          cache.setView(viewKey, loaded);
+        }
         r = await renderFormat(format, loaded.view, loaded.previous, filters);
         cache.set(key, r);
       }
