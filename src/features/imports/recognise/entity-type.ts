@@ -21,3 +21,13 @@ export function typeFromText(text: string | null | undefined): EntityType | null
   if (/\b(third part(y|ies)|3rd part(y|ies)|dritt\w*|external|externe\w*)\b/.test(n)) return 'third_party';
   return null;
 }
+
+/**
+ * A heading that classifies what follows ("Infrastructure sub-processors", "Affiliates",
+ * "Third parties"). Narrower than a type cell: "Bereich Hosting" names a field of work, not a type.
+ */
+export function typeFromHeading(text: string): EntityType | null {
+  const n = normaliseHeader(text);
+  if (/\b(hosting|data cent(re|er)s?|rechenzentr\w*)\b/.test(n) && !/\binfrastru/.test(n)) return null;
+  return typeFromText(text);
+}

@@ -36,7 +36,12 @@ export function recogniseRecords(blocks: readonly Block[]): Recognised {
     );
     return { records: [], warnings };
   }
-  const meanings = sectionMeanings(found.map((f) => paths[f.at] ?? { headings: [], gap: 0 }));
+  // The document's first heading is its title: never a group, and its words do not distinguish.
+  const title = blocks.find((b) => b.kind === 'heading')?.text ?? null;
+  const meanings = sectionMeanings(
+    found.map((f) => paths[f.at] ?? { headings: [], gap: 0 }),
+    title,
+  );
   const records = found.flatMap((f, i) => {
     const m = meanings[i] ?? none;
     const place = introducedPlace(blocks, f.at);

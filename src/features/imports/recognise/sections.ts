@@ -1,6 +1,6 @@
 import type { Block, EntityType } from '../model.js';
 import { normaliseHeader } from './header-synonyms.js';
-import { typeFromText } from './entity-type.js';
+import { typeFromHeading } from './entity-type.js';
 
 /** Words that make a heading merely "the list", not a group of it. */
 const GENERIC = new Set(
@@ -9,9 +9,10 @@ const GENERIC = new Set(
   ),
 );
 
-function isGeneric(text: string): boolean {
+/** Only says "the list" (in the words of the document's title too: "Stakater Subprocessors"). */
+function isGeneric(text: string, titleWords: ReadonlySet<string>): boolean {
   const words = normaliseHeader(text).split(' ').filter(Boolean);
-  return words.every((w) => GENERIC.has(w) || /^\d+$/.test(w) || /^[ivx]+$/.test(w));
+  return words.every((w) => GENERIC.has(w) || titleWords.has(w) || /^\d+$/.test(w) || /^[ivx]+$/.test(w));
 }
 
 /** How many paragraphs may stand between a heading and the entries it introduces. */
@@ -50,11 +51,15 @@ export interface SectionMeaning {
  * type; one that names something else gives the group, but only when at least two such
  * headings each introduce entries: one heading over the only list is its title, not a group.
  */
-export function sectionMeanings(paths: readonly HeadingPath[]): SectionMeaning[] {
+export function sectionMeanings(
+  paths: readonly HeadingPath[],
+  title: string | null = null,
+): SectionMeaning[] {
+  const titleWords = new Set(title ? normaliseHeader(title).split(' ').filter(Boolean) : []);
   const owned = paths.map((p) => (p.gap <= MAX_GAP ? p.headings : p.headings.slice(1)));
   const type = owned.map((hs) => {
     for (const h of hs.slice(0, 2)) {
-      const t = typeFromText(h.text);
+      const t = typeFromHeading(h.text);
       if (t) return t;
     }
     return null;
@@ -62,7 +67,7 @@ export function sectionMeanings(paths: readonly HeadingPath[]): SectionMeaning[]
   const groupOf = owned.map((hs, i) => {
     const candidates = paths[i] && paths[i].gap > MAX_GAP ? [] : hs;
     for (const h of candidates.slice(0, 3)) {
-      if (typeFromText(h.text) || isGeneric(h.text)) continue;
+      if (h.text === title || typeFromHeading(h.text) || isGeneric(h.text, titleWords)) continue;
       return h.text;
     }
     return null;
