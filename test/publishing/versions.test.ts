@@ -46,6 +46,8 @@ describe('publishing versions', () => {
     expect(v1.statusCode, v1.body).toBe(201);
     expect(v1.json()).toMatchObject({
       number: 1,
+      author: expect.stringMatching(/^token:/),
+      authorName: expect.stringMatching(/^API token "/),
       summary: 'First list',
       counts: { added: 3, removed: 0, changed: 0 },
     });

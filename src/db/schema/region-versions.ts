@@ -28,6 +28,8 @@ export const listVersions = pgTable(
     effectiveAt: timestamp('effective_at', { withTimezone: true }).notNull(),
     authorType: text('author_type').notNull(),
     authorId: text('author_id'),
+    /** the author's name when publishing (a user's name or email, a token's name) */
+    authorDisplay: text('author_display'),
     summary: text('summary'),
     snapshot: jsonb('snapshot').$type<VersionSnapshot>().notNull(),
     changes: jsonb('changes').$type<ChangeSet>().notNull(),

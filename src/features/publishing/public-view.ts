@@ -87,6 +87,8 @@ export interface VersionSummary {
   publishedAt: string;
   effectiveAt: string;
   author: string | null;
+  /** the author's name when publishing (user name or email, token name); null before it was kept */
+  authorName?: string | null;
   summary: string | null;
   counts: { added: number; removed: number; changed: number };
   /** the change set itself: present in PublicListView.history (feeds name what changed) */

@@ -79,6 +79,7 @@ export async function selectVersionHistory(tx: TenantTx, listId: string, limit =
       effectiveAt: listVersions.effectiveAt,
       authorType: listVersions.authorType,
       authorId: listVersions.authorId,
+      authorDisplay: listVersions.authorDisplay,
       summary: listVersions.summary,
       changes: listVersions.changes,
       total: sql<number>`count(*) over ()::int`,

@@ -50,7 +50,8 @@ export const versionSummaryView = z
     number: z.number().int(),
     publishedAt: z.string(),
     effectiveAt: z.string(),
-    author: z.string().nullable(),
+    author: z.string().nullable().describe('who published: "user:<id>", "token:<id>" or "system"'),
+    authorName: z.string().nullable().optional().describe("the author's name when publishing"),
     summary: z.string().nullable(),
     counts: z.object({ added: z.number().int(), removed: z.number().int(), changed: z.number().int() }),
   })

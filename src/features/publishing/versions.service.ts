@@ -1,3 +1,5 @@
+import { eq } from 'drizzle-orm';
+import { apiTokens, users } from '../../db/schema/control.js';
 import { pageFrom } from '../../http/common-schemas.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { badRequest, conflict, notFound } from '../../platform/errors.js';
@@ -27,13 +29,14 @@ export function toVersionSummary(
   v: Pick<
     repo.VersionRow,
     'number' | 'publishedAt' | 'effectiveAt' | 'authorType' | 'authorId' | 'summary' | 'changes'
-  >,
+  > & { authorDisplay?: string | null },
 ): VersionSummary {
   return {
     number: v.number,
     publishedAt: v.publishedAt.toISOString(),
     effectiveAt: v.effectiveAt.toISOString(),
     author: v.authorId ? `${v.authorType}:${v.authorId}` : v.authorType,
+    authorName: v.authorDisplay ?? null,
     summary: v.summary,
     counts: countsOf(v.changes),
   };
@@ -43,6 +46,27 @@ export function toPublishedVersion(v: repo.VersionRow): PublishedVersion {
   return { ...toVersionSummary(v), snapshot: v.snapshot, changes: v.changes };
 }
 
+/** Who published, in words, frozen with the version (a user may be renamed or leave later). */
+async function authorName(deps: AppDeps, ctx: TenantContext): Promise<string | null> {
+  const { actor } = ctx;
+  if (!/^[0-9a-f-]{36}$/i.test(actor.id)) return actor.type === 'system' ? 'system' : null;
+  if (actor.type === 'user') {
+    const [u] = await deps.dbs.control
+      .select({ name: users.name, email: users.email })
+      .from(users)
+      .where(eq(users.id, actor.id));
+    return u ? u.name || u.email : null;
+  }
+  if (actor.type === 'token') {
+    const [t] = await deps.dbs.control
+      .select({ name: apiTokens.name })
+      .from(apiTokens)
+      .where(eq(apiTokens.id, actor.id));
+    return t ? `API token "${t.name}"` : 'API token';
+  }
+  return 'system';
+}
+
 /**
  * Freezes the draft into version n+1 with its change set against version n, in one
  * transaction with the list row locked (two concurrent publishes get n+1 and n+2). A draft
@@ -50,6 +74,7 @@ export function toPublishedVersion(v: repo.VersionRow): PublishedVersion {
  */
 export async function publishList(deps: AppDeps, ctx: TenantContext, listId: string, input: PublishInput) {
   requireRole(ctx, 'editor');
+  const authorDisplay = await authorName(deps, ctx);
   const published = await deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const list = await repo.lockList(tx, listId);
     if (!list) throw listNotFound();
@@ -83,6 +108,7 @@ export async function publishList(deps: AppDeps, ctx: TenantContext, listId: str
       effectiveAt,
       authorType: ctx.actor.type,
       authorId: ctx.actor.id,
+      authorDisplay,
       summary: input.summary ?? null,
       snapshot,
       changes,
