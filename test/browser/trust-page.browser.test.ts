@@ -5,44 +5,14 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityType, ListFilters, PublicListView } from '../../src/features/publishing/public-view.js';
+import type { EntityType, ListFilters } from '../../src/features/publishing/public-view.js';
 import { renderListPage, renderTenantPage, renderVersionPage } from '../../src/features/trust-page/index.js';
-import { entryOf, listView, tenantView, twoVersions } from '../trust-page/fixtures.js';
+import { demoViews, tenantView } from '../trust-page/fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.resolve(import.meta.dirname, '../../.cache/screenshots');
 /** What the routes send; the pages must work under it (no scripts, no external anything). */
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'";
-
-/** Seed 000 published twice, plus one hostile entry: overrides, markup, a 300-character name. */
-function views(): { current: PublicListView; past: PublicListView } {
-  const { v1, v2 } = twoVersions();
-  const hostile = entryOf(
-    {
-      legalName: `Hostile <script>alert(1)</script> \u202eLtd ${'x'.repeat(300)}`,
-      tradingNames: ['"><img src=x onerror=alert(1)>', 'Ａｃｍｅ 株式会社 🚀'],
-      formerNames: [],
-      type: 'third_party',
-      group: 'Connect',
-      locations: ['EU', `Data resides in the UK, ${'support-worldwide-'.repeat(20)}`],
-      purpose: 'Testing that nothing overflows',
-      dataCategories: 'None',
-    },
-    200,
-  );
-  v2.snapshot.entries.push(hostile);
-  v2.snapshot.document = {
-    ...v2.snapshot.document,
-    intro: 'We use the sub-processors below to provide the CloudBlue Commerce and Connect platforms.',
-    definitions: [{ term: 'Affiliate', definition: 'A company of the Ingram Micro group.' }],
-    notes: ['We announce changes 30 days before they take effect.'],
-    disclaimer: 'This list is provided for information and does not amend your agreement.',
-    author: 'Privacy Office',
-  };
-  const current = listView([v1, v2]);
-  current.former = [{ entry: v2.changes.removed[0] ?? hostile, removedInVersion: 2, leftAt: v2.effectiveAt }];
-  return { current, past: listView([v1, v2], 0) };
-}
 
 function filtersOf(url: URL): ListFilters {
   const p = url.searchParams;
@@ -61,7 +31,7 @@ let origin = '';
 const PAGES = { tenant: '/t/acme', list: '/t/acme/platform', version: '/t/acme/platform/versions/1' };
 
 beforeAll(async () => {
-  const { current, past } = views();
+  const { current, past } = demoViews();
   server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const body =

@@ -205,3 +205,33 @@ export function tenantView(): PublicTenantView {
     baseUrl: 'https://trust.example.com',
   };
 }
+
+/** Seed 000 published twice, plus one hostile entry: overrides, markup, a 300-character name. */
+export function demoViews(): { current: PublicListView; past: PublicListView } {
+  const { v1, v2 } = twoVersions();
+  const hostile = entryOf(
+    {
+      legalName: `Hostile <script>alert(1)</script> \u202eLtd ${'x'.repeat(300)}`,
+      tradingNames: ['"><img src=x onerror=alert(1)>', 'Ａｃｍｅ 株式会社 🚀'],
+      formerNames: [],
+      type: 'third_party',
+      group: 'Connect',
+      locations: ['EU', `Data resides in the UK, ${'support-worldwide-'.repeat(20)}`],
+      purpose: 'Testing that nothing overflows',
+      dataCategories: 'None',
+    },
+    200,
+  );
+  v2.snapshot.entries.push(hostile);
+  v2.snapshot.document = {
+    ...v2.snapshot.document,
+    intro: 'We use the sub-processors below to provide the CloudBlue Commerce and Connect platforms.',
+    definitions: [{ term: 'Affiliate', definition: 'A company of the Ingram Micro group.' }],
+    notes: ['We announce changes 30 days before they take effect.'],
+    disclaimer: 'This list is provided for information and does not amend your agreement.',
+    author: 'Privacy Office',
+  };
+  const current = listView([v1, v2]);
+  current.former = [{ entry: v2.changes.removed[0] ?? hostile, removedInVersion: 2, leftAt: v2.effectiveAt }];
+  return { current, past: listView([v1, v2], 0) };
+}

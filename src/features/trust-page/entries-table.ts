@@ -4,7 +4,7 @@ import { type Html, html, orDash, text } from './html.js';
 
 /** One section's entries as a table (stacked cards on narrow screens). */
 export function entriesTable(caption: string, entries: readonly SnapshotEntry[]): Html {
-  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${caption}"><table class="entries">
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${caption}"><table class="entries stack">
 <caption>${text(caption)}</caption>
 <thead><tr><th scope="col">Sub-processor</th><th scope="col">Type</th><th scope="col">Locations</th><th scope="col">Purpose</th><th scope="col">Data categories</th></tr></thead>
 <tbody>${entries.map(entryRow)}</tbody>

@@ -55,9 +55,13 @@ export function renderVersionPage(
       { label: `Version ${view.version.number}` },
     ],
     feeds: feedsOf(view),
-    body: html`${superseded ? html`<p class="notice" role="note">This is version ${view.version.number}, published ${humanDate(view.version.publishedAt)}. It has been superseded: <a href="${listPath}">see the current version (${view.latestNumber})</a>.</p>` : ''}
-${listDocument(view, filters, basePath)}
+    body: listDocument(
+      view,
+      filters,
+      basePath,
+      html`${superseded ? html`<p class="notice" role="note"><strong>Superseded.</strong> This is version ${view.version.number}, published ${humanDate(view.version.publishedAt)}. <a href="${listPath}">See the current version (${view.latestNumber})</a>.</p>` : ''}
 ${changeSetSection(view, previous?.number ?? null)}`,
+    ),
   });
 }
 

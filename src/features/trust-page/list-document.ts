@@ -7,8 +7,16 @@ import { type Html, html, isolate, orDash, text } from './html.js';
 
 const time = (iso: string) => html`<time datetime="${iso}">${humanDate(iso)}</time>`;
 
-/** The version as a document: heading, metadata, intro, filters, sections, definitions, notes. */
-export function listDocument(view: PublicListView, filters: ListFilters, basePath: string): Html {
+/**
+ * The version as a document: heading, metadata, intro, filters, sections, definitions, notes.
+ * `lead` goes right under the heading (a version page's banner and change set).
+ */
+export function listDocument(
+  view: PublicListView,
+  filters: ListFilters,
+  basePath: string,
+  lead: Html = html``,
+): Html {
   const v = view.version;
   const doc = v.snapshot.document;
   const latest = view.history[0];
@@ -23,6 +31,7 @@ ${doc.classification ? html`<li><span class="badge classification">${text(doc.cl
 <li>In effect from ${time(v.effectiveAt)}</li>
 ${doc.author ? html`<li>Author: ${text(doc.author)}</li>` : ''}
 </ul>
+${lead}
 ${doc.intro ? html`<p class="intro">${text(doc.intro)}</p>` : ''}
 ${filterForm(view, filters, basePath, shown.length)}
 ${groups.length === 0 ? html`<p>No sub-processor matches these filters.</p>` : ''}
@@ -62,22 +71,22 @@ ${groups.length > 1 ? html`<div><label for="f-group">Section</label><select id="
 function formerSection(view: PublicListView): Html {
   if (view.former.length === 0) return html``;
   return html`<h2>Former sub-processors</h2>
-<div class="table-wrap" tabindex="0" role="region" aria-label="Former sub-processors"><table><caption>No longer used, with the date they left</caption>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Former sub-processors"><table class="stack former"><caption>No longer used, with the date they left</caption>
 <thead><tr><th scope="col">Sub-processor</th><th scope="col">Purpose</th><th scope="col">Left on</th></tr></thead>
-<tbody>${view.former.map((f) => html`<tr><th scope="row">${text(f.entry.legalName)}</th><td>${orDash(f.entry.purpose)}</td><td>${time(f.leftAt)} (version ${f.removedInVersion})</td></tr>`)}</tbody></table></div>`;
+<tbody>${view.former.map((f) => html`<tr><th scope="row" data-label="Sub-processor">${text(f.entry.legalName)}</th><td data-label="Purpose">${orDash(f.entry.purpose)}</td><td data-label="Left on">${time(f.leftAt)} (version ${f.removedInVersion})</td></tr>`)}</tbody></table></div>`;
 }
 
 function historySection(view: PublicListView, basePath: string): Html {
   const listPath = basePath.replace(/\/versions\/\d+$/, '');
   return html`<h2>Version history</h2>
-<div class="table-wrap" tabindex="0" role="region" aria-label="Version history"><table><caption>Every published version, newest first</caption>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Version history"><table class="stack history"><caption>Every published version, newest first</caption>
 <thead><tr><th scope="col">Version</th><th scope="col">Published</th><th scope="col">In effect</th><th scope="col">Changes</th><th scope="col">Summary</th></tr></thead>
 <tbody>${view.history.map(
     (h) => html`<tr>
-<th scope="row"><a href="${listPath}/versions/${h.number}">Version ${h.number}</a>${h.number === view.version.number ? ' (shown)' : ''}</th>
-<td>${time(h.publishedAt)}</td><td>${time(h.effectiveAt)}</td>
-<td>${h.number === 1 ? 'First published' : html`<span class="added">${h.counts.added} added</span>, <span class="removed">${h.counts.removed} removed</span>, ${h.counts.changed} changed`}</td>
-<td>${orDash(h.summary)}</td></tr>`,
+<th scope="row" data-label="Version"><a href="${listPath}/versions/${h.number}">Version ${h.number}</a>${h.number === view.version.number ? ' (shown)' : ''}</th>
+<td data-label="Published">${time(h.publishedAt)}</td><td data-label="In effect">${time(h.effectiveAt)}</td>
+<td data-label="Changes">${h.number === 1 ? 'First published' : html`<span class="added">${h.counts.added} added</span>, <span class="removed">${h.counts.removed} removed</span>, ${h.counts.changed} changed`}</td>
+<td data-label="Summary">${orDash(h.summary)}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -97,13 +106,14 @@ function exportsSection(view: PublicListView, basePath: string): Html {
 /** A change set, field by field, for a version page. */
 export function changeSetSection(view: PublicListView, previousNumber: number | null): Html {
   const c = view.version.changes;
-  if (previousNumber === null) return html`<h2>Changes</h2><p>This is the first published version.</p>`;
-  return html`<h2>Changes since version ${previousNumber}</h2>
+  if (previousNumber === null)
+    return html`<section class="changes" aria-labelledby="changes"><h2 id="changes">Changes</h2><p>This is the first published version: every entry below is new.</p></section>`;
+  return html`<section class="changes" aria-labelledby="changes"><h2 id="changes">Changes since version ${previousNumber}</h2>
 ${c.added.length ? html`<h3 class="added">Added</h3><ul>${c.added.map((e) => html`<li><ins>${text(e.legalName)}</ins>${e.purpose ? html`: ${text(e.purpose)}` : ''}</li>`)}</ul>` : ''}
 ${c.removed.length ? html`<h3 class="removed">Removed</h3><ul>${c.removed.map((e) => html`<li><del>${text(e.legalName)}</del></li>`)}</ul>` : ''}
-${c.changed.length ? html`<h3>Changed</h3>${c.changed.map((ch) => html`<h4>${text(ch.legalName)}</h4><dl class="pairs">${ch.changes.map((f) => html`<dt>${FIELD_LABELS[f.field] ?? f.field}</dt><dd>${f.before === null || (Array.isArray(f.before) && f.before.length === 0) ? '' : html`<del>${show(f.before)}</del> `}<ins>${show(f.after)}</ins></dd>`)}</dl>`)}` : ''}
+${c.changed.length ? html`<h3>Changed</h3>${c.changed.map((ch) => html`<h4>${text(ch.legalName)}</h4><dl class="pairs">${ch.changes.map((f) => html`<dt>${FIELD_LABELS[f.field] ?? f.field}</dt><dd><span class="was">Before</span> <del>${text(show(f.before))}</del><br><span class="was">After</span> <ins>${text(show(f.after))}</ins></dd>`)}</dl>`)}` : ''}
 ${c.documentFields.length ? html`<p>Document details changed: ${c.documentFields.join(', ')}.</p>` : ''}
-${!c.added.length && !c.removed.length && !c.changed.length && !c.documentFields.length ? html`<p>No changes.</p>` : ''}`;
+${!c.added.length && !c.removed.length && !c.changed.length && !c.documentFields.length ? html`<p>No changes.</p>` : ''}</section>`;
 }
 
 const show = (v: string | string[] | boolean | null) =>

@@ -29,7 +29,7 @@ p,li,dd{max-width:70ch;overflow-wrap:anywhere}
 .type{color:var(--accent)}
 .notice{border-left:4px solid var(--warn);background:var(--warn-bg);padding:.75rem 1rem;margin:1rem 0}
 .intro{font-size:1.05rem}
-form.filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.75rem;align-items:end;background:var(--soft);border:1px solid var(--line);border-radius:.5rem;padding:1rem;margin:1rem 0}
+form.filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.75rem;align-items:end;background:var(--soft);border:1px solid var(--line);border-radius:.5rem;padding:1rem;margin:1rem 0}
 form.filters label{display:block;font-size:.875rem;font-weight:600;margin-bottom:.25rem}
 input,select,button{font:inherit;min-height:2.5rem}
 input,select{width:100%;padding:.35rem .5rem;border:1px solid #6b7484;border-radius:.25rem;background:#fff;color:var(--ink)}
@@ -37,12 +37,18 @@ button{background:var(--accent);color:var(--accent-ink);border:0;border-radius:.
 .count{margin:.5rem 0 0;color:var(--muted)}
 .table-wrap{overflow-x:auto}
 table{width:100%;border-collapse:collapse;margin:.5rem 0 1rem;font-size:.95rem}
-caption{text-align:left;font-weight:700;padding:.25rem 0 .5rem;font-size:1.05rem}
-th,td{text-align:left;vertical-align:top;padding:.6rem .6rem;border-bottom:1px solid var(--line);overflow-wrap:break-word}
-table.entries th[scope=row]{min-width:11rem}
-table.entries td.col-type{white-space:nowrap}
-table.entries td.col-loc{min-width:9rem}
-table.entries td.col-purpose{min-width:11rem}
+caption{text-align:left;font-weight:600;padding:.25rem 0 .5rem;font-size:.95rem;color:var(--muted)}
+th,td{text-align:left;vertical-align:top;padding:.6rem .6rem;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
+/* fixed layout: a 5,000-character name wraps inside its column instead of starving the others */
+table.stack{table-layout:fixed}
+table.entries th:nth-child(1){width:25%}
+table.entries th:nth-child(2){width:15%}
+table.entries th:nth-child(3){width:17%}
+table.entries th:nth-child(4){width:25%}
+table.history th:nth-child(1){width:18%}
+table.history th:nth-child(2),table.history th:nth-child(3){width:19%}
+table.former th:nth-child(1){width:32%}
+table.former th:nth-child(3){width:26%}
 thead th{background:var(--soft);font-size:.85rem;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}
 .names{display:block;color:var(--muted);font-size:.875rem;font-weight:400}
 td ul{margin:0;padding-left:1.1rem}
@@ -51,7 +57,10 @@ dl.defs dd{margin:0 0 .25rem}
 dl.pairs{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.4rem 1rem}
 dl.pairs dt{font-weight:600;color:var(--muted)}
 dl.pairs dd{margin:0}
-.disclaimer{font-size:.9rem;color:var(--muted);border-top:1px solid var(--line);padding-top:1rem}
+.disclaimer{font-size:.9rem;color:var(--muted)}
+.was{font-size:.8rem;font-weight:600;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}
+.changes{border:1px solid var(--line);border-radius:.5rem;padding:0 1.25rem 1rem;margin:1.5rem 0}
+.changes h2{margin-top:1rem}
 .added{color:var(--add)}
 .removed{color:var(--remove)}
 ins{text-decoration:none;background:#e3f4e8;color:var(--add)}
@@ -62,12 +71,14 @@ del{background:#fbe6e6;color:var(--remove)}
 form.subscribe{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin-top:.75rem}
 form.subscribe div{flex:1 1 12rem}
 form.subscribe label{display:block;font-size:.875rem;font-weight:600}
-@media (max-width:44rem){
-  table.entries thead{position:absolute;left:-9999px}
-  table.entries tr{display:block;border:1px solid var(--line);border-radius:.5rem;margin:0 0 .75rem;padding:.25rem .5rem}
-  table.entries td,table.entries th[scope=row]{display:block;border:0;padding:.35rem .25rem;min-width:0}
-  table.entries td[data-label]::before{content:attr(data-label);display:block;font-size:.75rem;font-weight:700;text-transform:uppercase;color:var(--muted)}
+@media (max-width:56rem){
+  /* tables become stacked cards: each cell says what it is, nothing scrolls sideways */
+  table.stack thead{position:absolute;left:-9999px}
+  table.stack tr{display:block;border:1px solid var(--line);border-radius:.5rem;margin:0 0 .75rem;padding:.25rem .5rem}
+  table.stack td,table.stack th[scope=row]{display:block;border:0;padding:.35rem .25rem;min-width:0}
+  table.stack td[data-label]::before{content:attr(data-label);display:block;font-size:.75rem;font-weight:700;text-transform:uppercase;color:var(--muted)}
   dl.pairs{grid-template-columns:1fr}
+  .meta{gap:.25rem 1rem}
 }
 @media print{
   .skip,form,nav.crumbs,.exports,footer.site{display:none!important}
