@@ -1,4 +1,5 @@
 import { isPlace } from '../../../domain/locations/index.js';
+import { LEGAL_FORM_WORDS } from './organisation.js';
 import { collapseSpace } from '../text-values.js';
 
 /** A name cell split into the entities it names. */
@@ -38,6 +39,16 @@ function splitOne(text: string): SplitName {
   for (;;) {
     const m = /^(.*\S)\s*\(([^()]+)\)\s*$/.exec(rest);
     if (!m?.[1] || !m[2]) break;
+    // "Google Cloud Platform (Google LLC)": the legal entity is in the bracket, the product outside.
+    if (
+      LEGAL_FORM_WORDS.test(m[2]) &&
+      !LEGAL_FORM_WORDS.test(m[1]) &&
+      !/^(?:formerly|previously|trading|t\/as|d\/b\/a)/i.test(m[2])
+    ) {
+      result.tradingNames.unshift(m[1].trim());
+      rest = m[2].trim();
+      break;
+    }
     if (!classifyAlias(m[2], result)) break;
     rest = m[1];
   }
@@ -95,10 +106,17 @@ function looksLikeBrand(p: string): boolean {
 }
 
 function splitBrands(text: string): string[] {
-  return text
+  const parts = text
     .split(/\s+\/\s+|\s*;\s*/)
     .map((s) => s.replace(/^[\s,]+|[\s,]+$/g, ''))
     .filter(Boolean);
+  // "SendGrid, Segment" is two brands; "Acme, Inc." is one name with its legal form.
+  return parts.flatMap((p) => {
+    const byComma = p.split(/\s*,\s*/).filter(Boolean);
+    return byComma.length > 1 && !byComma.some((b) => LEGAL_FORM.test(b) && b.split(' ').length === 1)
+      ? byComma
+      : [p];
+  });
 }
 
 /**

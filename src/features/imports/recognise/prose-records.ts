@@ -65,6 +65,9 @@ function recordsFromKeyValues(blocks: readonly Block[]): Found[] {
   return found;
 }
 
+const INTRODUCES_LIST =
+  /sub-?processors?|unterauftrag|subunternehmer|auftragsverarbeiter|service providers|vendors/i;
+
 const SEPARATOR = /\s+[–—-]\s+|\s*\|\s*|\t+/;
 
 /** A run of bullets where most read as "name – purpose – location". */
@@ -72,17 +75,27 @@ function recordsFromBullets(blocks: readonly Block[]): Found[] {
   const found: Found[] = [];
   let run: Found[] = [];
   let runItems = 0;
+  let names: Found[] = [];
+  let intro: Extract<Block, { kind: 'heading' | 'paragraph' }> | undefined;
   const closeRun = () => {
     if (run.length >= 2 && run.length / runItems >= 0.5) found.push(...run);
+    // A list introduced as the sub-processors, whose items are just company names.
+    else if (names.length >= 2 && names.length / runItems >= 0.8 && intro && INTRODUCES_LIST.test(intro.text))
+      found.push(...names);
     run = [];
+    names = [];
     runItems = 0;
   };
   blocks.forEach((b, at) => {
     if (b.kind !== 'item') {
       if (b.kind !== 'paragraph') closeRun();
+      if ((b.kind === 'heading' || b.kind === 'paragraph') && runItems === 0) intro = b;
       return;
     }
     runItems++;
+    if (looksLikeOrganisation(b.text) && !/[:–—]|\s-\s/.test(b.text)) {
+      names.push({ at, records: toRecords(b.text, {}, b.pos) });
+    }
     const parsed = parseBullet(b.text);
     if (parsed) run.push({ at, records: toRecords(parsed.name, parsed.fields, b.pos) });
   });
