@@ -4,7 +4,7 @@ import type {
   PublicTenantView,
   PublishedVersion,
 } from '../publishing/public-view.js';
-import { humanDate } from './format.js';
+import { humanDate, plural } from './format.js';
 import { html, isolate, text } from './html.js';
 import { layout } from './layout.js';
 import { changeSetSection, listDocument } from './list-document.js';
@@ -75,15 +75,17 @@ export function renderTenantPage(view: PublicTenantView): string {
     tenantSlug: t.slug,
     crumbs: [{ label: t.name }],
     body: html`<h1>${text(t.name)}: sub-processors and hosting</h1>
+<p class="intro">The companies that process personal data on behalf of ${text(t.name)}, and where your data is hosted.</p>
 <h2>Sub-processor lists</h2>
 ${view.lists.length === 0 ? html`<p>No list has been published yet.</p>` : ''}
 <ul class="cards">${view.lists.map(
       (l) => html`<li>
 <h3><a href="/t/${t.slug}/${l.slug}">${text(l.title)}</a></h3>
-<p>${l.entryCount} sub-processors${l.lastUpdated ? html` · last updated <time datetime="${l.lastUpdated}">${humanDate(l.lastUpdated)}</time>` : ''}</p>
+<p class="meta-line">${l.lastUpdated ? html`${plural(l.entryCount, 'sub-processor')} · last updated <time datetime="${l.lastUpdated}">${humanDate(l.lastUpdated)}</time>` : 'Not published yet'}</p>
 <form class="subscribe" method="post" action="/t/${t.slug}/${l.slug}/subscribe">
-<div><label for="sub-${l.slug}">Email me before this list changes</label><input id="sub-${l.slug}" name="email" type="email" autocomplete="email" required maxlength="254"></div>
+<div><label for="sub-${l.slug}">Email me when this list changes</label><input id="sub-${l.slug}" name="email" type="email" autocomplete="email" required maxlength="254" aria-describedby="sub-note-${l.slug}"></div>
 <button type="submit">Subscribe</button>
+<p class="note" id="sub-note-${l.slug}">We ask you to confirm your address first, and every email has an unsubscribe link. We use your address for nothing else.</p>
 </form></li>`,
     )}</ul>
 <h2>Where your data is hosted</h2>

@@ -31,6 +31,7 @@ ${doc.classification ? html`<li><span class="badge classification">${text(doc.cl
 <li>In effect from ${time(v.effectiveAt)}</li>
 ${doc.author ? html`<li>Author: ${text(doc.author)}</li>` : ''}
 </ul>
+<p class="print-only">Source: ${view.baseUrl}${basePath} (dates in UTC)</p>
 ${lead}
 ${doc.intro ? html`<p class="intro">${text(doc.intro)}</p>` : ''}
 ${filterForm(view, filters, basePath, shown.length)}
@@ -95,12 +96,12 @@ function exportsSection(view: PublicListView, basePath: string): Html {
   const current = v === view.latestNumber;
   const listPath = basePath.replace(/\/versions\/\d+$/, '');
   const file = (ext: string) => (current ? `${listPath}.${ext}` : `${listPath}/versions/${v}.${ext}`);
-  return html`<h2>Download and follow</h2>
+  return html`<section class="downloads" aria-labelledby="downloads"><h2 id="downloads">Download and follow</h2>
 <ul class="exports">
 <li><a href="${file('pdf')}">PDF</a></li><li><a href="${file('xlsx')}">Excel</a></li><li><a href="${file('csv')}">CSV</a></li><li><a href="${file('json')}">JSON</a></li>
 <li><a href="${listPath}/feed.atom">Atom feed</a></li><li><a href="${listPath}/feed.rss">RSS feed</a></li><li><a href="${listPath}/feed.json">JSON Feed</a></li>
 </ul>
-<p>Dates are in UTC (ISO: last updated ${isoDate(view.history[0]?.publishedAt ?? view.version.publishedAt)}).</p>`;
+<p>Dates are in UTC (ISO: last updated ${isoDate(view.history[0]?.publishedAt ?? view.version.publishedAt)}).</p></section>`;
 }
 
 /** A change set, field by field, for a version page. */

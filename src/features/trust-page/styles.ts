@@ -57,6 +57,7 @@ dl.defs dd{margin:0 0 .25rem}
 dl.pairs{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.4rem 1rem}
 dl.pairs dt{font-weight:600;color:var(--muted)}
 dl.pairs dd{margin:0}
+.print-only{display:none;font-size:.85rem}
 .disclaimer{font-size:.9rem;color:var(--muted)}
 .was{font-size:.8rem;font-weight:600;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}
 .changes{border:1px solid var(--line);border-radius:.5rem;padding:0 1.25rem 1rem;margin:1.5rem 0}
@@ -67,7 +68,10 @@ ins{text-decoration:none;background:#e3f4e8;color:var(--add)}
 del{background:#fbe6e6;color:var(--remove)}
 .exports{display:flex;flex-wrap:wrap;gap:.5rem 1rem;padding:0;list-style:none}
 .cards{list-style:none;padding:0;display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr))}
-.cards li{border:1px solid var(--line);border-radius:.5rem;padding:1rem}
+.cards li{border:1px solid var(--line);border-radius:.5rem;padding:1rem 1.25rem}
+.cards h3{margin:0 0 .25rem}
+.meta-line{color:var(--muted);margin:0}
+.note{flex-basis:100%;margin:0;font-size:.85rem;color:var(--muted)}
 form.subscribe{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin-top:.75rem}
 form.subscribe div{flex:1 1 12rem}
 form.subscribe label{display:block;font-size:.875rem;font-weight:600}
@@ -81,7 +85,9 @@ form.subscribe label{display:block;font-size:.875rem;font-weight:600}
   .meta{gap:.25rem 1rem}
 }
 @media print{
-  .skip,form,nav.crumbs,.exports,footer.site{display:none!important}
+  .skip,form,nav.crumbs,.downloads,footer.site{display:none!important}
+  .print-only{display:block!important;color:#000}
+  .changes,.notice{break-inside:avoid}
   header.site{background:none;border:0}
   body{font-size:10.5pt}
   a{color:inherit;text-decoration:none}
