@@ -119,6 +119,23 @@ describe.skipIf(!fs.existsSync(CHROMIUM))(
       }
     }
 
+    it('dark mode keeps AA contrast', async () => {
+      const context = await (browser as Browser).newContext({
+        viewport: { width: 1280, height: 900 },
+        colorScheme: 'dark',
+      });
+      const page = await context.newPage();
+      for (const name of ['list', 'tenant'] as const) {
+        await page.goto(`${origin}${PAGES[name]}`);
+        await page.screenshot({ path: path.join(SHOTS, `rendered-${name}-1280-dark.png`), fullPage: true });
+        const axe = await new AxeBuilder({ page }).withTags(['wcag2aa']).analyze();
+        expect(
+          axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`),
+        ).toEqual([]);
+      }
+      await context.close();
+    }, 60_000);
+
     it('the current version page shows its changes, and prints without forms', async () => {
       const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();

@@ -11,7 +11,12 @@ export interface PageFrame {
   body: Html;
 }
 
-/** The document around every public page: one <h1> inside body, landmarks, a skip link. */
+/**
+ * The document around every public page: one <h1> inside body, landmarks, a skip link.
+ * Self-contained by design, so the routes can send
+ *   Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'
+ * one inline <style>, no script, no font, no external request; the favicon is a data: URL.
+ */
 export function layout(p: PageFrame): string {
   return html`<!doctype html>
 <html lang="en">

@@ -6,6 +6,8 @@ import { FIELD_LABELS, TYPE_LABELS, humanDate, isoDate, plural } from './format.
 import { type Html, html, isolate, orDash, text } from './html.js';
 
 const time = (iso: string) => html`<time datetime="${iso}">${humanDate(iso)}</time>`;
+/** A date a reader can quote either way: "9 September 2024 (2024-09-09)". */
+const timeIso = (iso: string) => html`${time(iso)} <span class="iso">(${isoDate(iso)})</span>`;
 
 /**
  * The version as a document: heading, metadata, intro, filters, sections, definitions, notes.
@@ -26,9 +28,9 @@ export function listDocument(
 <h1>${text(doc.title)}</h1>
 <ul class="meta">
 ${doc.classification ? html`<li><span class="badge classification">${text(doc.classification)}</span></li>` : ''}
-<li>Last updated ${latest ? time(latest.publishedAt) : ''}</li>
+<li>Last updated ${latest ? timeIso(latest.publishedAt) : ''}</li>
 <li>Version ${v.number}${v.number < view.latestNumber ? html` of ${view.latestNumber}` : ''}</li>
-<li>In effect from ${time(v.effectiveAt)}</li>
+<li>In effect from ${timeIso(v.effectiveAt)}</li>
 ${doc.author ? html`<li>Author: ${text(doc.author)}</li>` : ''}
 </ul>
 <p class="print-only">Source: ${view.baseUrl}${basePath} (dates in UTC)</p>
@@ -74,7 +76,7 @@ function formerSection(view: PublicListView): Html {
   return html`<h2>Former sub-processors</h2>
 <div class="table-wrap" tabindex="0" role="region" aria-label="Former sub-processors"><table class="stack former"><caption>No longer used, with the date they left</caption>
 <thead><tr><th scope="col">Sub-processor</th><th scope="col">Purpose</th><th scope="col">Left on</th></tr></thead>
-<tbody>${view.former.map((f) => html`<tr><th scope="row" data-label="Sub-processor">${text(f.entry.legalName)}</th><td data-label="Purpose">${orDash(f.entry.purpose)}</td><td data-label="Left on">${time(f.leftAt)} (version ${f.removedInVersion})</td></tr>`)}</tbody></table></div>`;
+<tbody>${view.former.map((f) => html`<tr><th scope="row" data-label="Sub-processor">${text(f.entry.legalName)}</th><td data-label="Purpose">${orDash(f.entry.purpose)}</td><td data-label="Left on">${timeIso(f.leftAt)}, version ${f.removedInVersion}</td></tr>`)}</tbody></table></div>`;
 }
 
 function historySection(view: PublicListView, basePath: string): Html {

@@ -3,10 +3,11 @@
  * Works under `default-src 'none'; style-src 'unsafe-inline'`. Colours meet WCAG 2.2 AA.
  */
 export const STYLES = `
-:root{--ink:#1a1f29;--muted:#4a5363;--line:#d5dae2;--soft:#f4f6f9;--accent:#0b4f8a;--accent-ink:#fff;--warn:#7a4b00;--warn-bg:#fff4dc;--add:#0f5f2c;--remove:#8f1d1d;color-scheme:light}
+:root{--ink:#1a1f29;--muted:#4a5363;--line:#d5dae2;--soft:#f4f6f9;--bg:#fff;--field:#6b7484;--accent:#0b4f8a;--accent-ink:#fff;--warn:#7a4b00;--warn-bg:#fff4dc;--add:#0f5f2c;--add-bg:#e3f4e8;--remove:#8f1d1d;--remove-bg:#fbe6e6;color-scheme:light dark}
+@media (prefers-color-scheme:dark){:root{--ink:#e7eaf0;--muted:#b3bccb;--line:#3b4452;--soft:#1b2028;--bg:#11151b;--field:#8d97a8;--accent:#8cc4ff;--accent-ink:#0b1a2b;--warn:#ffd38a;--warn-bg:#33270f;--add:#8ee0a6;--add-bg:#12301d;--remove:#ffaaaa;--remove-bg:#3a1616}}
 *{box-sizing:border-box}
 html{font-size:100%;-webkit-text-size-adjust:100%}
-body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;line-height:1.55;color:var(--ink);background:#fff}
+body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;line-height:1.55;color:var(--ink);background:var(--bg)}
 a{color:var(--accent);text-underline-offset:.15em}
 a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,summary:focus-visible{outline:3px solid #f0b400;outline-offset:2px}
 .skip{position:absolute;left:-999px;top:0;background:var(--accent);color:var(--accent-ink);padding:.5rem 1rem;z-index:10}
@@ -32,7 +33,7 @@ p,li,dd{max-width:70ch;overflow-wrap:anywhere}
 form.filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.75rem;align-items:end;background:var(--soft);border:1px solid var(--line);border-radius:.5rem;padding:1rem;margin:1rem 0}
 form.filters label{display:block;font-size:.875rem;font-weight:600;margin-bottom:.25rem}
 input,select,button{font:inherit;min-height:2.5rem}
-input,select{width:100%;padding:.35rem .5rem;border:1px solid #6b7484;border-radius:.25rem;background:#fff;color:var(--ink)}
+input,select{width:100%;padding:.35rem .5rem;border:1px solid var(--field);border-radius:.25rem;background:var(--bg);color:var(--ink)}
 button{background:var(--accent);color:var(--accent-ink);border:0;border-radius:.25rem;padding:.4rem 1rem;cursor:pointer;font-weight:600}
 .count{margin:.5rem 0 0;color:var(--muted)}
 .table-wrap{overflow-x:auto}
@@ -58,14 +59,15 @@ dl.pairs{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.4rem 1re
 dl.pairs dt{font-weight:600;color:var(--muted)}
 dl.pairs dd{margin:0}
 .print-only{display:none;font-size:.85rem}
+.iso{color:var(--muted);font-variant-numeric:tabular-nums}
 .disclaimer{font-size:.9rem;color:var(--muted)}
 .was{font-size:.8rem;font-weight:600;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}
 .changes{border:1px solid var(--line);border-radius:.5rem;padding:0 1.25rem 1rem;margin:1.5rem 0}
 .changes h2{margin-top:1rem}
 .added{color:var(--add)}
 .removed{color:var(--remove)}
-ins{text-decoration:none;background:#e3f4e8;color:var(--add)}
-del{background:#fbe6e6;color:var(--remove)}
+ins{text-decoration:none;background:var(--add-bg);color:var(--add)}
+del{background:var(--remove-bg);color:var(--remove)}
 .exports{display:flex;flex-wrap:wrap;gap:.5rem 1rem;padding:0;list-style:none}
 .cards{list-style:none;padding:0;display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr))}
 .cards li{border:1px solid var(--line);border-radius:.5rem;padding:1rem 1.25rem}
@@ -87,6 +89,7 @@ form.subscribe label{display:block;font-size:.875rem;font-weight:600}
 @media print{
   .skip,form,nav.crumbs,.downloads,footer.site{display:none!important}
   .print-only{display:block!important;color:#000}
+  :root{--ink:#000;--muted:#333;--bg:#fff;--soft:#fff;--accent:#000;--add:#000;--remove:#000;--add-bg:#fff;--remove-bg:#fff}
   .changes,.notice{break-inside:avoid}
   header.site{background:none;border:0}
   body{font-size:10.5pt}
