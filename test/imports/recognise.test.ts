@@ -55,6 +55,14 @@ describe('names', () => {
       ],
     ],
     [
+      'Google Cloud Platform (Google LLC)',
+      [{ legalName: 'Google LLC', tradingNames: ['Google Cloud Platform'], formerNames: [] }],
+    ],
+    [
+      'Twilio Inc. (SendGrid, Segment)',
+      [{ legalName: 'Twilio Inc.', tradingNames: ['SendGrid', 'Segment'], formerNames: [] }],
+    ],
+    [
       'Johnson and Johnson Ltd',
       [{ legalName: 'Johnson and Johnson Ltd', tradingNames: [], formerNames: [] }],
     ],

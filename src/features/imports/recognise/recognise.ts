@@ -66,7 +66,7 @@ function introducedPlace(blocks: readonly Block[], at: number): string | null {
   let i = at - 1;
   while (i >= 0 && blocks[i]?.kind === 'item') i--;
   const b = blocks[i];
-  if (!b || b.kind !== 'paragraph' || !b.text.trim().endsWith(':')) return null;
+  if (b?.kind !== 'paragraph' || !b.text.trim().endsWith(':')) return null;
   const m = LOCATED_IN.exec(b.text);
   return m?.[1] && isPlaceList(m[1]) ? m[1].trim() : null;
 }
