@@ -9,18 +9,14 @@ import { importDocument, toContractRecord } from '../../src/features/imports/imp
  * exactly those records.
  */
 const ROOT = path.resolve(import.meta.dirname, '../fixtures');
-const documents = fs.existsSync(ROOT)
-  ? fs
-      .readdirSync(ROOT, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .flatMap((d) =>
-        fs
-          .readdirSync(path.join(ROOT, d.name))
-          .filter((f) => !f.endsWith('.json') && !/^readme/i.test(f))
-          .map((f) => path.join(ROOT, d.name, f))
-          .filter((f) => fs.existsSync(f.replace(/\.[^.]+$/, '.expected.json'))),
-      )
-  : [];
+const SETS = ['real-documents'];
+const documents = SETS.flatMap((set) =>
+  fs
+    .readdirSync(path.join(ROOT, set))
+    .filter((f) => !f.endsWith('.json') && !/^readme/i.test(f))
+    .map((f) => path.join(ROOT, set, f))
+    .filter((f) => fs.existsSync(f.replace(/\.[^.]+$/, '.expected.json'))),
+);
 
 describe('real documents beyond the seeds', () => {
   it('has at least ten of them', () => {
