@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deleteList } from '../../src/features/lists/lists.service.js';
 import { type Harness, type TestTenant, bearer, createHarness, makeTenant } from '../support/harness.js';
 
@@ -153,7 +154,25 @@ describe('publishing versions', () => {
       expect(res.statusCode, method).toBe(404);
     }
     for (const statement of ["update list_versions set summary = 'forged'", 'delete from list_versions']) {
-      await expect(h.deps.dbs.withTenant(t.tenant, (tx) => tx.execute(statement))).rejects.toBeTruthy();
+      await expect(h.deps.dbs.withTenant(t.tenant, (tx) => tx.execute(statement))).rejects.toMatchObject({
+        cause: expect.objectContaining({ message: expect.stringMatching(/permission denied/) }),
+      });
+    }
+    // Even the database owner, who has every grant, meets the trigger.
+    const region = inject('dbTargets').regions.find((r) => r.id === t.tenant.regionId);
+    const c = new pg.Client({ connectionString: region?.url });
+    await c.connect();
+    try {
+      // The owner may be subject to the forced row-level security (CI's external PostgreSQL).
+      await c.query(`select set_config('app.tenant_id', $1, false)`, [t.tenant.id]);
+      for (const statement of [
+        "update list_versions set summary = 'forged' where tenant_id = $1",
+        'delete from list_versions where tenant_id = $1',
+      ]) {
+        await expect(c.query(statement, [t.tenant.id])).rejects.toThrow(/immutable/);
+      }
+    } finally {
+      await c.end();
     }
     const v1 = (
       await h.app.inject({ method: 'GET', url: `${url}/versions/1`, headers: bearer(t.read) })
