@@ -42,14 +42,14 @@ caption{text-align:left;font-weight:600;padding:.25rem 0 .5rem;font-size:.95rem;
 th,td{text-align:left;vertical-align:top;padding:.6rem .6rem;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
 /* fixed layout: a 5,000-character name wraps inside its column instead of starving the others */
 table.stack{table-layout:fixed}
-table.entries th:nth-child(1){width:25%}
-table.entries th:nth-child(2){width:15%}
-table.entries th:nth-child(3){width:17%}
-table.entries th:nth-child(4){width:25%}
-table.history th:nth-child(1){width:18%}
-table.history th:nth-child(2),table.history th:nth-child(3){width:19%}
-table.former th:nth-child(1){width:32%}
-table.former th:nth-child(3){width:26%}
+table.entries thead th:nth-child(1){width:25%}
+table.entries thead th:nth-child(2){width:15%}
+table.entries thead th:nth-child(3){width:17%}
+table.entries thead th:nth-child(4){width:25%}
+table.history thead th:nth-child(1){width:18%}
+table.history thead th:nth-child(2),table.history thead th:nth-child(3){width:19%}
+table.former thead th:nth-child(1){width:32%}
+table.former thead th:nth-child(3){width:26%}
 thead th{background:var(--soft);font-size:.85rem;text-transform:uppercase;letter-spacing:.03em;color:var(--muted)}
 .names{display:block;color:var(--muted);font-size:.875rem;font-weight:400}
 td ul{margin:0;padding-left:1.1rem}
@@ -81,7 +81,8 @@ form.subscribe label{display:block;font-size:.875rem;font-weight:600}
   /* tables become stacked cards: each cell says what it is, nothing scrolls sideways */
   table.stack thead{position:absolute;left:-9999px}
   table.stack tr{display:block;border:1px solid var(--line);border-radius:.5rem;margin:0 0 .75rem;padding:.25rem .5rem}
-  table.stack td,table.stack th[scope=row]{display:block;border:0;padding:.35rem .25rem;min-width:0}
+  table.stack,table.stack tbody,table.stack caption{display:block}
+  table.stack td,table.stack th[scope=row]{display:block;width:auto;border:0;padding:.35rem .25rem;min-width:0}
   table.stack td[data-label]::before{content:attr(data-label);display:block;font-size:.75rem;font-weight:700;text-transform:uppercase;color:var(--muted)}
   dl.pairs{grid-template-columns:1fr}
   .meta{gap:.25rem 1rem}
