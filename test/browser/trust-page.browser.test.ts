@@ -97,6 +97,11 @@ describe.skipIf(!fs.existsSync(CHROMIUM))(
             'document.documentElement.scrollWidth - window.innerWidth',
           )) as number;
           expect(overflow).toBeLessThanOrEqual(0);
+          // a very long name must wrap in its own cell, never squeeze the other columns to nothing
+          const narrowest = (await page.evaluate(
+            'Math.min(Infinity, ...[...document.querySelectorAll("table.entries tbody th, table.entries tbody td")].map((c) => c.getBoundingClientRect().width))',
+          )) as number;
+          if (name !== 'tenant') expect(narrowest).toBeGreaterThan(width === 375 ? 250 : 90);
 
           const shot = path.join(SHOTS, `rendered-${name}-${width}.png`);
           await page.screenshot({ path: shot, fullPage: true });

@@ -59,7 +59,7 @@ export function renderVersionPage(
       view,
       filters,
       basePath,
-      html`${superseded ? html`<p class="notice" role="note"><strong>Superseded.</strong> This is version ${view.version.number}, published ${humanDate(view.version.publishedAt)}. <a href="${listPath}">See the current version (${view.latestNumber})</a>.</p>` : ''}
+      html`${superseded ? html`<p class="notice" role="note"><strong>This version has been superseded.</strong> Version ${view.version.number} was published ${humanDate(view.version.publishedAt)}. <a href="${listPath}">See the current version (${view.latestNumber})</a>.</p>` : ''}
 ${changeSetSection(view, previous?.number ?? null)}`,
     ),
   });
