@@ -162,6 +162,8 @@ export function twoVersions(): { v1: PublishedVersion; v2: PublishedVersion; doc
     },
     100,
   );
+  added.optional = true;
+  added.transferMechanism = 'Standard Contractual Clauses (2021/914)';
   const second = [changedAfter, ...first.slice(1, -1), added];
   const v2 = versionOf(2, second, doc, {
     added: [added],

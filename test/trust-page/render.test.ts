@@ -294,6 +294,8 @@ describe('the version page', () => {
       .map((e) => e.attributes.href);
     expect(links).toEqual(['/t/acme/platform/versions/2', '/t/acme/platform/versions/1']);
     expect(text).toMatch(/1 added, 1 removed, 1 changed/);
+    expect(text).toMatch(/Newco Analytics GmbH trading as Newco Optional/);
+    expect(text).toContain('Transfer: Standard Contractual Clauses (2021/914)');
   });
 });
 

@@ -16,14 +16,15 @@ function entryRow(e: SnapshotEntry): Html {
 <th scope="row" data-label="Sub-processor">${text(e.legalName)}${names(e)}${e.optional ? html` <span class="badge">Optional</span>` : ''}</th>
 <td class="col-type" data-label="Type">${e.type ? html`<span class="badge type">${TYPE_LABELS[e.type]}</span>` : '—'}</td>
 <td class="col-loc" data-label="Locations">${locations(e)}</td>
-<td class="col-purpose" data-label="Purpose">${orDash(e.purpose)}${e.transferMechanism ? html`<span class="names">Transfer: ${text(e.transferMechanism)}</span>` : ''}</td>
+<td class="col-purpose" data-label="Purpose">${orDash(e.purpose)}${e.transferMechanism ? html` <span class="names">Transfer: ${text(e.transferMechanism)}</span>` : ''}</td>
 <td data-label="Data categories">${orDash(e.dataCategories)}</td>
 </tr>`;
 }
 
 function names(e: SnapshotEntry): Html {
-  return html`${e.tradingNames.length ? html`<span class="names">trading as ${joinText(e.tradingNames)}</span>` : ''}${
-    e.formerNames.length ? html`<span class="names">formerly ${joinText(e.formerNames)}</span>` : ''
+  // the leading spaces keep "Ltd" and "trading as" apart for screen readers and copy-paste
+  return html`${e.tradingNames.length ? html` <span class="names">trading as ${joinText(e.tradingNames)}</span>` : ''}${
+    e.formerNames.length ? html` <span class="names">formerly ${joinText(e.formerNames)}</span>` : ''
   }`;
 }
 
