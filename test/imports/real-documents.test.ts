@@ -9,7 +9,7 @@ import { importDocument, toContractRecord } from '../../src/features/imports/imp
  * exactly those records.
  */
 const ROOT = path.resolve(import.meta.dirname, '../fixtures');
-const SETS = ['real-documents'];
+const SETS = ['real-documents', 'real-lists'];
 const documents = SETS.flatMap((set) =>
   fs
     .readdirSync(path.join(ROOT, set))
