@@ -50,7 +50,7 @@ export function splitLocationCell(cell: string): string[] {
     return parts.length > 1 ? parts : [whole];
   }
   const parts: string[] = [];
-  for (const raw of cell.split(STRONG)) {
+  for (const raw of splitOutsideBrackets(cell)) {
     const part = raw
       .replace(/\s+/g, ' ')
       .trim()
@@ -79,3 +79,27 @@ function splitConjunctions(text: string): string[] {
     .filter(Boolean);
   return sub.length > 1 && sub.every(isPlace) ? sub : [text];
 }
+
+/** Splits on the strong separators, but never inside brackets: "Germany (Falkenstein, Nuremberg)". */
+function splitOutsideBrackets(cell: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < cell.length; i++) {
+    const ch = cell[i];
+    if (ch === '(' || ch === '[') depth++;
+    else if ((ch === ')' || ch === ']') && depth > 0) depth--;
+    else if (depth === 0) {
+      const m = STRONG_AT.exec(cell.slice(i, i + 3));
+      if (m && m.index === 0) {
+        out.push(cell.slice(start, i));
+        start = i + m[0].length;
+        i = start - 1;
+      }
+    }
+  }
+  out.push(cell.slice(start));
+  return out;
+}
+
+const STRONG_AT = /^(?:[,;\n\r]|\s\/\s|\s\|\s)/;

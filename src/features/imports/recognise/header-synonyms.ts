@@ -107,6 +107,9 @@ const LOCATION: Synonyms = {
 
 const PURPOSE: Synonyms = {
   purpose: 4,
+  'service category': 3,
+  'what they do': 3,
+  'what it does': 3,
   purposes: 4,
   'purpose of processing': 4,
   'processing purpose': 4,

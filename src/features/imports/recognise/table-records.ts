@@ -1,7 +1,8 @@
 import type { EntityType, Position, ProvenancedRecord, TableRow } from '../model.js';
 import { collapseSpace, dropTrailingStop, isDebrisCell, joinWrappedLines } from '../text-values.js';
 import { splitLocationCell } from './locations.js';
-import { type ColumnMap, assignColumns, readHeaderRow } from './header.js';
+import { type ColumnMap, type ColumnMeaning, assignColumns, readHeaderRow } from './header.js';
+import { LEGAL_FORM_WORDS } from './organisation.js';
 import { inferColumns } from './infer-columns.js';
 import { typeFromText } from './entity-type.js';
 import { splitNames } from './names.js';
@@ -46,11 +47,43 @@ function findHeader(rows: readonly TableRow[]): HeaderAt | null {
     if (!row) continue;
     const columns = readHeaderRow(row.cells.map(collapseSpace));
     if (!columns) continue;
-    const map = assignColumns(columns);
+    const map = chooseNameColumn(assignColumns(columns), columns, rows.slice(i + 1));
     if (map.name === undefined) continue;
     return { index: i, map, headerKey: rowKey(row.cells) };
   }
   return null;
+}
+
+/**
+ * Several columns may claim the name ("Company" and "Sub-processor"; "Processor" and
+ * "Sub-Processors"). The name is the one whose cells read most like distinct companies (legal
+ * forms, few repeats); a column of heavily repeated values is the group (the company whose
+ * list it is); a second name column is a brand only beside an explicit legal-entity column.
+ */
+function chooseNameColumn(
+  map: ColumnMap,
+  columns: readonly (ColumnMeaning | null)[],
+  rows: readonly TableRow[],
+): ColumnMap {
+  const candidates = columns.flatMap((c, i) => (c?.role === 'name' ? [{ i, weight: c.weight }] : []));
+  if (candidates.length < 2) return map;
+  const sample = rows.slice(0, 300);
+  const stats = candidates.map(({ i, weight }) => {
+    const values = sample.map((r) => collapseSpace(r.cells[i] ?? '')).filter(Boolean);
+    const distinct = new Set(values).size / Math.max(values.length, 1);
+    const legal = values.filter((v) => LEGAL_FORM_WORDS.test(v)).length / Math.max(values.length, 1);
+    return { i, weight, distinct, legal, score: distinct + legal + weight / 10 };
+  });
+  stats.sort((a, b) => b.score - a.score || a.i - b.i);
+  const best = stats[0]!;
+  const other = stats[1]!;
+  const repeated = other.distinct < 0.5 && sample.length >= 4;
+  return {
+    ...map,
+    name: best.i,
+    brand: !repeated && best.weight >= 4 ? other.i : undefined,
+    group: map.group ?? (repeated ? other.i : undefined),
+  };
 }
 
 /** No header: column meanings from the content, every row is data (index -1). */
