@@ -73,7 +73,7 @@ describe('names', () => {
     ],
     [
       'Google LLC (EU region only)',
-      [{ legalName: 'Google LLC (EU region only)', tradingNames: [], formerNames: [] }],
+      [{ legalName: 'Google LLC', tradingNames: [], formerNames: [] }],
     ],
   ])('%s', (cell, expected) => {
     expect(splitNames(cell)).toEqual(expected);

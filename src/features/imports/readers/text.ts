@@ -37,10 +37,13 @@ export function readText(text: string): Block[] {
       // A web table copied as text puts each cell on a line of its own: "| Stripe, Inc. |",
       // "Payments |", "USA |". Rows begin with a pipe; a line that does not, continues one.
       const last = table.rows[table.rows.length - 1];
+      // A row with fewer cells than the header is still open: the next line goes on with it.
+      const incomplete =
+        !!last && table.rows.length > 1 && last.cells.length < (table.rows[0]?.cells.length ?? 0);
       if (
         kind === 'pipe' &&
         last &&
-        !raw.trimStart().startsWith('|') &&
+        (incomplete || !raw.trimStart().startsWith('|')) &&
         table.lastRaw?.trimStart().startsWith('|')
       ) {
         table.lastRaw = `${table.lastRaw.trimEnd()} ${raw.trim()}`;
@@ -56,6 +59,16 @@ export function readText(text: string): Block[] {
       blankBefore = true; // blank lines do not end a table: a page break may follow
       return;
     }
+    // A Markdown row broken over lines: until it has as many cells as the header, the next
+    // lines belong to its last cell.
+    const open = table as { rows: TableRow[]; kind: string; lastRaw?: string } | null;
+    const last = open?.rows[open.rows.length - 1];
+    const width = open?.rows[0]?.cells.length ?? 0;
+    if (open?.kind === 'pipe' && last && open.lastRaw && last.cells.length < width && open.rows.length > 1) {
+      open.lastRaw = `${open.lastRaw.trimEnd().replace(/\|$/, '')} ${raw.trim()}`;
+      last.cells = splitRow(open.lastRaw, 'pipe');
+      return;
+    }
     blankBefore = false;
     closeTable();
     blocks.push(lineBlock(raw, line, guessHeadings));
@@ -65,9 +78,11 @@ export function readText(text: string): Block[] {
 }
 
 function rowKind(raw: string): 'pipe' | 'tab' | null {
-  if (raw.includes('\t') && raw.split('\t').some((c) => c.trim())) return 'tab';
   const t = raw.trim();
   const pipes = (t.replace(/\\\|/g, '').match(/\|/g) ?? []).length;
+  // A Markdown row with a stray tab in a cell is still a Markdown row.
+  if (t.startsWith('|') && pipes >= 2) return 'pipe';
+  if (raw.includes('\t') && raw.split('\t').some((c) => c.trim())) return 'tab';
   if (pipes >= 2 || (pipes >= 1 && (t.startsWith('|') || t.endsWith('|')))) return 'pipe';
   return null;
 }

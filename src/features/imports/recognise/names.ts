@@ -49,6 +49,18 @@ function splitOne(text: string): SplitName {
       rest = m[2].trim();
       break;
     }
+    // "(a Salesforce Company)", "(part of X)", "GitHub, Inc. (Microsoft Corporation)": a note
+    // about the owner; "(IE)": where, not who.
+    const isAlias = new RegExp(`^(?:${TRADING}|${FORMER})\\b`, 'i').test(m[2].trim());
+    const ownerCompany = !isAlias && LEGAL_FORM_WORDS.test(m[2]) && LEGAL_FORM_WORDS.test(m[1]);
+    if (
+      ownerCompany ||
+      /^(?:an?\s|part of\b|subsidiary of\b|owned by\b|member of\b|ein\s|eine\s|teil der\b)/i.test(m[2]) ||
+      isPlace(m[2])
+    ) {
+      rest = m[1];
+      continue;
+    }
     if (!classifyAlias(m[2], result)) break;
     rest = m[1];
   }
@@ -65,7 +77,7 @@ function splitOne(text: string): SplitName {
 
 /** Puts an alias phrase into trading or former names; false when it is not an alias. */
 function classifyAlias(phrase: string, into: SplitName): boolean {
-  const p = phrase.trim();
+  const p = phrase.trim().replace(/^["“”'‘’«]+|["“”'‘’»]+$/g, '');
   const thenNow = FORMER_THEN_NOW.exec(p);
   if (thenNow?.[1] && thenNow[2]) {
     into.formerNames.unshift(...splitBrands(thenNow[1]));
@@ -128,15 +140,15 @@ function splitCompanies(text: string): string[] {
   const parts: string[] = [];
   let rest = text;
   for (;;) {
-    const m = /\s+(?:and|&|und)\s+/i.exec(rest);
+    const m = /\s+(?:and|&|und|\/)\s+/i.exec(rest);
     if (!m) break;
     let found = false;
-    const re = /\s+(?:and|&|und)\s+/gi;
+    const re = /\s+(?:and|&|und|\/)\s+/gi;
     for (let hit = re.exec(rest); hit; hit = re.exec(rest)) {
       const left = rest.slice(0, hit.index);
       if (insideBrackets(left)) continue;
       const right = rest.slice(hit.index + hit[0].length);
-      if (LEGAL_FORM.test(left) && hasLegalForm(right)) {
+      if (hasLegalForm(left) && hasLegalForm(right)) {
         parts.push(left.trim());
         rest = right;
         found = true;

@@ -204,7 +204,7 @@ function rowToRecords(row: MergedRow, map: ColumnMap, context: SectionContext): 
   const brand = cell(map.brand);
   const type = typeFromText(cell(map.type)) ?? context.type;
   const group = collapseSpace(cell(map.group)) || context.group;
-  const locations = splitLocationCell(cell(map.location));
+  const locations = splitLocationCell(cell(map.location)).map(withoutCertifications).filter(Boolean);
   const purpose = dropTrailingStop(cell(map.purpose)) || null;
   const dataCategories = dropTrailingStop(cell(map.dataCategories)) || null;
   return names.map((n) => ({
@@ -232,6 +232,13 @@ function nameWithoutAddress(parts: readonly string[]): string {
     .filter(Boolean);
   const addressAt = lines.findIndex((l, i) => i > 0 && /\d/.test(l));
   return joinWrappedLines(addressAt > 0 ? lines.slice(0, addressAt) : lines);
+}
+
+/** "USA (SOC 2 Type II)": a certification in brackets says how, not where. */
+function withoutCertifications(location: string): string {
+  return location
+    .replace(/\s*\((?=[^()]*\b(?:SOC ?[123]|ISO ?\d{4,5}|PCI(?: DSS)?|HIPAA|C5|TISAX)\b)[^()]*\)/gi, '')
+    .trim();
 }
 
 /** A brand column beside the legal name adds a trading name, unless the legal name says it. */
