@@ -71,10 +71,7 @@ describe('names', () => {
       'Stripe, Inc. (as applicable)',
       [{ legalName: 'Stripe, Inc. (as applicable)', tradingNames: [], formerNames: [] }],
     ],
-    [
-      'Google LLC (EU region only)',
-      [{ legalName: 'Google LLC', tradingNames: [], formerNames: [] }],
-    ],
+    ['Google LLC (EU region only)', [{ legalName: 'Google LLC', tradingNames: [], formerNames: [] }]],
   ])('%s', (cell, expected) => {
     expect(splitNames(cell)).toEqual(expected);
   });
