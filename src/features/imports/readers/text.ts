@@ -1,4 +1,5 @@
 import type { Block, TableRow } from '../model.js';
+import { readHtml } from './html.js';
 
 /**
  * Plain text and Markdown: pipe tables, tab-separated rows (text copied out of Word or PDF),
@@ -24,8 +25,23 @@ export function readText(text: string): Block[] {
   };
 
   let blankBefore = false;
+  let html: { start: number; lines: string[] } | null = null;
   lines.forEach((raw, i) => {
     const line = i + 1;
+    // Raw HTML tables inside Markdown (GitBook, CMS exports): read them as HTML.
+    if (html || /<table[\s>]/i.test(raw)) {
+      html ??= { start: line, lines: [] };
+      html.lines.push(raw);
+      if (/<\/table>/i.test(raw) || i === lines.length - 1) {
+        closeTable();
+        const start = html.start;
+        for (const b of readHtml(html.lines.join('\n'))) {
+          blocks.push({ ...b, pos: { line: start + (b.pos.line ?? 1) - 1 } } as Block);
+        }
+        html = null;
+      }
+      return;
+    }
     const kind = rowKind(raw);
     if (kind) {
       if (kind === 'pipe' && isSeparatorRow(raw)) return;

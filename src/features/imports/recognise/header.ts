@@ -33,6 +33,15 @@ export function headerMeaning(cell: string): ColumnMeaning | null {
   return truncatedMeaning(n);
 }
 
+/** "Sub-Processor activity", "Entity country": a short title whose last words are a synonym. */
+function endingMeaning(n: string): ColumnMeaning | null {
+  if (!n || n.split(' ').length > 4) return null;
+  for (const key of KEYS) {
+    if (n.endsWith(` ${key}`)) return EXACT.get(key) ?? null;
+  }
+  return null;
+}
+
 /** A title cut off by the extraction ("indicative categories of da"). */
 function truncatedMeaning(n: string): ColumnMeaning | null {
   if (n.length < 8 || !n.includes(' ')) return null;
@@ -53,7 +62,7 @@ export function readHeaderRow(cells: readonly string[]): (ColumnMeaning | null)[
   for (const cell of cells) {
     if (cell.length > 80) return null;
     // An exact title first, then two titles run together, then a looser reading.
-    const exact = EXACT.get(normaliseHeader(cell));
+    const exact = EXACT.get(normaliseHeader(cell)) ?? endingMeaning(normaliseHeader(cell));
     const meanings = exact ? [exact] : (splitFused(cell) ?? [headerMeaning(cell)]);
     for (const m of meanings) {
       columns.push(m);
