@@ -283,6 +283,15 @@ describe('structure', () => {
     ]);
   });
 
+  it('reads reStructuredText: underlined headings and definition lists', async () => {
+    const rst =
+      'Sub-Processor List\n==================\n\nIntro text.\n\nInfrastructure\n--------------\n\nAmazon Web Services, Inc.\n    Cloud infrastructure provider.\n\nServices\n--------\n\nStripe Inc.\n    Payment processing for\n    subscriptions.\n';
+    expect((await records(rst, 'list.rst')).map((r) => [r.legalName, r.type, r.purpose])).toEqual([
+      ['Amazon Web Services, Inc.', 'infrastructure', 'Cloud infrastructure provider'],
+      ['Stripe Inc.', null, 'Payment processing for subscriptions'],
+    ]);
+  });
+
   it('infers the columns of a table with no header from its cells', async () => {
     const tsv =
       'Acme Hosting GmbH\tGermany, Austria\tCloud hosting\tNames, emails\nBeta Mail Ltd\tUK, Ireland\tEmail delivery\tEmail addresses\nGamma Analytics Inc.\tUSA\tProduct analytics\tUsage data\n';

@@ -7,7 +7,7 @@ import { readHtml } from './html.js';
  * A tab table goes on across blank lines and page-break debris while rows keep coming.
  */
 export function readText(text: string): Block[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  const lines = plainStructure(text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/));
   // A document with Markdown headings says where its headings are: no guessing then.
   const guessHeadings = !lines.some((l) => /^\s{0,3}#{1,6}\s+\S/.test(l));
   const blocks: Block[] = [];
@@ -145,4 +145,44 @@ export function stripMarkdown(text: string): string {
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/(\*\*|__)(.+?)\1/g, '$2')
     .replace(/`([^`]*)`/g, '$1');
+}
+
+/**
+ * Structure written with plain characters (reStructuredText, setext Markdown): a line
+ * underlined with = - ~ is a heading; a term followed by indented lines is a definition,
+ * read as the entry "term – definition". Line numbers are kept (one output line per input line).
+ */
+function plainStructure(lines: string[]): string[] {
+  const out = [...lines];
+  const UNDERLINE = /^(=+|-+|~+|\^+)\s*$/;
+  for (let i = 0; i + 1 < out.length; i++) {
+    const text = out[i] ?? '';
+    const under = out[i + 1] ?? '';
+    const plain =
+      text.trim() && !/^\s/.test(text) && !text.includes('|') && !text.includes('\t') && !BULLET.test(text);
+    if (
+      plain &&
+      UNDERLINE.test(under) &&
+      under.trim().length >= 3 &&
+      Math.abs(under.trim().length - text.trim().length) <= 3
+    ) {
+      const level = under.startsWith('=') ? 1 : under.startsWith('-') ? 2 : 3;
+      out[i] = `${'#'.repeat(level)} ${text.trim()}`;
+      out[i + 1] = '';
+      i++;
+      continue;
+    }
+    if (plain && /^ {2,}\S/.test(under) && !/^\s*[.:]{1,2}\s/.test(under) && !/^[.:]/.test(text.trim())) {
+      let j = i + 1;
+      const definition: string[] = [];
+      while (j < out.length && /^ {2,}\S/.test(out[j] ?? '')) {
+        definition.push((out[j] ?? '').trim());
+        j++;
+      }
+      out[i] = `- ${text.trim()} – ${definition.join(' ')}`;
+      for (let k = i + 1; k < j; k++) out[k] = '';
+      i = j - 1;
+    }
+  }
+  return out;
 }

@@ -77,8 +77,9 @@ function recordsFromBullets(blocks: readonly Block[]): Found[] {
   let runItems = 0;
   let names: Found[] = [];
   let intro: Extract<Block, { kind: 'heading' | 'paragraph' }> | undefined;
+  const runs: { parsed: Found[]; items: number }[] = [];
   const closeRun = () => {
-    if (run.length >= 2 && run.length / runItems >= 0.5) found.push(...run);
+    if (run.length > 0 && run.length / runItems >= 0.5) runs.push({ parsed: run, items: runItems });
     // A list introduced as the sub-processors, whose items are just company names.
     else if (names.length >= 2 && names.length / runItems >= 0.8 && intro && INTRODUCES_LIST.test(intro.text))
       found.push(...names);
@@ -100,7 +101,10 @@ function recordsFromBullets(blocks: readonly Block[]): Found[] {
     if (parsed) run.push({ at, records: toRecords(parsed.name, parsed.fields, b.pos) });
   });
   closeRun();
-  return found;
+  // Entries may be spread over sections (one under "Infrastructure", three under "Services"):
+  // accept every well-read run once the document has at least two such entries in all.
+  if (runs.reduce((n, r) => n + r.parsed.length, 0) >= 2) for (const r of runs) found.push(...r.parsed);
+  return found.sort((a, b) => a.at - b.at);
 }
 
 function parseBullet(text: string): { name: string; fields: Draft['fields'] } | null {
