@@ -7,7 +7,9 @@ export function collapseSpace(value: string): string {
 
 /**
  * Joins the lines of one wrapped value: a line ending in a hyphen after a letter ("end-" /
- * "customer") continues the word without a space; any other break is one space.
+ * "customer") continues the word without a space, as do a break at a slash ("Hardware/" / "bare
+ * metal") and a line that starts with a comma or a full stop (a narrow column wrapped before
+ * it); any other break is one space.
  */
 export function joinWrappedLines(lines: readonly string[]): string {
   let out = '';
@@ -15,7 +17,7 @@ export function joinWrappedLines(lines: readonly string[]): string {
     const line = collapseSpace(raw);
     if (!line) continue;
     if (!out) out = line;
-    else if (/\p{L}-$/u.test(out)) out += line;
+    else if (/\p{L}[-/]$/u.test(out) || /^[,;.:)](?:\s|$)|^\/\S/.test(line)) out += line;
     else out += ` ${line}`;
   }
   return out;

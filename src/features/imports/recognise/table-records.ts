@@ -133,7 +133,12 @@ function mergeRows(
       prev.cells[nameAt]?.push(nameCell);
       continue;
     }
-    if (prev && fragment && row.afterBreak && lacksRequiredCell(cells, rows, map)) {
+    if (
+      prev &&
+      fragment &&
+      row.afterBreak &&
+      (lacksRequiredCell(cells, rows, map) || finishesCells(prev, cells))
+    ) {
       appendCells(prev, cells);
       continue;
     }
@@ -178,6 +183,19 @@ function typicalRowIsFull(rows: readonly TableRow[], nameAt: number): boolean {
   const result = total > 0 && full / total >= 0.7;
   fullCache.set(rows, result);
   return result;
+}
+
+/**
+ * The first row of a page finishes the cells of the row above: it closes a bracket that row
+ * left open ("Sentry (Functional" / "Software, Inc.)"), or every cell of it goes on in
+ * lower case ("Error and exception" / "monitoring").
+ */
+function finishesCells(prev: MergedRow, cells: readonly string[]): boolean {
+  const depth = (t: string) => (t.match(/\(/g)?.length ?? 0) - (t.match(/\)/g)?.length ?? 0);
+  const closes = cells.some((c, i) => depth(c) < 0 && depth((prev.cells[i] ?? []).join(' ')) > 0);
+  const filled = cells.map((c) => c.trim()).filter(Boolean);
+  const lower = filled.length > 0 && filled.every((c) => /^[\p{Ll})]/u.test(c));
+  return closes || lower;
 }
 
 /**

@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { importDocument, toContractRecord } from '../../src/features/imports/import-document.js';
+
+/**
+ * The real lists of test/fixtures/<set>/NN-name.md, as a provider would also hold them: turned
+ * into Word and HTML by pandoc and printed to PDF by LibreOffice (test/fixtures/real-printed,
+ * named <set>__NN-name.<ext>). Each must give the same records as its source.
+ */
+const ROOT = path.resolve(import.meta.dirname, '../fixtures');
+const DIR = path.join(ROOT, 'real-printed');
+
+/** Files not read right yet, each with its reason. */
+const NOT_YET: Record<string, string> = {
+  'real__05-scaleflex': 'the source itself is not read right yet (real-documents.test.ts)',
+  'real__13-vela': 'the source itself is not read right yet (real-documents.test.ts)',
+  'real-documents__01-seatable-de.pdf':
+    'LibreOffice breaks the header word "Unterauftragsverhältnisse" inside the word in a narrow column',
+  'real-documents__06-pollination.pdf': 'narrow columns: words and URLs broken inside the word',
+  'real-documents__09-doras.pdf': 'narrow columns: "Authenticatio" / "n" broken inside the word',
+  'real__01-github.pdf': 'narrow columns: "Authenticatio" / "n" broken inside the word',
+  'real__07-boermel-register-de.pdf': 'seven columns on a portrait page: nearly every word is broken',
+  'real-lists__01-silktide.pdf': 'eight columns on a portrait page: nearly every word is broken',
+};
+
+const files = fs
+  .readdirSync(DIR)
+  .filter((f) => /\.(pdf|docx|html)$/.test(f))
+  .sort();
+
+describe('real lists printed to PDF, saved as Word and HTML', () => {
+  it('has every real Markdown list in every format', () => {
+    expect(files.length).toBeGreaterThanOrEqual(45);
+  });
+
+  for (const file of files) {
+    const stem = file.replace(/\.[^.]+$/, '');
+    const reason = NOT_YET[file] ?? NOT_YET[stem];
+    const [set, name] = stem.split('__') as [string, string];
+    it.skipIf(reason !== undefined)(file, async () => {
+      const expected = JSON.parse(fs.readFileSync(path.join(ROOT, set, `${name}.expected.json`), 'utf8'));
+      const result = await importDocument({ bytes: fs.readFileSync(path.join(DIR, file)), fileName: file });
+      expect(result.records.map(toContractRecord)).toEqual(expected.records);
+    });
+  }
+});
