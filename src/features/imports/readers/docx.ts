@@ -2,8 +2,9 @@ import { type ChildNode, type Element, isTag, isText } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 import JSZip from 'jszip';
 import { IMPORT_LIMITS } from '../limits.js';
-import { type Block, ImportError, type TableRow } from '../model.js';
+import { type Block, ImportError } from '../model.js';
 import { collapseSpace } from '../text-values.js';
+import { type GridRow, tableWithSections } from './table-sections.js';
 import { assertSafeZip } from './zip-guard.js';
 
 interface StyleInfo {
@@ -51,7 +52,7 @@ export async function readDocx(bytes: Uint8Array): Promise<Block[]> {
       } else if (node.name === 'w:tbl') {
         paragraphNo++;
         const rows = tableRows(node, paragraphNo);
-        if (rows.length > 0) blocks.push({ kind: 'table', rows, pos: { line: paragraphNo }, fragile: false });
+        if (rows.length > 0) blocks.push(...tableWithSections(rows, { line: paragraphNo }));
       } else if (node.name !== 'w:del') {
         walk(node.children);
       }
@@ -61,19 +62,60 @@ export async function readDocx(bytes: Uint8Array): Promise<Block[]> {
   return blocks;
 }
 
-function tableRows(tbl: Element, paragraphNo: number): TableRow[] {
-  const rows: TableRow[] = [];
+/**
+ * The table's rows on its grid: a cell spanning grid columns (w:gridSpan) is followed by empty
+ * cells, a cell that continues a vertical merge (w:vMerge without "restart") shows the text of
+ * the merged cell above, and a row whose only cell spans the grid is marked as a section.
+ */
+function tableRows(tbl: Element, paragraphNo: number): GridRow[] {
+  const rows: GridRow[] = [];
+  const gridWidth = findAll(find(tbl, 'w:tblGrid') ?? tbl, 'w:gridCol').length;
+  let above: string[] = [];
   for (const tr of tbl.children) {
     if (!isTag(tr) || tr.name !== 'w:tr' || rows.length >= IMPORT_LIMITS.maxRows) continue;
     const cells: string[] = [];
+    const trPr = child(tr, 'w:trPr');
+    let col = Math.min(gridValue(trPr && child(trPr, 'w:gridBefore')) ?? 0, MAX_COLUMNS);
+    for (let k = 0; k < col; k++) cells.push('');
+    let tcs = 0;
+    let lastSpan = 1;
     for (const tc of tr.children) {
-      if (!isTag(tc) || tc.name !== 'w:tc') continue;
+      if (!isTag(tc) || tc.name !== 'w:tc' || col >= MAX_COLUMNS) continue;
+      tcs++;
+      const tcPr = child(tc, 'w:tcPr');
+      const spanCols = Math.min(
+        Math.max(gridValue(tcPr && child(tcPr, 'w:gridSpan')) ?? 1, 1),
+        MAX_COLUMNS - col,
+      );
+      const vMerge = tcPr && child(tcPr, 'w:vMerge');
+      const continues = vMerge !== undefined && (vMerge.attribs['w:val'] ?? 'continue') !== 'restart';
       const lines = findAll(tc, 'w:p').map((p) => collapseSpace(paragraphText(p).replace(/\t/g, ' ')));
-      cells.push(lines.filter(Boolean).join('\n').slice(0, IMPORT_LIMITS.maxCellChars));
+      const own = lines.filter(Boolean).join('\n').slice(0, IMPORT_LIMITS.maxCellChars);
+      cells.push(continues ? (above[col] ?? '') : own);
+      for (let k = 1; k < spanCols; k++) cells.push(continues ? (above[col + k] ?? '') : '');
+      col += spanCols;
+      lastSpan = spanCols;
     }
-    rows.push({ cells, pos: { line: paragraphNo + rows.length } });
+    above = cells;
+    const width = Math.max(gridWidth, cells.length);
+    rows.push({
+      cells,
+      pos: { line: paragraphNo + rows.length },
+      spansAll: tcs === 1 && width >= 2 && lastSpan >= width,
+    });
   }
   return rows;
+}
+
+const MAX_COLUMNS = 100;
+
+function gridValue(el: Element | undefined): number | null {
+  const n = Number.parseInt(el?.attribs['w:val'] ?? '', 10);
+  return Number.isFinite(n) ? n : null;
+}
+
+function child(el: Element, name: string): Element | undefined {
+  return el.children.find((c): c is Element => isTag(c) && c.name === name);
 }
 
 /** w:t runs, w:tab as a tab, w:br as a line break; deleted text (w:del) is skipped. */

@@ -1,8 +1,9 @@
 import { type ChildNode, type Element, isTag, isText } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 import { IMPORT_LIMITS } from '../limits.js';
-import type { Block, TableRow } from '../model.js';
+import type { Block } from '../model.js';
 import { collapseSpace } from '../text-values.js';
+import { type GridRow, tableWithSections } from './table-sections.js';
 
 const SKIP = new Set([
   'script',
@@ -53,7 +54,7 @@ export function readHtml(html: string): Block[] {
         if (text) blocks.push({ kind: 'heading', text, level: Number(heading[1]), pos });
       } else if (tag === 'table') {
         const rows = tableRows(node, lineAt);
-        if (rows.length > 0) blocks.push({ kind: 'table', rows, pos, fragile: false });
+        if (rows.length > 0) blocks.push(...tableWithSections(rows, pos));
       } else if (tag === 'li') {
         if (hasBlockChild(node, 'ul') || hasBlockChild(node, 'ol') || hasBlockChild(node, 'table'))
           walk(node.children);
@@ -86,22 +87,72 @@ function hasBlockChild(node: Element, tag: string): boolean {
   return node.children.some((c) => isTag(c) && (c.name === tag || hasBlockChild(c, tag)));
 }
 
-function tableRows(table: Element, lineAt: (i: number) => number): TableRow[] {
-  const rows: TableRow[] = [];
+/**
+ * The table's rows on its grid: a cell spanning columns (colspan) is followed by empty cells,
+ * a cell spanning rows (rowspan) is repeated in the rows below, as a reader of the page sees
+ * its value there; a row whose only cell spans the table is marked as a section.
+ */
+function tableRows(table: Element, lineAt: (i: number) => number): GridRow[] {
+  const trs: Element[] = [];
   const visit = (el: Element) => {
     for (const c of el.children) {
-      if (!isTag(c) || rows.length >= IMPORT_LIMITS.maxRows) continue;
+      if (!isTag(c) || trs.length >= IMPORT_LIMITS.maxRows) continue;
       const tag = c.name.toLowerCase();
-      if (tag === 'tr') {
-        const cells = c.children
-          .filter((x): x is Element => isTag(x) && (x.name === 'td' || x.name === 'th'))
-          .map((cell) => cellText(cell).slice(0, IMPORT_LIMITS.maxCellChars));
-        rows.push({ cells, pos: { line: lineAt(c.startIndex ?? 0) } });
-      } else if (tag === 'thead' || tag === 'tbody' || tag === 'tfoot') visit(c);
+      if (tag === 'tr') trs.push(c);
+      else if (tag === 'thead' || tag === 'tbody' || tag === 'tfoot') visit(c);
     }
   };
   visit(table);
-  return rows;
+  const carried = new Map<number, { text: string; rows: number }>();
+  const laidOut = trs.map((tr) => {
+    const cells: string[] = [];
+    let col = 0;
+    const fillCarried = () => {
+      for (let c = carried.get(col); c && col < MAX_COLUMNS; c = carried.get(col)) {
+        cells[col] = c.text;
+        if (--c.rows === 0) carried.delete(col);
+        col++;
+      }
+    };
+    const tds = tr.children.filter((x): x is Element => isTag(x) && (x.name === 'td' || x.name === 'th'));
+    for (const td of tds) {
+      fillCarried();
+      if (col >= MAX_COLUMNS) break;
+      const text = cellText(td).slice(0, IMPORT_LIMITS.maxCellChars);
+      const colspan = span(td.attribs.colspan, MAX_COLUMNS - col);
+      const rowspan = span(td.attribs.rowspan, IMPORT_LIMITS.maxRows);
+      for (let k = 0; k < colspan; k++) {
+        cells[col + k] = k === 0 ? text : '';
+        if (rowspan > 1) carried.set(col + k, { text: k === 0 ? text : '', rows: rowspan - 1 });
+      }
+      col += colspan;
+    }
+    for (const key of [...carried.keys()].sort((a, b) => a - b)) {
+      if (key < col) continue;
+      col = key;
+      fillCarried();
+    }
+    const only = tds.length === 1 ? tds[0] : undefined;
+    return {
+      cells: Array.from(cells, (c) => c ?? ''),
+      pos: { line: lineAt(tr.startIndex ?? 0) },
+      colspan: only ? span(only.attribs.colspan, MAX_COLUMNS) : 1,
+    };
+  });
+  const width = Math.max(0, ...laidOut.map((r) => r.cells.length));
+  return laidOut.map((r) => ({
+    cells: r.cells,
+    pos: r.pos,
+    spansAll: width >= 2 && r.colspan >= width,
+  }));
+}
+
+const MAX_COLUMNS = 100;
+
+/** A colspan or rowspan attribute: a whole number from 1 to the limit (0 and junk are 1). */
+function span(value: string | undefined, limit: number): number {
+  const n = Number.parseInt(value ?? '1', 10);
+  return Number.isFinite(n) && n >= 1 ? Math.min(n, Math.max(limit, 1)) : 1;
 }
 
 /** A cell's text with its line breaks (<br>, paragraphs) as "\n", later joined with one space. */

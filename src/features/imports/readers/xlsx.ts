@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { IMPORT_LIMITS } from '../limits.js';
-import { type Block, ImportError, type TableRow } from '../model.js';
+import { type Block, ImportError } from '../model.js';
+import { type GridRow, tableWithSections } from './table-sections.js';
 import { assertSafeZip } from './zip-guard.js';
 
 /** Sheet names that say nothing (a default name must not pass for a group). */
@@ -22,7 +23,7 @@ export async function readXlsx(bytes: Uint8Array): Promise<Block[]> {
   let budget = IMPORT_LIMITS.maxRows;
   for (const sheet of workbook.worksheets) {
     if (sheet.state && sheet.state !== 'visible') continue;
-    const rows: TableRow[] = [];
+    const rows: GridRow[] = [];
     if (sheet.rowCount > budget) {
       throw new ImportError(
         'TOO_MANY_ROWS',
@@ -30,21 +31,42 @@ export async function readXlsx(bytes: Uint8Array): Promise<Block[]> {
       );
     }
     const last = sheet.rowCount;
+    let width = 0;
+    for (let r = 1; r <= last; r++) width = Math.max(width, Math.min(sheet.getRow(r).cellCount, 100));
     for (let r = 1; r <= last; r++) {
       const row = sheet.getRow(r);
       const cells: string[] = [];
+      let masters = 0;
+      let spanned = 0;
       for (let c = 1; c <= Math.min(row.cellCount, 100); c++) {
-        cells.push(cellText(row.getCell(c)).slice(0, IMPORT_LIMITS.maxCellChars));
+        const cell = row.getCell(c);
+        const { text, master } = mergedCellText(cell);
+        cells.push(text.slice(0, IMPORT_LIMITS.maxCellChars));
+        if (master && cell.isMerged) masters++;
+        if (!master && cell.isMerged && cell.master.row === cell.row) spanned++;
       }
-      rows.push({ cells, pos: { sheet: sheet.name, line: r } });
+      const filled = cells.filter((t) => t.trim()).length;
+      const spansAll = width >= 2 && filled === 1 && masters === 1 && spanned >= width - 1;
+      rows.push({ cells, pos: { sheet: sheet.name, line: r }, spansAll });
     }
     budget -= rows.length;
     if (!DEFAULT_SHEET.test(sheet.name.trim())) {
       blocks.push({ kind: 'heading', text: sheet.name, level: 2, pos: { sheet: sheet.name } });
     }
-    blocks.push({ kind: 'table', rows, pos: { sheet: sheet.name, line: 1 }, fragile: false });
+    blocks.push(...tableWithSections(rows, { sheet: sheet.name, line: 1 }));
   }
   return blocks;
+}
+
+/**
+ * A merged cell's text where a reader of the sheet sees it: a cell merged across columns shows
+ * its text once, in its first column; one merged down rows shows it in every row it covers.
+ */
+function mergedCellText(cell: ExcelJS.Cell): { text: string; master: boolean } {
+  if (!cell.isMerged || cell.master === cell) return { text: cellText(cell), master: true };
+  const master = cell.master;
+  const below = Number(master.col) === Number(cell.col) && Number(master.row) !== Number(cell.row);
+  return { text: below ? cellText(master) : '', master: false };
 }
 
 function cellText(cell: ExcelJS.Cell): string {
