@@ -1,6 +1,13 @@
 import type { Block } from '../model.js';
 import { type Line, lineText } from './pdf-lines.js';
-import { type OpenTable, fitsColumns, headerAt, repeatedHeaderAt, tableBlock } from './pdf-table.js';
+import {
+  type OpenTable,
+  cutAtColumns,
+  fitsColumns,
+  headerAt,
+  repeatedHeaderAt,
+  tableBlock,
+} from './pdf-table.js';
 
 /**
  * The lines of a PDF, read as a person reads the page: tables (pdf-table), headings (larger
@@ -17,8 +24,12 @@ export function layoutToBlocks(lines: readonly Line[]): Block[] {
     if (table) blocks.push(tableBlock(table));
     table = null;
   };
+  const placed = new Map<Block, Placement>();
   const closeText = () => {
-    if (text) blocks.push(text.block);
+    if (text) {
+      blocks.push(text.block);
+      placed.set(text.block, { x: text.firstX, page: text.last.page, oneIndent: text.oneIndent });
+    }
     text = null;
   };
   for (let i = 0; i < lines.length; i++) {
@@ -29,8 +40,9 @@ export function layoutToBlocks(lines: readonly Line[]): Block[] {
         i += repeated - 1;
         continue;
       }
-      if (fitsColumns(line, (table as OpenTable).header.columns) && !setApart(table as OpenTable, line)) {
-        (table as OpenTable).lines.push(line);
+      const cut = cutAtColumns(line, (table as OpenTable).header);
+      if (fitsColumns(cut, (table as OpenTable).header) && !setApart(table as OpenTable, cut)) {
+        (table as OpenTable).lines.push(cut);
         continue;
       }
       closeTable();
@@ -52,7 +64,58 @@ export function layoutToBlocks(lines: readonly Line[]): Block[] {
   }
   closeTable();
   closeText();
-  return blocks;
+  return markIndentedItems(blocks, placed, margins);
+}
+
+interface Placement {
+  x: number;
+  page: number;
+  /** every line of the block starts at the same x */
+  oneIndent: boolean;
+}
+
+/**
+ * Bullets drawn as shapes (a browser's "print to PDF") leave no character in the text: the
+ * list shows only as short paragraphs indented from the margin, one under the other. Two or
+ * more of them at the same indent, or one right after a line ending in a colon, are items.
+ */
+function markIndentedItems(
+  blocks: Block[],
+  placed: Map<Block, Placement>,
+  margins: Map<number, Margins>,
+): Block[] {
+  const indented = (b: Block | undefined): Placement | null => {
+    const p = b && b.kind === 'paragraph' ? placed.get(b) : undefined;
+    const m = p && margins.get(p.page);
+    if (!p || !m || !p.oneIndent || b?.kind !== 'paragraph' || b.text.length > 300) return null;
+    const indent = p.x - m.left;
+    return indent >= 8 && indent <= 72 ? p : null;
+  };
+  const out = [...blocks];
+  for (let i = 0; i < out.length; ) {
+    const first = indented(out[i]);
+    if (!first) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    for (
+      let p = indented(out[j]);
+      p && p.page === first.page && Math.abs(p.x - first.x) <= 2;
+      p = indented(out[j])
+    )
+      j++;
+    const before = out[i - 1];
+    const introduced = before?.kind === 'paragraph' && before.text.trimEnd().endsWith(':');
+    if (j - i >= 2 || introduced) {
+      for (let k = i; k < j; k++) {
+        const b = out[k] as Extract<Block, { kind: 'paragraph' }>;
+        out[k] = { kind: 'item', text: b.text, pos: b.pos };
+      }
+    }
+    i = j;
+  }
+  return out;
 }
 
 /**
@@ -87,13 +150,15 @@ function captionToHeading(open: OpenText, header: Line): void {
 interface OpenText {
   block: Exclude<Block, { kind: 'table' }>;
   last: Line;
+  oneIndent: boolean;
   /** where the words of the first line start (after a bullet) */
   textX: number | null;
   firstX: number;
 }
 
-const BULLET = /^[•·●▪◦\-–*]\s*/;
-const BULLET_ONLY = /^[•·●▪◦\-–*]$/;
+/** Bullet characters, with those of the Symbol and Wingdings fonts Word uses ( , ). */
+const BULLET = /^[•·●▪◦■□➢►▶✓✔\-–*\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8]\s*/;
+const BULLET_ONLY = /^[•·●▪◦■□➢►▶✓✔\-–*\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8]$/;
 
 function openText(line: Line, body: number): OpenText {
   const text = lineText(line);
@@ -111,7 +176,7 @@ function openText(line: Line, body: number): OpenText {
   } else {
     block = { kind: 'paragraph', text, pos };
   }
-  return { block, last: line, textX, firstX };
+  return { block, last: line, textX, firstX, oneIndent: true };
 }
 
 function appendLine(open: OpenText, line: Line): void {
@@ -120,6 +185,7 @@ function appendLine(open: OpenText, line: Line): void {
   // Documents with such lists are rarely hyphenated automatically, so the hyphen is kept.
   const prev = open.block.text;
   open.block.text = /\p{L}-$/u.test(prev) && /^\p{Ll}/u.test(next) ? prev + next : `${prev} ${next}`;
+  if (Math.abs((line.segments[0]?.x ?? 0) - open.firstX) > 2) open.oneIndent = false;
   open.last = line;
 }
 

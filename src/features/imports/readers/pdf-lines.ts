@@ -6,6 +6,8 @@ export interface Segment {
   x: number;
   end: number;
   text: string;
+  /** the text items it was joined from, so a table can cut it again at a column edge */
+  parts: { x: number; end: number; text: string }[];
 }
 
 export interface Line {
@@ -34,35 +36,45 @@ export function linesOfPage(items: readonly PdfTextItem[], page: number): Line[]
     if (last && Math.abs(last.y - it.y) <= Math.max(1.5, it.h * 0.3)) {
       addToLine(last, it);
     } else {
-      lines.push({ page, y: it.y, height: it.h, segments: [{ x: it.x, end: it.x + it.w, text: it.s }] });
+      lines.push({ page, y: it.y, height: it.h, segments: [piece(it)] });
     }
   }
   for (const line of lines) line.segments.sort((a, b) => a.x - b.x);
   return lines.map(mergeSegments);
 }
 
+function piece(it: { x: number; w: number; s: string }): Segment {
+  return { x: it.x, end: it.x + it.w, text: it.s, parts: [{ x: it.x, end: it.x + it.w, text: it.s }] };
+}
+
 function addToLine(line: Line, it: { x: number; w: number; h: number; s: string }) {
   line.height = Math.max(line.height, it.h);
-  line.segments.push({ x: it.x, end: it.x + it.w, text: it.s });
+  line.segments.push(piece(it));
 }
 
 function mergeSegments(line: Line): Line {
-  const out: Segment[] = [];
-  const gapLimit = line.height * 0.5;
+  const groups: Segment['parts'][] = [];
+  let lastEnd = Number.NEGATIVE_INFINITY;
   for (const s of line.segments) {
-    const prev = out[out.length - 1];
-    if (prev && s.x - prev.end <= gapLimit) {
-      const gap = s.x - prev.end;
-      const joiner =
-        gap > line.height * 0.15 && !prev.text.endsWith(' ') && !s.text.startsWith(' ') ? ' ' : '';
-      prev.text += joiner + s.text;
-      prev.end = Math.max(prev.end, s.end);
-    } else {
-      out.push({ ...s });
-    }
+    const current = groups[groups.length - 1];
+    if (current && s.x - lastEnd <= line.height * 0.5) current.push(...s.parts);
+    else groups.push([...s.parts]);
+    lastEnd = Math.max(lastEnd, s.end);
   }
-  for (const s of out) s.text = s.text.replace(/\s+/g, ' ').trim();
-  return { ...line, segments: out.filter((s) => s.text) };
+  return { ...line, segments: groups.map((g) => segmentOf(g, line.height)).filter((s) => s.text) };
+}
+
+/** Text items set close together, as one piece of text: a visible gap between them is a space. */
+export function segmentOf(parts: Segment['parts'], height: number): Segment {
+  let text = '';
+  let end = Number.NEGATIVE_INFINITY;
+  for (const p of parts) {
+    const gap = p.x - end;
+    const joiner = text && gap > height * 0.15 && !text.endsWith(' ') && !p.text.startsWith(' ') ? ' ' : '';
+    text += joiner + p.text;
+    end = Math.max(end, p.end);
+  }
+  return { x: parts[0]?.x ?? 0, end, text: text.replace(/\s+/g, ' ').trim(), parts };
 }
 
 export const lineText = (line: Line) => line.segments.map((s) => s.text).join(' ');
@@ -72,7 +84,11 @@ export const lineText = (line: Line) => line.segments.map((s) => s.text).join(' 
  * several pages, or reads "Page N of M". Removed before tables are read, so a footer never
  * ends or joins a table.
  */
-export function removeFurniture(pages: Line[][], pageHeights: number[]): Line[][] {
+export function removeFurniture(
+  pages: Line[][],
+  pageHeights: number[],
+  headerLinesAt: (lines: readonly Line[], i: number) => number = singleLineHeader,
+): Line[][] {
   const key = (l: Line) => lineText(l).toLowerCase().replace(/\d+/g, '#');
   const nearEdge = (l: Line) => {
     const h = pageHeights[l.page - 1] ?? 842;
@@ -83,17 +99,27 @@ export function removeFurniture(pages: Line[][], pageHeights: number[]): Line[][
     for (const k of new Set(lines.filter(nearEdge).map(key))) counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   const repeated = (l: Line) => pages.length >= 2 && (counts.get(key(l)) ?? 0) >= 2;
-  // A table's header repeated at the top of each page is not furniture: it says where the table goes on.
-  const isTableHeader = (l: Line) =>
-    l.segments.length >= 2 && readHeaderRow(l.segments.map((s) => s.text)) !== null;
-  return pages.map((lines) =>
-    lines.filter((l) => {
-      if (
+  return pages.map((lines) => {
+    // A table's header repeated at the top of each page is not furniture: it says where the
+    // table goes on. It may take several lines ("Name of" / "Sub-processor").
+    const header = new Set<number>();
+    lines.forEach((l, i) => {
+      if (!nearEdge(l) || header.has(i)) return;
+      const n = headerLinesAt(lines, i);
+      for (let k = 0; k < n; k++) header.add(i + k);
+    });
+    return lines.filter((l, i) => {
+      // A page number is at the top or the bottom; a number alone elsewhere is a cell's line.
+      const pageNumber =
         /^(page|seite)\s*#(\s*(of|von|\/)\s*#)?$/.test(key(l).trim()) ||
-        /^#(\s*\/\s*#)?$/.test(key(l).trim())
-      )
-        return false;
-      return !(nearEdge(l) && repeated(l) && !isTableHeader(l));
-    }),
-  );
+        /^#(\s*\/\s*#)?$/.test(key(l).trim());
+      if (pageNumber && nearEdge(l)) return false;
+      return !(nearEdge(l) && repeated(l) && !header.has(i));
+    });
+  });
+}
+
+function singleLineHeader(lines: readonly Line[], i: number): number {
+  const l = lines[i];
+  return l && l.segments.length >= 2 && readHeaderRow(l.segments.map((s) => s.text)) !== null ? 1 : 0;
 }

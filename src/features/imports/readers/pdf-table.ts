@@ -1,6 +1,6 @@
 import type { Block, TableRow } from '../model.js';
 import { readHeaderRow } from '../recognise/header.js';
-import type { Line, Segment } from './pdf-lines.js';
+import { type Line, type Segment, segmentOf } from './pdf-lines.js';
 
 /**
  * Tables in a PDF, found by their header: its cells give the column positions, every following
@@ -8,8 +8,10 @@ import type { Line, Segment } from './pdf-lines.js';
  */
 
 export interface TableHeader {
-  /** left edge of each column */
+  /** where each column's title starts */
   columns: number[];
+  /** where each column's title ends: the next column's cells start after it */
+  ends: number[];
   cells: string[];
   /** how many lines the header takes ("Name of" / "Sub-processor") */
   lineCount: number;
@@ -45,7 +47,7 @@ export function headerAt(lines: readonly Line[], i: number): TableHeader | null 
     const rest = bestHeaderAt(lines, i + 1);
     if (rest && rest.columns.length >= best.columns.length && rest.understood >= best.understood) return null;
   }
-  return { columns: best.columns, cells: best.cells, lineCount: best.lineCount };
+  return { columns: best.columns, ends: best.ends, cells: best.cells, lineCount: best.lineCount };
 }
 
 interface HeaderReading extends TableHeader {
@@ -66,7 +68,14 @@ function bestHeaderAt(lines: readonly Line[], i: number): HeaderReading | null {
     const understood = meanings.filter((m) => m !== null).length;
     const score = columns.length * 1000 + (endsAtGap(lines, i, k) ? 100 : 0) + understood;
     if (!best || score > best.score) {
-      best = { columns: columns.map((c) => c.x), cells, lineCount: k, score, understood };
+      best = {
+        columns: columns.map((c) => c.x),
+        ends: columns.map((c) => c.end),
+        cells,
+        lineCount: k,
+        score,
+        understood,
+      };
     }
   }
   return best;
@@ -129,14 +138,42 @@ function stackColumns(group: readonly Line[]): StackedColumn[] {
   }));
 }
 
-/** Every piece of the line starts in a column and ends before the next column begins. */
-export function fitsColumns(line: Line, columns: readonly number[]): boolean {
+/**
+ * Every piece of the line starts in a column and ends before the next column's title begins.
+ * A column's cells start anywhere after the previous title ends, so a centred title ("Purpose"
+ * over the middle of its column) still takes the cells written from the column's left edge.
+ */
+export function fitsColumns(line: Line, header: TableHeader): boolean {
   return line.segments.every((s) => {
-    const i = columnOf(s.x, columns);
+    const i = columnOf(s.x, header);
     if (i < 0) return false;
-    const next = columns[i + 1];
+    const next = header.columns[i + 1];
     return next === undefined || s.end <= next + TOLERANCE;
   });
+}
+
+/**
+ * The line with any piece that runs into the next column cut where its text items cross into
+ * that column: two cells set too close together to be told apart by their gap alone.
+ */
+export function cutAtColumns(line: Line, header: TableHeader): Line {
+  const segments: Segment[] = [];
+  for (const s of line.segments) {
+    let rest: Segment | null = s;
+    while (rest) {
+      const i = columnOf(rest.x, header);
+      const next = header.columns[i + 1];
+      const edge = header.ends[i];
+      if (i < 0 || next === undefined || edge === undefined || rest.end <= next + TOLERANCE) break;
+      const parts: Segment['parts'] = rest.parts;
+      const k = parts.findIndex((p, j) => j > 0 && p.x >= edge - TOLERANCE);
+      if (k <= 0 || parts.slice(0, k).some((p) => p.end > next + TOLERANCE)) break;
+      segments.push(segmentOf(parts.slice(0, k), line.height));
+      rest = segmentOf(parts.slice(k), line.height);
+    }
+    if (rest) segments.push(rest);
+  }
+  return segments.length === line.segments.length ? line : { ...line, segments };
 }
 
 /** The header again at the top of a later page: how many lines it takes there, or 0. */
@@ -155,19 +192,29 @@ export function repeatedHeaderAt(lines: readonly Line[], i: number, table: OpenT
  * lines are from each other (the cell padding), and a line with nothing in the first column
  * shows that the lines are not rows of their own.
  */
-function isOneWrappedRow(table: OpenTable, rowGap: number): boolean {
+function isOneWrappedRow(table: OpenTable, rowGap: number, centred: boolean): boolean {
   const first = table.lines[0];
-  if (!first || table.lines.length > 4 || table.lines.some((l) => l.page !== first.page)) return false;
+  // Lines half a line apart (cells centred against each other) can only be one row's.
+  const most = centred ? 12 : 4;
+  if (!first || table.lines.length > most || table.lines.some((l) => l.page !== first.page)) return false;
   const headerGap = table.headerLine.page === first.page ? table.headerLine.y - first.y : 0;
-  const firstX = table.header.columns[0] ?? 0;
-  return headerGap > rowGap && table.lines.some((l) => (l.segments[0]?.x ?? 0) > firstX + TOLERANCE);
+  return headerGap > rowGap && table.lines.some((l) => columnOf(l.segments[0]?.x ?? 0, table.header) > 0);
 }
 
-function columnOf(x: number, columns: readonly number[]): number {
-  let found = -1;
-  columns.forEach((c, i) => {
-    if (x >= c - TOLERANCE) found = i;
-  });
+/**
+ * The column a piece starting at x belongs to: the last one whose cells may start there. The
+ * first column also takes cells left of its title (a centred title over a wide column), as far
+ * as the title is from the next one.
+ */
+function columnOf(x: number, header: TableHeader): number {
+  const { columns, ends } = header;
+  const first = columns[0] ?? 0;
+  const slack = Math.max(TOLERANCE, (columns[1] ?? first) - first);
+  if (x < first - slack) return -1;
+  let found = 0;
+  for (let i = 1; i < columns.length; i++) {
+    if (x >= (ends[i - 1] ?? columns[i] ?? 0) - TOLERANCE) found = i;
+  }
   return found;
 }
 
@@ -185,11 +232,20 @@ export function tableBlock(table: OpenTable): Block {
     if (prev && prev.page === l.page) gaps.push(prev.y - l.y);
   });
   const height = Math.max(...table.lines.map((l) => l.height), 1);
-  const pitch = Math.min(...gaps.filter((g) => g > 1), Number.POSITIVE_INFINITY);
+  // Lines of a vertically centred cell sit half a line apart from the others' lines: twice
+  // that is the line spacing.
+  const halves = gaps.filter((g) => g > 1 && g < height * 0.9);
+  const pitch = Math.min(
+    ...gaps.filter((g) => g >= height * 0.9),
+    ...halves.map((g) => 2 * g),
+    Number.POSITIVE_INFINITY,
+  );
   const rowGap = pitch + Math.max(1.5, height * 0.1);
   // The smallest gap is the spacing inside wrapped cells only if it is a plausible line spacing
   // and some gap is clearly larger; otherwise every gap is a row break.
-  const byGap = pitch <= height * 1.75 && (gaps.some((g) => g > rowGap) || isOneWrappedRow(table, rowGap));
+  const byGap =
+    pitch <= height * 1.75 &&
+    (gaps.some((g) => g > rowGap) || isOneWrappedRow(table, rowGap, halves.length > 0));
   const rows: TableRow[] = [{ cells, pos: { page: table.lines[0]?.page ?? 1 } }];
   let current: { lines: string[][]; page: number; afterBreak: boolean } | null = null;
   const flush = () => {
@@ -210,7 +266,7 @@ export function tableBlock(table: OpenTable): Block {
       flush();
       current = { lines: columns.map(() => []), page: l.page, afterBreak: newPage };
     }
-    for (const s of l.segments) current?.lines[columnOf(s.x, columns)]?.push(s.text);
+    for (const s of l.segments) current?.lines[columnOf(s.x, table.header)]?.push(s.text);
   });
   flush();
   return { kind: 'table', rows, pos: { page: rows[0]?.pos.page ?? 1 }, fragile: true };

@@ -1,6 +1,7 @@
 import { IMPORT_LIMITS } from '../limits.js';
 import { type Block, ImportError } from '../model.js';
 import { layoutToBlocks } from './pdf-layout.js';
+import { headerAt } from './pdf-table.js';
 import { type Line, type PdfTextItem, linesOfPage, removeFurniture } from './pdf-lines.js';
 
 /**
@@ -47,7 +48,9 @@ export async function readPdf(bytes: Uint8Array): Promise<Block[]> {
         'This PDF has no text layer (it is a scan or an image). OCR is not supported: export the list from the original document, or upload it as Word, Excel, CSV or text.',
       );
     }
-    return layoutToBlocks(removeFurniture(pages, heights).flat());
+    return layoutToBlocks(
+      removeFurniture(pages, heights, (lines, i) => headerAt(lines, i)?.lineCount ?? 0).flat(),
+    );
   } finally {
     await pdf.destroy();
   }
