@@ -42,7 +42,7 @@ export function layoutToBlocks(lines: readonly Line[]): Block[] {
       }
       const cut = cutAtColumns(line, (table as OpenTable).header);
       if (fitsColumns(cut, (table as OpenTable).header) && !setApart(table as OpenTable, cut)) {
-        (table as OpenTable).lines.push(cut);
+        addRowLine(table as OpenTable, cut);
         continue;
       }
       closeTable();
@@ -52,7 +52,7 @@ export function layoutToBlocks(lines: readonly Line[]): Block[] {
       if (text) captionToHeading(text, line);
       closeText();
       i += header.lineCount - 1;
-      table = { header, headerLine: lines[i] as Line, lines: [] };
+      table = { header, headerLine: lines[i] as Line, lines: [], widestGap: 0 };
       continue;
     }
     if (text && continues(text, line, margins)) {
@@ -123,16 +123,16 @@ function markIndentedItems(
  * what follows the table (the next table's title, a note).
  */
 function setApart(table: OpenTable, line: Line): boolean {
-  const rows = [table.headerLine, ...table.lines];
-  const last = rows[rows.length - 1];
-  if (!last || last.page !== line.page || table.lines.length === 0) return false;
-  let widest = 0;
-  rows.forEach((l, j) => {
-    const prev = rows[j - 1];
-    if (prev && prev.page === l.page) widest = Math.max(widest, prev.y - l.y);
-  });
+  const last = table.lines[table.lines.length - 1];
+  if (!last || last.page !== line.page) return false;
   const gap = last.y - line.y;
-  return widest > 0 && gap > widest * 1.3 && gap > line.height * 2;
+  return table.widestGap > 0 && gap > table.widestGap * 1.3 && gap > line.height * 2;
+}
+
+function addRowLine(table: OpenTable, line: Line): void {
+  const prev = table.lines[table.lines.length - 1] ?? table.headerLine;
+  if (prev.page === line.page) table.widestGap = Math.max(table.widestGap, prev.y - line.y);
+  table.lines.push(line);
 }
 
 /**

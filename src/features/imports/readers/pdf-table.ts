@@ -22,6 +22,8 @@ export interface OpenTable {
   /** the header's last line: the first row's distance from it is a row gap */
   headerLine: Line;
   lines: Line[];
+  /** the widest gap so far between two lines of the table on one page (the header's too) */
+  widestGap: number;
 }
 
 const TOLERANCE = 4;
