@@ -156,6 +156,9 @@ interface OpenText {
   firstX: number;
 }
 
+/** A list number or letter: "1.", "12)", "(3)", "a)". */
+const NUMBERED = /^(?:\(?\d{1,3}[.)]|\(?[a-z][.)])\s+/;
+
 /** Bullet characters, with those of the Symbol and Wingdings fonts Word uses ( , ). */
 const BULLET = /^[•·●▪◦■□➢►▶✓✔\-–*\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8]\s*/;
 const BULLET_ONLY = /^[•·●▪◦■□➢►▶✓✔\-–*\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8]$/;
@@ -173,6 +176,13 @@ function openText(line: Line, body: number): OpenText {
   } else if (line.height > body * 1.15 && text.length <= 120) {
     const level = line.height > body * 1.6 ? 1 : line.height > body * 1.3 ? 2 : 3;
     block = { kind: 'heading', text, level, pos };
+  } else if (NUMBERED.test(text) && text.replace(NUMBERED, '').length > 1) {
+    // "1. Name: …", "b) Acme Ltd": a numbered item; wrapped lines start where its words do.
+    block = { kind: 'item', text: text.replace(NUMBERED, ''), pos };
+    textX =
+      first && NUMBERED.test(`${first.text} `) && first.text.length <= 4
+        ? (line.segments[1]?.x ?? null)
+        : null;
   } else {
     block = { kind: 'paragraph', text, pos };
   }

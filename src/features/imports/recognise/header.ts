@@ -14,6 +14,11 @@ for (const [role, synonyms] of HEADER_SYNONYMS) {
 }
 const KEYS = [...EXACT.keys()].sort((a, b) => b.length - a.length);
 
+/** The text is exactly a column title ("Name", "Standort"), not merely containing one. */
+export function isColumnTitle(text: string): boolean {
+  return EXACT.has(normaliseHeader(text));
+}
+
 /** The meaning of one header cell, or null. */
 export function headerMeaning(cell: string): ColumnMeaning | null {
   const n = normaliseHeader(cell);

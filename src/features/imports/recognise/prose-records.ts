@@ -1,7 +1,8 @@
 import type { Block, ProvenancedRecord } from '../model.js';
 import { collapseSpace, dropTrailingStop } from '../text-values.js';
 import { typeFromText } from './entity-type.js';
-import { headerMeaning } from './header.js';
+import { isColumnTitle } from './header.js';
+import { labelledFields } from './labelled-fields.js';
 import { isPlaceList, splitLocationCell } from './locations.js';
 import { looksLikeOrganisation } from './organisation.js';
 import { splitNames } from './names.js';
@@ -19,15 +20,17 @@ export function recordsFromProse(blocks: readonly Block[]): Found[] {
   return [...sections, ...bullets].sort((a, b) => a.at - b.at);
 }
 
+type Field = 'location' | 'purpose' | 'dataCategories' | 'type' | 'group';
+
 interface Draft {
   at: number;
   name: string | null;
   nameFromKey: boolean;
-  fields: Partial<Record<'location' | 'purpose' | 'dataCategories' | 'type' | 'group', string>>;
+  fields: Partial<Record<Field, string>>;
+  /** how strongly each field's label said so ("Location of processing" over "Address") */
+  weights: Partial<Record<Field, number>>;
   pos: Block['pos'];
 }
-
-const KEY_VALUE = /^\s*([^:]{2,48}?)\s*[:：]\s*(.+)$/s;
 
 function recordsFromKeyValues(blocks: readonly Block[]): Found[] {
   const found: Found[] = [];
@@ -42,24 +45,28 @@ function recordsFromKeyValues(blocks: readonly Block[]): Found[] {
     if (b.kind === 'table') return;
     if (b.kind === 'heading') {
       finish();
-      draft = { at, name: b.text, nameFromKey: false, fields: {}, pos: b.pos };
+      draft = { at, name: b.text, nameFromKey: false, fields: {}, weights: {}, pos: b.pos };
       return;
     }
-    const kv = KEY_VALUE.exec(b.text);
-    const meaning = kv?.[1] ? headerMeaning(kv[1]) : null;
-    if (!kv?.[2] || !meaning || meaning.role === 'other') return;
-    const value = collapseSpace(kv[2]);
-    if (meaning.role === 'name') {
-      if (draft?.nameFromKey || (draft && Object.keys(draft.fields).length > 0)) finish();
-      draft = draft ?? { at, name: null, nameFromKey: false, fields: {}, pos: b.pos };
-      draft.name = value;
-      draft.nameFromKey = true;
-      draft.pos = b.pos;
-      return;
+    for (const { meaning, value } of labelledFields(b.text)) {
+      if (meaning.role === 'name') {
+        if (draft?.nameFromKey || (draft && Object.keys(draft.fields).length > 0)) finish();
+        draft = draft ?? { at, name: null, nameFromKey: false, fields: {}, weights: {}, pos: b.pos };
+        draft.name = value;
+        draft.nameFromKey = true;
+        draft.pos = b.pos;
+        continue;
+      }
+      if (!draft || meaning.role === 'other') continue;
+      // Two labels for one field (an address and a location of processing): the heavier wins;
+      // the same weight twice goes on.
+      const field = meaning.role;
+      const had = draft.weights[field];
+      if (had === undefined || meaning.weight > had) {
+        draft.fields[field] = value;
+        draft.weights[field] = meaning.weight;
+      } else if (meaning.weight === had) draft.fields[field] = `${draft.fields[field]} ${value}`;
     }
-    if (!draft) return;
-    const field = meaning.role;
-    draft.fields[field] = draft.fields[field] ? `${draft.fields[field]} ${value}` : value;
   });
   finish();
   return found;
@@ -124,7 +131,8 @@ function parseBullet(text: string): { name: string; fields: Draft['fields'] } | 
     name = bracket[1];
     fields.location = bracket[2];
   }
-  if (!looksLikeOrganisation(name)) return null;
+  // "Name: Acme Ltd" is a labelled line, not an entry named "Name".
+  if (!looksLikeOrganisation(name) || isColumnTitle(name)) return null;
   for (const part of rest) {
     if (!fields.type && isTypeLabel(part)) fields.type = part;
     else if (!fields.location && isPlaceList(part)) fields.location = part;
