@@ -99,6 +99,21 @@ describe('parseLocation', () => {
     expect(parseLocation(written)).toEqual({ written, countries, regions, role });
   });
 
+  it.each([
+    ['Allemagne', 'DE'],
+    ['Estados Unidos', 'US'],
+    ['Stati Uniti', 'US'],
+    ['Ierland', 'IE'],
+    ['Países Baixos', 'NL'],
+    ['Royaume-Uni', 'GB'],
+  ])('reads the country name %j in French, Spanish, Italian, Dutch or Portuguese', (written, code) => {
+    expect(parseLocation(written).countries).toEqual([code]);
+  });
+
+  it('splits a cell of country names in other languages', () => {
+    expect(splitLocationCell('France, Allemagne, Pays-Bas')).toEqual(['France', 'Allemagne', 'Pays-Bas']);
+  });
+
   it('collects the countries of several locations for the country filter', () => {
     expect(parseLocations(['EU', 'USA', 'Canada']).countryCodes).toEqual(['CA', 'US']);
     expect(countriesInRegion('EU')).toHaveLength(27);

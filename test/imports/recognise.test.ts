@@ -303,3 +303,34 @@ describe('structure', () => {
     ]);
   });
 });
+
+describe('column titles in other languages', () => {
+  it.each([
+    [
+      'fr.md',
+      '| Raison sociale | Finalité du traitement | Lieu de traitement | Catégories de données |\n|---|---|---|---|\n| Brevo SAS | Envoi des e-mails | France, Allemagne | Adresse e-mail |',
+    ],
+    [
+      'es.csv',
+      'Nombre,Finalidad,Ubicación,Categorías de datos\nBrevo SAS,Envío de e-mails,"Francia, Alemania",Dirección de e-mail',
+    ],
+    [
+      'it.md',
+      '| Ragione sociale | Finalità | Luogo del trattamento | Categorie di dati |\n|---|---|---|---|\n| Brevo SAS | Invio di e-mail | Francia, Germania | Indirizzo e-mail |',
+    ],
+    [
+      'nl.md',
+      '| Subverwerker | Doel | Locatie | Categorieën persoonsgegevens |\n|---|---|---|---|\n| Brevo SAS | Verzenden van e-mail | Frankrijk, Duitsland | E-mailadres |',
+    ],
+    [
+      'pt.md',
+      '| Razão social | Finalidade | Localização | Categorias de dados |\n|---|---|---|---|\n| Brevo SAS | Envio de e-mails | França, Alemanha | Endereço de e-mail |',
+    ],
+  ])('%s', async (fileName, text) => {
+    const [r] = await records(text, fileName);
+    expect(r?.legalName).toBe('Brevo SAS');
+    expect(r?.purpose).toMatch(/mail/);
+    expect(r?.locations).toHaveLength(2);
+    expect(r?.dataCategories).toMatch(/mail/i);
+  });
+});

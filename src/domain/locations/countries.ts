@@ -1,6 +1,6 @@
 /**
  * ISO 3166-1 alpha-2 codes with the names people write: English (official and common forms)
- * and German. One line per country: `CODE|name|other name|...`. Matching ignores case and
+ * and German here; French, Spanish, Italian, Dutch and Portuguese from ICU below. One line per country: `CODE|name|other name|...`. Matching ignores case and
  * diacritics, so "Österreich" and "Osterreich" are the same.
  */
 const DATA = `
@@ -148,12 +148,44 @@ export interface CountryName {
 }
 
 /** Every (name, code) pair, names as written above. */
-export const COUNTRY_NAMES: CountryName[] = DATA.trim()
+const WRITTEN_NAMES: CountryName[] = DATA.trim()
   .split('\n')
   .flatMap((line) => {
     const [code, ...names] = line.split('|');
     return names.map((name) => ({ code: code ?? '', name: name.replace(/\s*\(country\)$/, '') }));
   });
+
+/** Languages whose country names are also understood ("Allemagne", "Estados Unidos", "Ierland"). */
+const MORE_LANGUAGES = ['fr', 'es', 'it', 'nl', 'pt'];
+
+/**
+ * The same countries' names in more languages, from the runtime's ICU data (Node ships it
+ * whole). Short names are left out: three letters are more often a word or a code.
+ */
+function namesInMoreLanguages(codes: readonly string[]): CountryName[] {
+  const known = new Set(WRITTEN_NAMES.map((n) => n.name.toLowerCase()));
+  const out: CountryName[] = [];
+  for (const lang of MORE_LANGUAGES) {
+    let names: Intl.DisplayNames;
+    try {
+      names = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' });
+    } catch {
+      continue; // a runtime built without this language
+    }
+    for (const code of codes) {
+      const name = names.of(code);
+      if (!name || name.length < 4 || known.has(name.toLowerCase())) continue;
+      known.add(name.toLowerCase());
+      out.push({ code, name });
+    }
+  }
+  return out;
+}
+
+export const COUNTRY_NAMES: CountryName[] = [
+  ...WRITTEN_NAMES,
+  ...namesInMoreLanguages([...new Set(WRITTEN_NAMES.map((n) => n.code))]),
+];
 
 /** The English name of each code (the first name on its line). */
 export const COUNTRY_DISPLAY = new Map(

@@ -1,5 +1,7 @@
+import { MORE_DATA, MORE_LOCATION, MORE_NAME, MORE_PURPOSE } from './header-synonyms-more.js';
+
 /**
- * What a column header means, in English and German. Each synonym has a weight: when two
+ * What a column header means, in English and German (other languages: header-synonyms-more). Each synonym has a weight: when two
  * columns mean the same thing (an address and a processing location), the heavier one wins.
  * Keys are normalised with `normaliseHeader`.
  */
@@ -250,6 +252,11 @@ export const HEADER_SYNONYMS: ReadonlyArray<[ColumnRole, Synonyms]> = [
   ['type', TYPE],
   ['group', GROUP],
   ['other', OTHER],
+  // French, Spanish, Italian, Dutch, Portuguese: after the rest, so they never override them.
+  ['name', MORE_NAME],
+  ['location', MORE_LOCATION],
+  ['purpose', MORE_PURPOSE],
+  ['dataCategories', MORE_DATA],
 ];
 
 /** lower case, no diacritics, "(s)" and punctuation gone, hyphens as spaces */
