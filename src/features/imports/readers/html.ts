@@ -3,7 +3,11 @@ import { parseDocument } from 'htmlparser2';
 import { IMPORT_LIMITS } from '../limits.js';
 import type { Block } from '../model.js';
 import { collapseSpace } from '../text-values.js';
+import { ariaTableRows, repeatedRows } from './html-grid.js';
 import { type GridRow, tableWithSections } from './table-sections.js';
+
+/** Elements whose children may be the rows of a table drawn without <table>. */
+const GRID_PARENTS = new Set(['div', 'section', 'ul', 'ol', 'main', 'article', 'dl']);
 
 const SKIP = new Set([
   'script',
@@ -65,7 +69,11 @@ export function readHtml(html: string): Block[] {
       } else if (tag === 'p' || tag === 'dd' || tag === 'blockquote' || tag === 'caption') {
         pushText(blocks, 'paragraph', node, pos);
       } else {
-        walk(node.children);
+        // A table drawn with divs: ARIA roles, or children repeating one row shape.
+        const grid =
+          ariaTableRows(node, lineAt) ?? (GRID_PARENTS.has(tag) ? repeatedRows(node, lineAt) : null);
+        if (grid) blocks.push(...tableWithSections(grid, pos));
+        else walk(node.children);
       }
     }
   };
