@@ -176,9 +176,30 @@ describe('the PDF', () => {
     const all = pages.join('\n');
     for (const w of words) expect(all).toContain(w);
     for (let i = 0; i < 60; i++) expect(all).toContain(`Vendor ${i} Limited`);
-    // Characters outside the standard font become "?", the rest stays; bidi controls go.
+    // Characters the embedded font has no glyph for become "?", the rest stays; bidi controls go.
     expect(all).toContain('RightLeft Ltd');
     expect(all).not.toContain('\u202e');
+  });
+
+  it('prints names in every European script as written, and "?" only where the font has no glyph', async () => {
+    const t = await makeTenant(h);
+    const names = [
+      'Łódź Logistyka Sp. z o.o.',
+      'Česká spořitelna, a.s.',
+      'Şirket A.Ş.',
+      'ООО Яндекс',
+      'Ελληνικά Α.Ε.',
+    ];
+    const { url, page } = await newList(
+      t,
+      [...names, '株式会社テスト'].map((legalName) => ({ legalName })),
+    );
+    await publish(t, url);
+    const res = await get(`${page}.pdf`);
+    const { text } = await extractText(new Uint8Array(res.rawPayload), { mergePages: true });
+    for (const n of names) expect(text).toContain(n);
+    expect(text).toContain('???????');
+    expect(text).not.toContain('株式会社');
   });
 });
 

@@ -1,23 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { humanDate } from '../../trust-page/format.js';
 import type { PublicListView } from '../public-view.js';
 import { exportRows } from './rows.js';
 
 /**
- * The standard PDF fonts encode WinAnsi only; anything else (CJK, emoji, bidi controls) becomes
- * "?" instead of breaking the file. The HTML, CSV, XLSX and JSON exports keep every character.
+ * The document's type is DejaVu Sans, embedded (subset): it writes Latin with every accent
+ * (Łódź, Česká, Ş), Greek, Cyrillic, Hebrew and Arabic letters. A character it has no glyph
+ * for (CJK, emoji) is printed as "?" rather than as an empty box; bidi controls and zero-width
+ * characters are dropped, so a name cannot reorder the text around it. The HTML, CSV, XLSX
+ * and JSON exports keep every character.
  */
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-export function toWinAnsi(s: string): string {
+interface Fonts {
+  regular: Buffer;
+  bold: Buffer;
+  hasGlyph: (codePoint: number) => boolean;
+}
+
+let fonts: Fonts | null = null;
+function loadFonts(): Fonts {
+  if (fonts) return fonts;
+  const require = createRequire(import.meta.url);
+  const regular = readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
+  const bold = readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'));
+  const face = fontkit.create(regular);
+  const known = new Map<number, boolean>();
+  const hasGlyph = (cp: number) => {
+    let has = known.get(cp);
+    if (has === undefined) {
+      has = face.hasGlyphForCodePoint(cp);
+      known.set(cp, has);
+    }
+    return has;
+  };
+  fonts = { regular, bold, hasGlyph };
+  return fonts;
+}
+
+const BODY = 'Body';
+const BOLD = 'Bold';
+
+/** The text as the PDF can print it (see above). */
+export function toPrintable(s: string): string {
+  const { hasGlyph } = loadFonts();
   let out = '';
   for (const ch of s.normalize('NFC')) {
     const c = ch.codePointAt(0) ?? 0;
-    if ((c >= 0x20 && c < 0x7f) || (c >= 0xa0 && c <= 0xff) || WIN_ANSI_EXTRA.has(ch) || ch === '\n')
-      out += ch;
+    if (ch === '\n') out += ch;
     else if (c === 0x09) out += ' ';
+    else if (c < 0x20 || (c >= 0x7f && c < 0xa0)) continue;
     else if ((c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
       continue;
-    else out += '?';
+    else out += hasGlyph(c) ? ch : '?';
   }
   return out;
 }
@@ -47,27 +83,30 @@ export function pdfExport(view: PublicListView): Promise<Buffer> {
     // A fixed creation date (the file ID derives from it): the same version gives the same
     // bytes in every process, so its strong ETag holds across restarts and servers.
     info: {
-      Title: toWinAnsi(doc.title),
-      Author: toWinAnsi(view.tenant.name),
+      Title: toPrintable(doc.title),
+      Author: toPrintable(view.tenant.name),
       Producer: 'subreg',
       CreationDate: new Date(v.publishedAt),
     },
   });
+  const { regular, bold } = loadFonts();
+  pdf.registerFont(BODY, regular);
+  pdf.registerFont(BOLD, bold);
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => pdf.on('end', () => resolve(Buffer.concat(chunks))));
   const bottom = () => pdf.page.height - MARGIN - 24;
   const lastUpdated = view.history[0]?.publishedAt ?? v.publishedAt;
 
-  pdf.font('Helvetica-Bold').fontSize(18).text(toWinAnsi(doc.title));
-  pdf.moveDown(0.3).font('Helvetica').fontSize(10).fillColor('#444');
+  pdf.font(BOLD).fontSize(18).text(toPrintable(doc.title));
+  pdf.moveDown(0.3).font(BODY).fontSize(10).fillColor('#444');
   pdf.text(
-    toWinAnsi(
+    toPrintable(
       `${view.tenant.name} · Version ${v.number} · Last updated ${humanDate(lastUpdated)} · In effect from ${humanDate(v.effectiveAt)}`,
     ),
   );
   pdf.fillColor('#000').moveDown(0.8);
-  if (doc.intro) pdf.fontSize(10.5).text(toWinAnsi(doc.intro)).moveDown(0.8);
+  if (doc.intro) pdf.fontSize(10.5).text(toPrintable(doc.intro)).moveDown(0.8);
 
   const { rows } = exportRows(view);
   const entries = v.snapshot.entries;
@@ -81,7 +120,7 @@ export function pdfExport(view: PublicListView): Promise<Buffer> {
   const cellsOf = (i: number): string[] => {
     const r = rows[i] ?? [];
     const names = [r[0], r[1] && `trading as ${r[1]}`, r[2] && `formerly ${r[2]}`].filter(Boolean).join('\n');
-    return [names, r[3] ?? '', r[5] ?? '', r[7] ?? '', r[8] ?? ''].map(toWinAnsi);
+    return [names, r[3] ?? '', r[5] ?? '', r[7] ?? '', r[8] ?? ''].map(toPrintable);
   };
   const heightOf = (cells: string[], font: string) => {
     pdf.font(font).fontSize(8.5);
@@ -112,7 +151,7 @@ export function pdfExport(view: PublicListView): Promise<Buffer> {
   };
   /** Each cell's longest prefix (cut at a space when it can) that fits `room` points of height. */
   const splitCells = (cells: string[], room: number): [string[], string[]] => {
-    pdf.font('Helvetica').fontSize(8.5);
+    pdf.font(BODY).fontSize(8.5);
     const parts = cells.map((c, k): [string, string] => {
       const width = (COLUMNS[k]?.width ?? 80) - 8;
       // ' ': a cell already complete stays blank on the continuation, not "-".
@@ -135,27 +174,27 @@ export function pdfExport(view: PublicListView): Promise<Buffer> {
   for (const g of groups) {
     if (pdf.y + 60 > bottom()) pdf.addPage();
     pdf
-      .font('Helvetica-Bold')
+      .font(BOLD)
       .fontSize(13)
-      .text(toWinAnsi(g.name ?? 'Sub-processors'), MARGIN)
+      .text(toPrintable(g.name ?? 'Sub-processors'), MARGIN)
       .moveDown(0.3);
-    drawRow(header, 'Helvetica-Bold', true);
+    drawRow(header, BOLD, true);
     const newPage = () => {
       pdf.addPage();
-      drawRow(header, 'Helvetica-Bold', true); // the header again, on every page of the table
+      drawRow(header, BOLD, true); // the header again, on every page of the table
     };
     for (const i of g.indexes) {
       let cells = cellsOf(i);
-      if (pdf.y + heightOf(cells, 'Helvetica') > bottom()) newPage();
+      if (pdf.y + heightOf(cells, BODY) > bottom()) newPage();
       // Only a row taller than a whole page (a 5,000-character purpose) splits: it fills the
       // page and goes on under the repeated header, so no text is lost or drawn off the page.
-      while (pdf.y + heightOf(cells, 'Helvetica') > bottom()) {
+      while (pdf.y + heightOf(cells, BODY) > bottom()) {
         const [now, rest] = splitCells(cells, bottom() - pdf.y - 8);
-        drawRow(now, 'Helvetica', false);
+        drawRow(now, BODY, false);
         cells = rest;
         newPage();
       }
-      drawRow(cells, 'Helvetica', false);
+      drawRow(cells, BODY, false);
     }
     pdf.moveDown(1);
   }
@@ -163,8 +202,8 @@ export function pdfExport(view: PublicListView): Promise<Buffer> {
   const section = (title: string, lines: string[]) => {
     if (lines.length === 0) return;
     if (pdf.y + 50 > bottom()) pdf.addPage();
-    pdf.font('Helvetica-Bold').fontSize(13).text(title, MARGIN).moveDown(0.3).font('Helvetica').fontSize(9.5);
-    for (const l of lines) pdf.text(toWinAnsi(l), { width: 515 }).moveDown(0.3);
+    pdf.font(BOLD).fontSize(13).text(title, MARGIN).moveDown(0.3).font(BODY).fontSize(9.5);
+    for (const l of lines) pdf.text(toPrintable(l), { width: 515 }).moveDown(0.3);
     pdf.moveDown(0.6);
   };
   section(
@@ -185,8 +224,8 @@ export function pdfExport(view: PublicListView): Promise<Buffer> {
     // Writing in the margins must not make pdfkit start a new page.
     pdf.page.margins = { top: 0, bottom: 0, left: MARGIN, right: MARGIN };
     const footerY = pdf.page.height - MARGIN + 4;
-    pdf.font('Helvetica').fontSize(8).fillColor('#444');
-    const left = toWinAnsi([doc.title, doc.classification].filter(Boolean).join(' | '));
+    pdf.font(BODY).fontSize(8).fillColor('#444');
+    const left = toPrintable([doc.title, doc.classification].filter(Boolean).join(' | '));
     pdf.text(left, MARGIN, footerY, { width: 340, lineBreak: false, height: 10 });
     pdf.text(
       `Page ${i + 1} of ${range.count} · Last updated ${humanDate(lastUpdated)}`,
@@ -196,10 +235,10 @@ export function pdfExport(view: PublicListView): Promise<Buffer> {
     );
     if (doc.classification) {
       pdf
-        .font('Helvetica-Bold')
+        .font(BOLD)
         .fontSize(8)
         .fillColor('#7a4b00')
-        .text(toWinAnsi(doc.classification.toUpperCase()), MARGIN, 20, {
+        .text(toPrintable(doc.classification.toUpperCase()), MARGIN, 20, {
           width: 515,
           align: 'right',
           lineBreak: false,
