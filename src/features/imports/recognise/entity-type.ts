@@ -31,3 +31,18 @@ export function typeFromHeading(text: string): EntityType | null {
   if (/\b(hosting|data cent(re|er)s?|rechenzentr\w*)\b/.test(n) && !/\binfrastru/.test(n)) return null;
   return typeFromText(text);
 }
+
+/**
+ * A purpose that only states a place in the provider's own group ("Subsidiary", "Parent
+ * company", "Intra-group services") says the entity is an affiliate.
+ */
+export function typeFromPurpose(purpose: string | null | undefined): EntityType | null {
+  if (!purpose) return null;
+  const n = normaliseHeader(purpose);
+  if (!n || n.split(' ').length > 4) return null;
+  return /^(?:(?:a |the )?(?:(?:wholly owned |fully owned )?subsidiar(?:y|ies)|parent(?: company)?|sister company|holding(?: company)?|group compan(?:y|ies)|affiliated? compan(?:y|ies)|intra group(?: services?)?|tochtergesellschaft|muttergesellschaft|schwestergesellschaft|konzerngesellschaft|filiale|maison mere)(?: of \w+)?)$/.test(
+    n,
+  )
+    ? 'affiliate'
+    : null;
+}

@@ -1,4 +1,5 @@
 import type { Block, ProvenancedRecord } from '../model.js';
+import { typeFromPurpose } from './entity-type.js';
 import { isPlaceList } from './locations.js';
 import { recordsFromProse } from './prose-records.js';
 import { headingPaths, type SectionMeaning, sectionMeanings } from './sections.js';
@@ -48,7 +49,8 @@ export function recogniseRecords(blocks: readonly Block[]): Recognised {
     return f.records.map((r) => ({
       ...r,
       group: r.group ?? m.group,
-      type: r.type ?? m.type,
+      // A type column or heading says it; failing those, a purpose such as "Subsidiary".
+      type: r.type ?? m.type ?? typeFromPurpose(r.purpose),
       locations: r.locations.length > 0 || !place ? r.locations : [place],
     }));
   });
