@@ -110,6 +110,11 @@ describe('parseLocation', () => {
     expect(parseLocation(written).countries).toEqual([code]);
   });
 
+  it('splits "US/EU" (two places) but not "EU/EEA" (one place, written two ways)', () => {
+    expect(splitLocationCell('US/EU')).toEqual(['US', 'EU']);
+    expect(splitLocationCell('EU/EEA')).toEqual(['EU/EEA']);
+  });
+
   it('splits a cell of country names in other languages', () => {
     expect(splitLocationCell('France, Allemagne, Pays-Bas')).toEqual(['France', 'Allemagne', 'Pays-Bas']);
   });

@@ -17,7 +17,6 @@ const SETS = ['real-documents', 'real-lists', 'real'];
 const NOT_YET: Record<string, string> = {
   'real/02-normative.txt': 'table cells run together with no separator at all',
   'real/03-wolters-kluwer-nordics.txt': 'cells separated only by single spaces',
-  'real/06-naoa-de.txt': 'one paragraph per entry: "Name – purpose. Verarbeitet … Standort: …"',
   'real/08-loyjoy.txt': 'numbered blocks "N) Name" with the legal name and address on the next lines',
   'real/09-readthedocs.txt':
     'read (9 of 9); the fixture makes the "Infrastructure" type heading a group too, which the other fixtures do not',

@@ -334,3 +334,26 @@ describe('column titles in other languages', () => {
     expect(r?.dataCategories).toMatch(/mail/i);
   });
 });
+
+describe('one paragraph of sentences per entry', () => {
+  it('reads the name before the dash, the first sentence as purpose, "Processes …" as data and labelled sentences', async () => {
+    const text = [
+      'Our sub-processors',
+      '',
+      'Amazon Web Services EMEA SARL – Hosting of the platform. Processes all customer data. Location: EU (Ireland). Safeguards: DPA, SCC.',
+      '',
+      'Mailgun (Sinch) – Transactional email delivery. Processes email address, email content. Location: US/EU.',
+      '',
+      'We review this list every year. Contact us with questions.',
+    ].join('\n');
+    const got = await records(text, 'list.txt');
+    expect(got.map((r) => [r.legalName, r.tradingNames, r.purpose, r.dataCategories, r.locations])).toEqual([
+      ['Amazon Web Services EMEA SARL', [], 'Hosting of the platform', 'all customer data', ['EU (Ireland)']],
+      ['Mailgun', ['Sinch'], 'Transactional email delivery', 'email address, email content', ['US', 'EU']],
+    ]);
+  });
+
+  it('does not take a single paragraph with a dash for a list', async () => {
+    expect(await records('Acme Ltd – the best hosting in town. Location: Germany.', 'one.txt')).toEqual([]);
+  });
+});

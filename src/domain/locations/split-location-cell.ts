@@ -1,4 +1,6 @@
 import { findPlaces, tokenize } from './matcher.js';
+import { parseLocation } from './parse-location.js';
+import { countriesInRegion } from './regions.js';
 
 /** Words that may stand beside a place without making the text a sentence. */
 const FILLER = new Set([
@@ -46,7 +48,7 @@ export function splitLocationCell(cell: string): string[] {
   if (!whole) return [];
   if (whole.length > 2000) return [whole];
   if (isPlace(whole) && !STRONG.test(cell.trim())) {
-    const parts = splitConjunctions(whole);
+    const parts = splitSlash(whole) ?? splitConjunctions(whole);
     return parts.length > 1 ? parts : [whole];
   }
   const parts: string[] = [];
@@ -68,6 +70,24 @@ export function splitLocationCell(cell: string): string[] {
     else return [whole];
   }
   return parts.length > 0 ? parts : [whole];
+}
+
+/**
+ * "US/EU" is two places; "EU/EEA" is one, written two ways (the places overlap): a slash
+ * splits only places that share no country.
+ */
+function splitSlash(text: string): string[] | null {
+  if (!/^[^/()]+(?:\/[^/()]+)+$/.test(text)) return null;
+  const parts = text.split('/').map((p) => p.trim());
+  if (parts.some((p) => !p || !isPlace(p))) return null;
+  const seen = new Set<string>();
+  for (const p of parts) {
+    const { countries, regions } = parseLocation(p);
+    const covers = [...countries, ...regions.flatMap((r) => countriesInRegion(r))];
+    if (covers.length === 0 || covers.some((c) => seen.has(c))) return null;
+    for (const c of covers) seen.add(c);
+  }
+  return parts;
 }
 
 /** "United States and Germany" is two places; "Bosnia and Herzegovina" (one name) stays one. */

@@ -127,8 +127,16 @@ function splitBrands(text: string): string[] {
     const byComma = p.split(/\s*,\s*/).filter(Boolean);
     return byComma.length > 1 && !byComma.some((b) => LEGAL_FORM.test(b) && b.split(' ').length === 1)
       ? byComma
-      : [p];
+      : splitGluedSlash(p);
   });
+}
+
+/** "Firebase/Firestore" is two brands; "CI/CD" or "TCP/IP" (capitals only) is one term. */
+function splitGluedSlash(p: string): string[] {
+  const parts = p.split('/');
+  return parts.length > 1 && parts.every((w) => /^\p{Lu}[\p{Ll}\p{N}]+(?:\p{Lu}[\p{Ll}\p{N}]*)*$/u.test(w))
+    ? parts
+    : [p];
 }
 
 /**

@@ -3,6 +3,7 @@ import { collapseSpace, dropTrailingStop } from '../text-values.js';
 import { typeFromText } from './entity-type.js';
 import { isColumnTitle } from './header.js';
 import { labelledFields } from './labelled-fields.js';
+import { sentenceEntryRuns } from './sentence-entries.js';
 import { isPlaceList, splitLocationCell } from './locations.js';
 import { looksLikeOrganisation } from './organisation.js';
 import { splitNames } from './names.js';
@@ -11,13 +12,25 @@ type Found = { at: number; records: ProvenancedRecord[] };
 
 /**
  * Entries that are not in a table: one section per entry ("## Acme Ltd" then "Purpose: ...",
- * "Location: ..."), "Key: value" blocks, or bullets ("Acme Ltd – hosting – Germany").
+ * "Location: ..."), "Key: value" blocks, bullets ("Acme Ltd – hosting – Germany"), or one
+ * paragraph of sentences per entry (sentence-entries).
  */
 export function recordsFromProse(blocks: readonly Block[]): Found[] {
   const sections = recordsFromKeyValues(blocks);
   const taken = new Set(sections.map((f) => f.at));
   const bullets = recordsFromBullets(blocks).filter((f) => !taken.has(f.at));
-  return [...sections, ...bullets].sort((a, b) => a.at - b.at);
+  for (const f of bullets) taken.add(f.at);
+  const paragraphs = sentenceEntryRuns(blocks)
+    .filter((f) => !taken.has(f.at))
+    .map(({ at, entry, block }) => ({
+      at,
+      records: toRecords(
+        entry.name,
+        { purpose: entry.purpose, location: entry.location, dataCategories: entry.dataCategories },
+        block.pos,
+      ),
+    }));
+  return [...sections, ...bullets, ...paragraphs].sort((a, b) => a.at - b.at);
 }
 
 type Field = 'location' | 'purpose' | 'dataCategories' | 'type' | 'group';
