@@ -204,15 +204,24 @@ function finishesCells(prev: MergedRow, cells: readonly string[]): boolean {
  * Affinity".
  */
 function lacksRequiredCell(cells: readonly string[], rows: readonly TableRow[], map: ColumnMap): boolean {
+  return requiredFields(rows, map).some((i) => !cells[i]?.trim());
+}
+
+const requiredCache = new WeakMap<readonly TableRow[], number[]>();
+/** The columns that nine named rows in ten fill (computed once per table). */
+function requiredFields(rows: readonly TableRow[], map: ColumnMap): number[] {
+  const cached = requiredCache.get(rows);
+  if (cached) return cached;
   const fields = [map.location, map.purpose, map.dataCategories, map.type, map.group].filter(
     (i): i is number => i !== undefined,
   );
   const named = rows.filter((r) => r.cells[map.name ?? 0]?.trim());
-  if (named.length < 3) return false;
-  return fields.some((i) => {
-    const filled = named.filter((r) => r.cells[i]?.trim()).length;
-    return filled / named.length >= 0.9 && !cells[i]?.trim();
-  });
+  const required =
+    named.length < 3
+      ? []
+      : fields.filter((i) => named.filter((r) => r.cells[i]?.trim()).length / named.length >= 0.9);
+  requiredCache.set(rows, required);
+  return required;
 }
 
 function rowToRecords(row: MergedRow, map: ColumnMap, context: SectionContext): ProvenancedRecord[] {
