@@ -101,6 +101,15 @@ describe('hostile and broken files get a clear refusal, in bounded time', () => 
     );
     expect((await refusal('many.csv', rows)).code).toBe('TOO_MANY_ROWS');
   });
+
+  it('a paragraph of tens of thousands of labels or sentences is read within the test time limit', async () => {
+    const labels = `Name: Acme Ltd Purpose: hosting ${'x: '.repeat(30_000)}`;
+    const sentences = `Acme Ltd – Hosting. ${'More words. '.repeat(30_000)}\n\nBeta Ltd – Email. Location: EU.`;
+    for (const text of [labels, sentences]) {
+      const result = await importDocument({ bytes: Buffer.from(text), fileName: 'long.txt' });
+      expect(result.records.length).toBeLessThanOrEqual(2);
+    }
+  });
 });
 
 describe('documents without a list give an empty result with a reason', () => {

@@ -30,7 +30,8 @@ export function labelledFields(text: string): LabelledField[] {
   const first = kv?.[1] ? labelMeaning(kv[1]) : null;
   if (!kv?.[2] || !first) return [];
   const fields: LabelledField[] = [{ meaning: first, value: kv[2] }];
-  for (;;) {
+  // Bounded: a paragraph of an entry holds a handful of fields, not thousands.
+  while (fields.length < MAX_FIELDS) {
     const last = fields[fields.length - 1] as LabelledField;
     const split = nextLabel(last.value);
     if (!split) break;
@@ -43,19 +44,26 @@ export function labelledFields(text: string): LabelledField[] {
 }
 
 const MAX_LABEL_WORDS = 8;
+const MAX_FIELDS = 40;
+/** How far before a colon its label may start: eight words, with a remark in brackets. */
+const LABEL_WINDOW = 400;
 
 function nextLabel(value: string): { before: string; meaning: ColumnMeaning; after: string } | null {
   const colon = /\s*[:：]\s+/g;
   for (let m = colon.exec(value); m; m = colon.exec(value)) {
-    const head = value.slice(0, m.index).replace(/\s*\([^()]*\)\s*$/, '');
+    // Only the words just before the colon can be its label: look no further back than that,
+    // so a paragraph of many colons is read in linear time.
+    const from = Math.max(0, m.index - LABEL_WINDOW);
+    const head = value.slice(from, m.index).replace(/\s*\([^()]*\)\s*$/, '');
     const words = head.split(/\s+/);
     // The longest run of last words that is exactly a column title is the label.
-    for (let n = Math.min(MAX_LABEL_WORDS, words.length - 1); n >= 1; n--) {
+    const firstWord = from > 0 ? 1 : 0; // a word cut by the window is not a whole word
+    for (let n = Math.min(MAX_LABEL_WORDS, words.length - 1 - firstWord); n >= 1; n--) {
       const label = words.slice(-n).join(' ');
       if (!isColumnTitle(label)) continue;
       const meaning = labelMeaning(label);
       if (!meaning) continue;
-      const before = words.slice(0, -n).join(' ');
+      const before = `${value.slice(0, from)}${words.slice(0, -n).join(' ')}`;
       return { before, meaning, after: value.slice(m.index + m[0].length) };
     }
   }

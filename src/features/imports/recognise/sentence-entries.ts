@@ -56,12 +56,7 @@ function sentences(text: string): string[] {
     const ch = text[i];
     if (ch === '(') depth++;
     else if (ch === ')') depth = Math.max(0, depth - 1);
-    else if (
-      ch === '.' &&
-      depth === 0 &&
-      /\s/.test(text[i + 1] ?? '') &&
-      /\p{Lu}/u.test(text.slice(i + 1).trimStart()[0] ?? '')
-    ) {
+    else if (ch === '.' && depth === 0 && startsSentence(text, i + 1)) {
       const before = text.slice(start, i);
       if (/\b(?:inc|ltd|co|corp|bzw|z\.b|e\.g|i\.e|etc|nr|no)$/i.test(before.trim())) continue;
       out.push(collapseSpace(text.slice(start, i + 1)));
@@ -71,6 +66,13 @@ function sentences(text: string): string[] {
   const rest = collapseSpace(text.slice(start));
   if (rest) out.push(rest);
   return out.filter(Boolean);
+}
+
+const NEXT_SENTENCE = /\s+\p{Lu}/uy;
+/** White space then a capital letter at `at`: a new sentence begins (looked at in place). */
+function startsSentence(text: string, at: number): boolean {
+  NEXT_SENTENCE.lastIndex = at;
+  return NEXT_SENTENCE.test(text);
 }
 
 /** The paragraphs of a run of sentence-style entries; at least two in a row, or none. */
