@@ -8,6 +8,8 @@ export const IMPORT_LIMITS = {
   maxCompressionRatio: 200,
   maxPdfPages: 500,
   maxRows: 50_000,
+  /** the most columns a table row is read to (HTML, Word, Excel) */
+  maxColumns: 100,
   maxCellChars: 20_000,
   maxRecords: 20_000,
 } as const;

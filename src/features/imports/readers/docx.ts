@@ -75,17 +75,17 @@ function tableRows(tbl: Element, paragraphNo: number): GridRow[] {
     if (!isTag(tr) || tr.name !== 'w:tr' || rows.length >= IMPORT_LIMITS.maxRows) continue;
     const cells: string[] = [];
     const trPr = child(tr, 'w:trPr');
-    let col = Math.min(gridValue(trPr && child(trPr, 'w:gridBefore')) ?? 0, MAX_COLUMNS);
+    let col = Math.min(gridValue(trPr && child(trPr, 'w:gridBefore')) ?? 0, IMPORT_LIMITS.maxColumns);
     for (let k = 0; k < col; k++) cells.push('');
     let tcs = 0;
     let lastSpan = 1;
     for (const tc of tr.children) {
-      if (!isTag(tc) || tc.name !== 'w:tc' || col >= MAX_COLUMNS) continue;
+      if (!isTag(tc) || tc.name !== 'w:tc' || col >= IMPORT_LIMITS.maxColumns) continue;
       tcs++;
       const tcPr = child(tc, 'w:tcPr');
       const spanCols = Math.min(
         Math.max(gridValue(tcPr && child(tcPr, 'w:gridSpan')) ?? 1, 1),
-        MAX_COLUMNS - col,
+        IMPORT_LIMITS.maxColumns - col,
       );
       const vMerge = tcPr && child(tcPr, 'w:vMerge');
       const continues = vMerge !== undefined && (vMerge.attribs['w:val'] ?? 'continue') !== 'restart';
@@ -106,8 +106,6 @@ function tableRows(tbl: Element, paragraphNo: number): GridRow[] {
   }
   return rows;
 }
-
-const MAX_COLUMNS = 100;
 
 function gridValue(el: Element | undefined): number | null {
   const n = Number.parseInt(el?.attribs['w:val'] ?? '', 10);

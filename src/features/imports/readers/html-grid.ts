@@ -1,7 +1,7 @@
 import { type ChildNode, type Element, isTag, isText } from 'domhandler';
 import { IMPORT_LIMITS } from '../limits.js';
 import type { Position } from '../model.js';
-import { collapseSpace } from '../text-values.js';
+import { cellText } from './html-text.js';
 import type { GridRow } from './table-sections.js';
 
 /**
@@ -73,7 +73,7 @@ function rowCells(row: Element): string[] | null {
   const cells = inner.children.filter(isTag).filter((c) => !['br', 'img', 'svg', 'hr'].includes(c.name));
   if (cells.length < 2 || cells.length > MAX_CELLS) return null;
   if (cells.some((c) => descendants(c, (d) => d.name === 'table').length > 0)) return null;
-  const texts = cells.map(cellText);
+  const texts = cells.map(boundedText);
   if (texts.some((t) => t.length > MAX_CELL_CHARS) || texts.filter(Boolean).length < 2) return null;
   return texts;
 }
@@ -87,26 +87,6 @@ function descendants(el: Element, keep: (e: Element) => boolean, out: Element[] 
   return out;
 }
 
-/** A cell's words, its block children and <br> as line breaks. */
-function cellText(cell: Element): string {
-  const parts: string[] = [];
-  const visit = (nodes: ChildNode[]) => {
-    for (const n of nodes) {
-      if (isText(n)) parts.push(n.data);
-      else if (isTag(n) && n.name !== 'script' && n.name !== 'style') {
-        const block = ['div', 'p', 'br', 'li'].includes(n.name);
-        if (block) parts.push('\n');
-        visit(n.children);
-        if (block) parts.push('\n');
-      }
-    }
-  };
-  visit(cell.children);
-  return parts
-    .join('')
-    .split('\n')
-    .map(collapseSpace)
-    .filter(Boolean)
-    .join('\n')
-    .slice(0, IMPORT_LIMITS.maxCellChars);
+function boundedText(cell: Element): string {
+  return cellText(cell).slice(0, IMPORT_LIMITS.maxCellChars);
 }

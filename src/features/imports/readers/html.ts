@@ -4,36 +4,11 @@ import { IMPORT_LIMITS } from '../limits.js';
 import type { Block } from '../model.js';
 import { collapseSpace } from '../text-values.js';
 import { ariaTableRows, repeatedRows } from './html-grid.js';
+import { SKIP, cellText, textOf } from './html-text.js';
 import { type GridRow, tableWithSections } from './table-sections.js';
 
 /** Elements whose children may be the rows of a table drawn without <table>. */
 const GRID_PARENTS = new Set(['div', 'section', 'ul', 'ol', 'main', 'article', 'dl']);
-
-const SKIP = new Set([
-  'script',
-  'style',
-  'noscript',
-  'template',
-  'svg',
-  'head',
-  'iframe',
-  'object',
-  'button',
-  'select',
-]);
-const BLOCK_TAGS = new Set([
-  'p',
-  'div',
-  'section',
-  'article',
-  'li',
-  'tr',
-  'br',
-  'dd',
-  'dt',
-  'blockquote',
-  'pre',
-]);
 
 /** An HTML page: headings, tables (th/td, <br> as line breaks), list items, definition lists, paragraphs. */
 export function readHtml(html: string): Block[] {
@@ -116,7 +91,7 @@ function tableRows(table: Element, lineAt: (i: number) => number): GridRow[] {
     const cells: string[] = [];
     let col = 0;
     const fillCarried = () => {
-      for (let c = carried.get(col); c && col < MAX_COLUMNS; c = carried.get(col)) {
+      for (let c = carried.get(col); c && col < IMPORT_LIMITS.maxColumns; c = carried.get(col)) {
         cells[col] = c.text;
         if (--c.rows === 0) carried.delete(col);
         col++;
@@ -125,9 +100,9 @@ function tableRows(table: Element, lineAt: (i: number) => number): GridRow[] {
     const tds = tr.children.filter((x): x is Element => isTag(x) && (x.name === 'td' || x.name === 'th'));
     for (const td of tds) {
       fillCarried();
-      if (col >= MAX_COLUMNS) break;
+      if (col >= IMPORT_LIMITS.maxColumns) break;
       const text = cellText(td).slice(0, IMPORT_LIMITS.maxCellChars);
-      const colspan = span(td.attribs.colspan, MAX_COLUMNS - col);
+      const colspan = span(td.attribs.colspan, IMPORT_LIMITS.maxColumns - col);
       const rowspan = span(td.attribs.rowspan, IMPORT_LIMITS.maxRows);
       for (let k = 0; k < colspan; k++) {
         cells[col + k] = k === 0 ? text : '';
@@ -144,7 +119,7 @@ function tableRows(table: Element, lineAt: (i: number) => number): GridRow[] {
     return {
       cells: Array.from(cells, (c) => c ?? ''),
       pos: { line: lineAt(tr.startIndex ?? 0) },
-      colspan: only ? span(only.attribs.colspan, MAX_COLUMNS) : 1,
+      colspan: only ? span(only.attribs.colspan, IMPORT_LIMITS.maxColumns) : 1,
     };
   });
   const width = Math.max(0, ...laidOut.map((r) => r.cells.length));
@@ -155,44 +130,10 @@ function tableRows(table: Element, lineAt: (i: number) => number): GridRow[] {
   }));
 }
 
-const MAX_COLUMNS = 100;
-
 /** A colspan or rowspan attribute: a whole number from 1 to the limit (0 and junk are 1). */
 function span(value: string | undefined, limit: number): number {
   const n = Number.parseInt(value ?? '1', 10);
   return Number.isFinite(n) && n >= 1 ? Math.min(n, Math.max(limit, 1)) : 1;
-}
-
-/** A cell's text with its line breaks (<br>, paragraphs) as "\n", later joined with one space. */
-function cellText(cell: Element): string {
-  const parts: string[] = [];
-  const visit = (nodes: ChildNode[]) => {
-    for (const n of nodes) {
-      if (isText(n)) parts.push(n.data);
-      else if (isTag(n) && !SKIP.has(n.name)) {
-        if (BLOCK_TAGS.has(n.name)) parts.push('\n');
-        visit(n.children);
-        if (BLOCK_TAGS.has(n.name)) parts.push('\n');
-      }
-    }
-  };
-  visit(cell.children);
-  return parts.join('').split('\n').map(collapseSpace).filter(Boolean).join('\n');
-}
-
-function textOf(node: Element): string {
-  const parts: string[] = [];
-  const visit = (nodes: ChildNode[]) => {
-    for (const n of nodes) {
-      if (isText(n)) parts.push(n.data);
-      else if (isTag(n) && !SKIP.has(n.name)) {
-        if (BLOCK_TAGS.has(n.name)) parts.push(' ');
-        visit(n.children);
-      }
-    }
-  };
-  visit(node.children);
-  return parts.join('');
 }
 
 function lineIndex(text: string): (offset: number | null) => number {

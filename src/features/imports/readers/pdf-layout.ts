@@ -160,8 +160,9 @@ interface OpenText {
 const NUMBERED = /^(?:\(?\d{1,3}[.)]|\(?[a-z][.)])\s+/;
 
 /** Bullet characters, with those of the Symbol and Wingdings fonts Word uses ( , ). */
-const BULLET = /^[•·●▪◦■□➢►▶✓✔\-–*\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8]\s*/;
-const BULLET_ONLY = /^[•·●▪◦■□➢►▶✓✔\-–*\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8]$/;
+const BULLET_CHAR = '[•·●▪◦■□➢►▶✓✔\\-–*\\uf0b7\\uf0a7\\uf076\\uf0d8\\uf0fc\\uf0a8]';
+const BULLET = new RegExp(`^${BULLET_CHAR}\\s*`);
+const BULLET_ONLY = new RegExp(`^${BULLET_CHAR}$`);
 
 function openText(line: Line, body: number): OpenText {
   const text = lineText(line);

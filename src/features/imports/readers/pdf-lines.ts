@@ -1,5 +1,3 @@
-import { readHeaderRow } from '../recognise/header.js';
-
 /** Text items of a PDF page grouped into lines, and each line into segments (cells). */
 
 export interface Segment {
@@ -82,12 +80,13 @@ export const lineText = (line: Line) => line.segments.map((s) => s.text).join(' 
 /**
  * Page furniture: a line near the top or bottom of the page that repeats (digits aside) on
  * several pages, or reads "Page N of M". Removed before tables are read, so a footer never
- * ends or joins a table.
+ * ends or joins a table. `headerLinesAt` says how many lines a table header starting at a
+ * line takes (pdf-table's headerAt), so a header repeated on every page is kept.
  */
 export function removeFurniture(
   pages: Line[][],
   pageHeights: number[],
-  headerLinesAt: (lines: readonly Line[], i: number) => number = singleLineHeader,
+  headerLinesAt: (lines: readonly Line[], i: number) => number,
 ): Line[][] {
   const key = (l: Line) => lineText(l).toLowerCase().replace(/\d+/g, '#');
   const nearEdge = (l: Line) => {
@@ -117,9 +116,4 @@ export function removeFurniture(
       return !(nearEdge(l) && repeated(l) && !header.has(i));
     });
   });
-}
-
-function singleLineHeader(lines: readonly Line[], i: number): number {
-  const l = lines[i];
-  return l && l.segments.length >= 2 && readHeaderRow(l.segments.map((s) => s.text)) !== null ? 1 : 0;
 }

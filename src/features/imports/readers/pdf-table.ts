@@ -1,5 +1,6 @@
 import type { Block, TableRow } from '../model.js';
 import { readHeaderRow } from '../recognise/header.js';
+import { joinWrappedLines } from '../text-values.js';
 import { type Line, type Segment, segmentOf } from './pdf-lines.js';
 
 /**
@@ -64,7 +65,7 @@ function bestHeaderAt(lines: readonly Line[], i: number): HeaderReading | null {
     if (group.length < k || !isTightGroup(group)) break;
     const columns = stackColumns(group);
     if (columns.length < 2) continue;
-    const cells = columns.map((c) => joinWrapped(c.texts));
+    const cells = columns.map((c) => joinWrappedLines(c.texts));
     const meanings = readHeaderRow(cells);
     if (!meanings) continue;
     const understood = meanings.filter((m) => m !== null).length;
@@ -92,11 +93,6 @@ function endsAtGap(lines: readonly Line[], i: number, k: number): boolean {
   for (let j = i + 1; j < i + k; j++) inside = Math.max(inside, (lines[j - 1]?.y ?? 0) - (lines[j]?.y ?? 0));
   const gapAfter = last.y - after.y;
   return k === 1 ? gapAfter > last.height * 1.25 : gapAfter > inside + 1;
-}
-
-/** The lines of a wrapped cell as one text; a line ending in a hyphen ("Sub-") runs on. */
-export function joinWrapped(texts: readonly string[]): string {
-  return texts.reduce((acc, t) => (acc === '' ? t : /\p{L}-$/u.test(acc) ? acc + t : `${acc} ${t}`), '');
 }
 
 /** Lines of one size on one page, each the wrap distance below the one before. */

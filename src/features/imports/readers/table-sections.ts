@@ -8,7 +8,7 @@ export interface GridRow extends TableRow {
 }
 
 /** Heading level of a section row: below any heading of the document around the table. */
-export const SECTION_ROW_LEVEL = 7;
+const SECTION_ROW_LEVEL = 7;
 
 /**
  * A table whose rows are divided by full-width rows ("Affiliates", "Customer support") is read

@@ -32,13 +32,14 @@ export async function readXlsx(bytes: Uint8Array): Promise<Block[]> {
     }
     const last = sheet.rowCount;
     let width = 0;
-    for (let r = 1; r <= last; r++) width = Math.max(width, Math.min(sheet.getRow(r).cellCount, 100));
+    for (let r = 1; r <= last; r++)
+      width = Math.max(width, Math.min(sheet.getRow(r).cellCount, IMPORT_LIMITS.maxColumns));
     for (let r = 1; r <= last; r++) {
       const row = sheet.getRow(r);
       const cells: string[] = [];
       let masters = 0;
       let spanned = 0;
-      for (let c = 1; c <= Math.min(row.cellCount, 100); c++) {
+      for (let c = 1; c <= Math.min(row.cellCount, IMPORT_LIMITS.maxColumns); c++) {
         const cell = row.getCell(c);
         const { text, master } = mergedCellText(cell);
         cells.push(text.slice(0, IMPORT_LIMITS.maxCellChars));

@@ -26,16 +26,7 @@ function loadFonts(): Fonts {
   const regular = readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
   const bold = readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'));
   const face = fontkit.create(regular);
-  const known = new Map<number, boolean>();
-  const hasGlyph = (cp: number) => {
-    let has = known.get(cp);
-    if (has === undefined) {
-      has = face.hasGlyphForCodePoint(cp);
-      known.set(cp, has);
-    }
-    return has;
-  };
-  fonts = { regular, bold, hasGlyph };
+  fonts = { regular, bold, hasGlyph: (cp) => face.hasGlyphForCodePoint(cp) };
   return fonts;
 }
 
