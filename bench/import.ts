@@ -20,7 +20,7 @@ import { loadConfig } from '../src/platform/config.js';
 import type { TenantContext } from '../src/platform/context.js';
 import { createMetrics } from '../src/platform/metrics.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../shared/fixtures');
+const FIXTURES = path.resolve(import.meta.dirname, '../test/fixtures');
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 

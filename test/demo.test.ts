@@ -8,7 +8,7 @@ import { selectListBySlug } from '../src/features/lists/lists.repo.js';
 import type { TenantContext } from '../src/platform/context.js';
 import { type Harness, createHarness } from './support/harness.js';
 
-const SEEDS = path.resolve(import.meta.dirname, '../../shared/fixtures/seeds');
+const SEEDS = path.resolve(import.meta.dirname, 'fixtures/seeds');
 const expected = (name: string) =>
   JSON.parse(fs.readFileSync(path.join(SEEDS, `${name}.expected.json`), 'utf8')).records;
 

@@ -8,7 +8,7 @@ import { multipartFile } from '../support/multipart.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.resolve(import.meta.dirname, '../../.cache/screenshots');
-const SEED = path.resolve(import.meta.dirname, '../../../shared/fixtures/seeds/000_af4bd0f1fa75d2e0.txt');
+const SEED = path.resolve(import.meta.dirname, '../fixtures/seeds/000_af4bd0f1fa75d2e0.txt');
 
 let h: Harness;
 let browser: Browser;

@@ -7,7 +7,7 @@ import { importDocument } from '../../src/features/imports/import-document.js';
 import { ImportError } from '../../src/features/imports/model.js';
 import { makeZip } from '../support/zip.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 
 async function refusal(fileName: string, bytes: Uint8Array | string) {
   const started = Date.now();

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { subreg } from '../support/cli.js';
 import { bearer, createHarness, makeTenant } from '../support/harness.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 
 describe('subreg import', () => {
   it('--dry-run --json prints exactly the expected records of a seed, with no database', async () => {

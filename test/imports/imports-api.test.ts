@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, type TestTenant, bearer, createHarness, makeTenant } from '../support/harness.js';
 import { multipartFile } from '../support/multipart.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 const SEED_004_TXT = path.join(FIXTURES, 'seeds/004_28bb4da9730773a7.txt');
 const SEED_004_PDF = path.join(FIXTURES, 'formats/004_28bb4da9730773a7.pdf');
 

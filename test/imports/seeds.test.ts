@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importDocument, toContractRecord } from '../../src/features/imports/import-document.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 const SEEDS = path.join(FIXTURES, 'seeds');
 const FORMATS = path.join(FIXTURES, 'formats');
 

@@ -12,7 +12,7 @@ import type {
   VersionSummary,
 } from '../../src/features/publishing/public-view.js';
 
-const SEEDS = path.resolve(import.meta.dirname, '../../../shared/fixtures/seeds');
+const SEEDS = path.resolve(import.meta.dirname, '../fixtures/seeds');
 
 /** One record of a seed's *.expected.json (the ground truth of the importer). */
 export interface SeedRecord {
