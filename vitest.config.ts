@@ -1,11 +1,28 @@
 import { defineConfig } from 'vitest/config';
 
+// Two tiers. `unit`: pure code (parsers, recognisers, renderers, diffing), no database, seconds.
+// `integration`: everything that talks to PostgreSQL, HTTP, the CLI or a browser; the global
+// setup starts an embedded PostgreSQL (or uses CONTROL_DATABASE_URL and the region URLs).
+// `npm test` runs both; `npm run test:unit` / `npm run test:integration` run one.
+const UNIT = ['src/**/*.unit.test.ts', 'test/**/*.unit.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      { test: { name: 'unit', include: UNIT, testTimeout: 30_000 } },
+      {
+        test: {
+          name: 'integration',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: [...UNIT, '**/node_modules/**'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
   },
 });
