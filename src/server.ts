@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { Jobs } from './platform/jobs.js';
+import { describeDatabaseUrl, registerRunningServer } from './db/running-servers.js';
 import { PublicCache } from './features/publishing/public-cache.js';
 import type { FastifyInstance } from 'fastify';
 import { type DatabaseRuntime, startDatabases } from './db/bootstrap.js';
@@ -39,10 +41,18 @@ export async function startServer(config: AppConfig, log: (msg: string) => void)
   const app = await buildApp(deps);
   await app.listen({ port: config.port, host: config.host });
   log(`subreg listening on http://${config.host}:${config.port}  (API reference: /api/docs)`);
+  const unregister = registerRunningServer({
+    url: `http://${config.host}:${config.port}`,
+    dataDir: config.embedded ? path.resolve(config.dataDir) : null,
+    databases: config.embedded
+      ? `embedded in ${path.resolve(config.dataDir, 'pg')}`
+      : describeDatabaseUrl(runtime.targets.controlUrl),
+  });
   let stopping: Promise<void> | null = null;
   const stop = () => {
     // Drain in-flight requests, then the pools, then the embedded database.
     stopping ??= (async () => {
+      unregister();
       await app.close();
       await jobs.stop(); // running jobs finish before the pools close
       await runtime.close();

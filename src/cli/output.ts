@@ -1,6 +1,9 @@
 import { ConfigError } from '../platform/config.js';
 import { AppError } from '../platform/errors.js';
 
+/** Global flags, set once from the command line before a command runs. */
+export const cliFlags = { json: false };
+
 export interface OutputOptions {
   json?: boolean;
 }

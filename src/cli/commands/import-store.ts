@@ -1,8 +1,8 @@
 import { applyImport, createImport } from '../../features/imports/imports.service.js';
-import { selectListBySlug } from '../../features/lists/lists.repo.js';
-import type { TenantContext } from '../../platform/context.js';
-import { AppError, badRequest } from '../../platform/errors.js';
+import { badRequest } from '../../platform/errors.js';
+import { cliListId, cliTenantContext } from '../cli-context.js';
 import { printResult } from '../output.js';
+import { withProgress } from '../progress.js';
 import { withRuntime } from '../with-runtime.js';
 
 export interface StoreFromCli {
@@ -16,22 +16,18 @@ export interface StoreFromCli {
 /** `subreg import FILE --tenant S --list L [--apply]`: stores the import and prints its preview. */
 export async function storeImportFromCli(input: StoreFromCli, opts: { json?: boolean }): Promise<void> {
   if (!input.list) throw badRequest('LIST_REQUIRED', 'Say which list the import is for: --list <slug>.');
+  const listRef = input.list;
   const view = await withRuntime(async (deps) => {
-    const tenant = await deps.directory.bySlug(input.tenant);
-    if (!tenant) throw new AppError(404, 'TENANT_NOT_FOUND', `No workspace "${input.tenant}" exists.`);
-    const list = await deps.dbs.withTenant(tenant, (tx) => selectListBySlug(tx, input.list ?? ''));
-    if (!list)
-      throw new AppError(404, 'LIST_NOT_FOUND', `Workspace "${input.tenant}" has no list "${input.list}".`);
-    // The CLI runs with the operator's authority over the machine: an owner-level system actor.
-    const ctx: TenantContext = {
-      tenant,
-      actor: { type: 'system', id: 'cli', userId: null },
-      role: 'owner',
-      requestId: null,
-    };
+    const ctx = await cliTenantContext(deps, input.tenant);
+    const listId = await cliListId(deps, ctx, listRef);
     const fileName = input.file.split(/[\\/]/).pop() ?? 'import';
-    const created = await createImport(deps, ctx, list.list.id, { fileName, bytes: input.bytes });
-    return input.apply ? applyImport(deps, ctx, list.list.id, created.id, {}) : created;
+    const mb = (input.bytes.length / 1024 / 1024).toFixed(1);
+    const created = await withProgress(`reading ${fileName} (${mb} MB) and storing the import`, opts, () =>
+      createImport(deps, ctx, listId, { fileName, bytes: input.bytes }),
+    );
+    return input.apply
+      ? withProgress('applying it to the draft', opts, () => applyImport(deps, ctx, listId, created.id, {}))
+      : created;
   });
   const counts = 'preview' in view ? view.preview?.counts : undefined;
   const text = [
@@ -41,8 +37,35 @@ export async function storeImportFromCli(input: StoreFromCli, opts: { json?: boo
       : `applied: ${JSON.stringify(view.appliedSummary)}`,
     ...view.warnings.map((w) => `note: ${w}`),
     ...(view.status === 'previewed'
-      ? ['apply it with --apply next time, or POST .../imports/{id}/apply']
+      ? [`apply it: subreg import apply ${view.id} --tenant ${input.tenant} --list ${input.list}`]
       : []),
   ].join('\n');
   printResult(view, opts, text);
+}
+
+export interface ApplyFromCli {
+  id: string;
+  tenant: string;
+  list: string;
+  /** record indexes to apply (all when absent) */
+  records?: number[];
+  /** draft entry ids no longer listed, to remove */
+  removals?: string[];
+}
+
+/** `subreg import apply ID --tenant S --list L [--records 0,3] [--remove ID,...]`. */
+export async function applyImportFromCli(input: ApplyFromCli, opts: { json?: boolean }): Promise<void> {
+  const view = await withRuntime(async (deps) => {
+    const ctx = await cliTenantContext(deps, input.tenant);
+    const listId = await cliListId(deps, ctx, input.list);
+    return withProgress('applying the import to the draft', opts, () =>
+      applyImport(deps, ctx, listId, input.id, { records: input.records, removals: input.removals }),
+    );
+  });
+  printResult(
+    view,
+    opts,
+    `applied import ${view.id} to ${input.tenant}/${input.list}: ${JSON.stringify(view.appliedSummary)}\n` +
+      `the draft is not published: subreg publish --tenant ${input.tenant} --list ${input.list}`,
+  );
 }

@@ -14,7 +14,7 @@ interface ImportOptions {
 }
 
 export function registerImportCommand(program: Command): void {
-  program
+  const command = program
     .command('import')
     .description('read a sub-processor list (text, Markdown, HTML, CSV/TSV, XLSX, DOCX, PDF) into records')
     .argument('<file>', 'the document to import')
@@ -39,6 +39,47 @@ export function registerImportCommand(program: Command): void {
         fail(e, opts);
       }
     });
+
+  command
+    .command('apply')
+    .description('apply a stored import to the draft (all of it, or the records chosen); never publishes')
+    .argument('<id>', 'the import id printed when the file was imported')
+    // --tenant and --list are the `import` command's own options too: commander gives them to
+    // it wherever they stand, so they are read from both.
+    .option('--tenant <slug>', 'workspace slug (required)')
+    .option('--list <slug-or-id>', 'list slug or id (required)')
+    .option('--records <indexes>', 'only these records, by index in the preview: 0,3,7')
+    .option('--remove <entryIds>', 'also remove these draft entries the document no longer lists: id,id')
+    .action(async (id: string, o: { tenant?: string; list?: string; records?: string; remove?: string }) => {
+      const opts = program.opts();
+      try {
+        const parent = command.opts<ImportOptions>();
+        const tenant = o.tenant ?? parent.tenant;
+        const list = o.list ?? parent.list;
+        if (!tenant || !list)
+          throw new ImportError(
+            'OPTION_MISSING',
+            'Say where the import belongs: --tenant <slug> --list <slug-or-id>.',
+          );
+        const records = o.records === undefined ? undefined : parseIndexes(o.records);
+        const removals = o.remove === undefined ? undefined : o.remove.split(',').map((s) => s.trim());
+        const { applyImportFromCli } = await import('./import-store.js');
+        await applyImportFromCli({ id, tenant, list, records, removals }, opts);
+      } catch (e) {
+        fail(e, opts);
+      }
+    });
+}
+
+function parseIndexes(text: string): number[] {
+  const parts = text.split(',').map((s) => s.trim());
+  if (parts.some((p) => !/^\d{1,6}$/.test(p))) {
+    throw new ImportError(
+      'RECORDS_INVALID',
+      `--records takes record indexes separated by commas (0,3,7), not "${text}".`,
+    );
+  }
+  return parts.map(Number);
 }
 
 /** The stable contract: {"records":[...]} with the keys of shared/fixtures/seeds/*.expected.json. */

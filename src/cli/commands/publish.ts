@@ -1,34 +1,20 @@
 import fs from 'node:fs/promises';
 import type { Command } from 'commander';
-import { selectListBySlug } from '../../features/lists/lists.repo.js';
 import { loadPublicListView } from '../../features/publishing/public-read.js';
 import { type ListFormat, renderFormat } from '../../features/publishing/public-render.js';
 import { publishList } from '../../features/publishing/versions.service.js';
-import type { AppDeps, TenantContext } from '../../platform/context.js';
 import { AppError, badRequest } from '../../platform/errors.js';
+import { cliListId, cliTenantContext } from '../cli-context.js';
 import { fail, printResult } from '../output.js';
+import { withProgress } from '../progress.js';
 import { withRuntime } from '../with-runtime.js';
-
-/** The CLI acts with the operator's authority: an owner-level system actor. */
-async function cliContext(deps: AppDeps, slug: string): Promise<TenantContext> {
-  const tenant = await deps.directory.bySlug(slug);
-  if (!tenant) throw new AppError(404, 'TENANT_NOT_FOUND', `No workspace "${slug}" exists.`);
-  return { tenant, actor: { type: 'system', id: 'cli', userId: null }, role: 'owner', requestId: null };
-}
-
-async function listId(deps: AppDeps, ctx: TenantContext, slug: string): Promise<string> {
-  const list = await deps.dbs.withTenant(ctx.tenant, (tx) => selectListBySlug(tx, slug));
-  if (!list)
-    throw new AppError(404, 'LIST_NOT_FOUND', `Workspace "${ctx.tenant.slug}" has no list "${slug}".`);
-  return list.list.id;
-}
 
 export function registerPublishCommands(program: Command): void {
   program
     .command('publish')
     .description("publish a list's draft as its next immutable version")
     .requiredOption('--tenant <slug>', 'workspace slug')
-    .requiredOption('--list <slug>', 'list slug')
+    .requiredOption('--list <slug-or-id>', 'list slug or id')
     .option('--summary <text>', 'what changed, for the version history')
     .option('--effective-at <iso>', "when it takes effect (default: now + the list's notice period)")
     .action(async (o: { tenant: string; list: string; summary?: string; effectiveAt?: string }) => {
@@ -41,11 +27,11 @@ export function registerPublishCommands(program: Command): void {
           );
         }
         const v = await withRuntime(async (deps) => {
-          const ctx = await cliContext(deps, o.tenant);
-          return publishList(deps, ctx, await listId(deps, ctx, o.list), {
-            summary: o.summary,
-            effectiveAt: o.effectiveAt,
-          });
+          const ctx = await cliTenantContext(deps, o.tenant);
+          const listId = await cliListId(deps, ctx, o.list);
+          return withProgress(`publishing ${o.tenant}/${o.list}`, opts, () =>
+            publishList(deps, ctx, listId, { summary: o.summary, effectiveAt: o.effectiveAt }),
+          );
         });
         const { snapshot: _s, changes: _c, ...summary } = v;
         printResult(
@@ -96,7 +82,12 @@ export function registerPublishCommands(program: Command): void {
                 'VERSION_NOT_FOUND',
                 `${o.tenant}/${o.list} has no published version${o.version ? ` ${o.version}` : ''}.`,
               );
-            return (await renderFormat(o.format as ListFormat, loaded.view, loaded.previous, {})).body;
+            const view = loaded.view;
+            return withProgress(
+              `rendering ${o.format}`,
+              opts,
+              async () => (await renderFormat(o.format as ListFormat, view, loaded.previous, {})).body,
+            );
           });
           if (o.output) {
             await fs.writeFile(o.output, body);

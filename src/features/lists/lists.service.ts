@@ -48,6 +48,19 @@ export async function getList(deps: AppDeps, ctx: TenantContext, id: string): Pr
   return toListView(row);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A list named by its id or its slug (the API and the CLI accept both). */
+export async function resolveListRef(deps: AppDeps, ctx: TenantContext, ref: string): Promise<ListView> {
+  const row = await deps.dbs.withTenant(ctx.tenant, async (tx) =>
+    UUID.test(ref)
+      ? ((await repo.selectList(tx, ref)) ?? (await repo.selectListBySlug(tx, ref)))
+      : repo.selectListBySlug(tx, ref),
+  );
+  if (!row) throw new AppError(404, 'LIST_NOT_FOUND', `Workspace "${ctx.tenant.slug}" has no list "${ref}".`);
+  return toListView(row);
+}
+
 export async function createList(
   deps: AppDeps,
   ctx: TenantContext,
