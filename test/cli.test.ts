@@ -1,34 +1,6 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { describe, expect, inject, it } from 'vitest';
-import { regionEnvKey } from '../src/platform/config.js';
+import { describe, expect, it } from 'vitest';
+import { subreg } from './support/cli.js';
 import { uniqueSlug } from './support/harness.js';
-
-const run = promisify(execFile);
-const bin = path.resolve(import.meta.dirname, '../bin/subreg.mjs');
-
-/** The CLI configured exactly as a production user would: environment variables. */
-function env(): NodeJS.ProcessEnv {
-  const t = inject('dbTargets');
-  const e: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    CONTROL_DATABASE_URL: t.controlUrl,
-    LOG_LEVEL: 'silent',
-  };
-  for (const r of t.regions) e[regionEnvKey(r.id, 'DATABASE_URL')] = r.url;
-  return e;
-}
-
-async function subreg(args: string[]) {
-  try {
-    const r = await run(process.execPath, [bin, ...args], { env: env(), timeout: 60_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
-  }
-}
 
 describe('the subreg CLI', () => {
   it('creates a tenant (printing a write token), a read token, and verifies the audit chain', async () => {
