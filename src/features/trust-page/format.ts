@@ -17,18 +17,6 @@ export const TYPE_LABELS: Record<EntityType, string> = {
   third_party: 'Third party',
 };
 
-export const FIELD_LABELS: Record<string, string> = {
-  legalName: 'Legal name',
-  tradingNames: 'Trading names',
-  formerNames: 'Former names',
-  type: 'Type',
-  group: 'Section',
-  purpose: 'Purpose',
-  dataCategories: 'Data categories',
-  dataSubjects: 'Data subjects',
-  locations: 'Locations',
-  transferMechanism: 'Transfer mechanism',
-  optional: 'Optional',
-};
+export { DOCUMENT_FIELD_LABELS, FIELD_LABELS, fieldWords } from '../publishing/field-labels.js';
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

@@ -2,7 +2,15 @@ import { COUNTRY_DISPLAY } from '../../domain/locations/index.js';
 import type { ListFilters, PublicListView } from '../publishing/public-view.js';
 import { entriesTable } from './entries-table.js';
 import { filterEntries, groupEntries, isFiltered } from './filters.js';
-import { FIELD_LABELS, TYPE_LABELS, humanDate, isoDate, plural } from './format.js';
+import {
+  DOCUMENT_FIELD_LABELS,
+  FIELD_LABELS,
+  TYPE_LABELS,
+  fieldWords,
+  humanDate,
+  isoDate,
+  plural,
+} from './format.js';
 import { type Html, html, isolate, orDash, text } from './html.js';
 
 const time = (iso: string) => html`<time datetime="${iso}">${humanDate(iso)}</time>`;
@@ -115,7 +123,7 @@ export function changeSetSection(view: PublicListView, previousNumber: number | 
 ${c.added.length ? html`<h3 class="added">Added</h3><ul>${c.added.map((e) => html`<li><ins>${text(e.legalName)}</ins>${e.purpose ? html`: ${text(e.purpose)}` : ''}</li>`)}</ul>` : ''}
 ${c.removed.length ? html`<h3 class="removed">Removed</h3><ul>${c.removed.map((e) => html`<li><del>${text(e.legalName)}</del></li>`)}</ul>` : ''}
 ${c.changed.length ? html`<h3>Changed</h3>${c.changed.map((ch) => html`<h4>${text(ch.legalName)}</h4><dl class="pairs">${ch.changes.map((f) => html`<dt>${FIELD_LABELS[f.field] ?? f.field}</dt><dd><span class="was">Before</span> <del>${text(show(f.before))}</del><br><span class="was">After</span> <ins>${text(show(f.after))}</ins></dd>`)}</dl>`)}` : ''}
-${c.documentFields.length ? html`<p>Document details changed: ${c.documentFields.join(', ')}.</p>` : ''}
+${c.documentFields.length ? html`<p>Document details changed: ${fieldWords(c.documentFields, DOCUMENT_FIELD_LABELS)}.</p>` : ''}
 ${!c.added.length && !c.removed.length && !c.changed.length && !c.documentFields.length ? html`<p>No changes.</p>` : ''}</section>`;
 }
 

@@ -4,6 +4,7 @@ import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { humanDate } from '../../trust-page/format.js';
 import type { PublicListView } from '../public-view.js';
+import { fitColumns } from './fit-columns.js';
 import { exportRows } from './rows.js';
 
 /**
@@ -113,12 +114,33 @@ export function pdfExport(view: PublicListView): Promise<Buffer> {
     const names = [r[0], r[1] && `trading as ${r[1]}`, r[2] && `formerly ${r[2]}`].filter(Boolean).join('\n');
     return [names, r[3] ?? '', r[5] ?? '', r[7] ?? '', r[8] ?? ''].map(toPrintable);
   };
+  // Widths from the words of this document: "Infrastructure" never prints as "Infrastructur/e".
+  const longestWord = (font: string, texts: string[]) => {
+    pdf.font(font).fontSize(8.5);
+    let widest = 0;
+    for (const t of texts)
+      for (const w of t.split(/\s+|(?<=[/-])/)) if (w) widest = Math.max(widest, pdf.widthOfString(w));
+    return widest + 8 + 1; // the cell's padding, and a point against rounding
+  };
+  const allCells = entries.map((_, i) => cellsOf(i));
+  const widths = fitColumns(
+    COLUMNS.map((c) => c.width),
+    COLUMNS.map((c, k) =>
+      Math.max(
+        longestWord(BOLD, [c.title]),
+        longestWord(
+          BODY,
+          allCells.map((r) => r[k] ?? ''),
+        ),
+      ),
+    ),
+    515,
+    200,
+  );
   const heightOf = (cells: string[], font: string) => {
     pdf.font(font).fontSize(8.5);
     return (
-      Math.max(
-        ...cells.map((c, k) => pdf.heightOfString(c || '-', { width: (COLUMNS[k]?.width ?? 80) - 8 })),
-      ) + 8
+      Math.max(...cells.map((c, k) => pdf.heightOfString(c || '-', { width: (widths[k] ?? 80) - 8 }))) + 8
     );
   };
   const drawRow = (cells: string[], font: string, shade: boolean) => {
@@ -128,8 +150,8 @@ export function pdfExport(view: PublicListView): Promise<Buffer> {
     let x = MARGIN;
     pdf.font(font).fontSize(8.5);
     cells.forEach((c, k) => {
-      pdf.text(c || '-', x + 4, y + 4, { width: (COLUMNS[k]?.width ?? 80) - 8 });
-      x += COLUMNS[k]?.width ?? 80;
+      pdf.text(c || '-', x + 4, y + 4, { width: (widths[k] ?? 80) - 8 });
+      x += widths[k] ?? 80;
     });
     pdf
       .moveTo(MARGIN, y + h)
@@ -144,7 +166,7 @@ export function pdfExport(view: PublicListView): Promise<Buffer> {
   const splitCells = (cells: string[], room: number): [string[], string[]] => {
     pdf.font(BODY).fontSize(8.5);
     const parts = cells.map((c, k): [string, string] => {
-      const width = (COLUMNS[k]?.width ?? 80) - 8;
+      const width = (widths[k] ?? 80) - 8;
       // ' ': a cell already complete stays blank on the continuation, not "-".
       if (pdf.heightOfString(c || '-', { width }) <= room) return [c, ' '];
       let lo = 0;
@@ -175,7 +197,7 @@ export function pdfExport(view: PublicListView): Promise<Buffer> {
       drawRow(header, BOLD, true); // the header again, on every page of the table
     };
     for (const i of g.indexes) {
-      let cells = cellsOf(i);
+      let cells = allCells[i] ?? [];
       if (pdf.y + heightOf(cells, BODY) > bottom()) newPage();
       // Only a row taller than a whole page (a 5,000-character purpose) splits: it fills the
       // page and goes on under the repeated header, so no text is lost or drawn off the page.

@@ -1,3 +1,4 @@
+import { DOCUMENT_FIELD_LABELS, FIELD_LABELS, fieldWords } from '../field-labels.js';
 import type { PublicListView, VersionSummary } from '../public-view.js';
 
 export interface FeedItem {
@@ -34,9 +35,17 @@ function describeChanges(v: VersionSummary): string {
     ),
     ...names(
       'Changed',
-      c.changed.map((e) => `${e.legalName} (${e.changes.map((f) => f.field).join(', ')})`),
+      c.changed.map(
+        (e) =>
+          `${e.legalName} (${fieldWords(
+            e.changes.map((f) => f.field),
+            FIELD_LABELS,
+          )})`,
+      ),
     ),
-    ...(c.documentFields.length > 0 ? [`Document: ${c.documentFields.join(', ')} changed.`] : []),
+    ...(c.documentFields.length > 0
+      ? [`Document: ${fieldWords(c.documentFields, DOCUMENT_FIELD_LABELS)} changed.`]
+      : []),
   ];
   return lines.join('\n');
 }
