@@ -1,4 +1,5 @@
 import { Jobs } from './platform/jobs.js';
+import { registerAuditJobs } from './features/audit/audit.jobs.js';
 import { PublicCache } from './features/publishing/public-cache.js';
 import type { FastifyInstance } from 'fastify';
 import { type DatabaseRuntime, startDatabases } from './db/bootstrap.js';
@@ -35,6 +36,7 @@ export async function startServer(config: AppConfig, log: (msg: string) => void)
     if (loaded.length) log(`demo data loaded: ${loaded.map((t) => `/t/${t}`).join(', ')}`);
   }
   const jobs = new Jobs(runtime.targets.regions, log);
+  registerAuditJobs(jobs, deps, log);
   if (config.runWorkers) await jobs.start();
   const app = await buildApp(deps);
   await app.listen({ port: config.port, host: config.host });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
 import { regionEnvKey } from '../src/platform/config.js';
+import { TEST_AUDIT_ENV } from './support/audit-keys.js';
 import { uniqueSlug } from './support/harness.js';
 
 const run = promisify(execFile);
@@ -15,6 +16,7 @@ function env(): NodeJS.ProcessEnv {
     PATH: process.env.PATH,
     CONTROL_DATABASE_URL: t.controlUrl,
     LOG_LEVEL: 'silent',
+    ...TEST_AUDIT_ENV,
   };
   for (const r of t.regions) e[regionEnvKey(r.id, 'DATABASE_URL')] = r.url;
   return e;
