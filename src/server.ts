@@ -31,6 +31,7 @@ export function makeDeps(config: AppConfig, runtime: DatabaseRuntime): AppDeps {
 export async function startServer(config: AppConfig, log: (msg: string) => void): Promise<Running> {
   const runtime = await startDatabases(config, log);
   const deps = makeDeps(config, runtime);
+  log(`audit keys: ${runtime.dbs.auditKeys?.source}`);
   if (config.loadDemoData) {
     const loaded = await loadDemoData(deps);
     if (loaded.length) log(`demo data loaded: ${loaded.map((t) => `/t/${t}`).join(', ')}`);
