@@ -181,7 +181,7 @@ describe('signed checkpoints', () => {
     expect(bad.statusCode).toBe(400);
   });
 
-  it('the periodic job moves a lagging head forward and signs a checkpoint only when the head moved', async () => {
+  it('the periodic jobs sign a checkpoint only when the head moved, and move a lagging head forward', async () => {
     const t = await makeTenant(h);
     // Use the token once first: its first use from an address is itself an event.
     await h.app.inject({ method: 'GET', url: `${base(t)}/verify`, headers: bearer(t.write) });
@@ -206,6 +206,28 @@ describe('signed checkpoints', () => {
     });
     expect(all.json().items).toHaveLength(1);
     expect(logs.filter((l) => l.includes(t.tenant.slug))).toEqual([]);
+    // A head that lags behind a checkpointed one is found by the daily sweep of every tenant.
+    const { seq, hash } = await h.deps.dbs.withTenant(t.tenant, (tx) =>
+      appendAuditEvent(tx, {
+        tenantId: t.tenant.id,
+        actorType: 'system',
+        actorId: 'test',
+        action: 'test.later',
+        objectType: 'test',
+        objectId: null,
+      }),
+    );
+    await setControlHead(t.tenant.id, events.length, events.at(-1)!.hash);
+    await sealAuditChains(h.deps, t.tenant.regionId, () => {});
+    expect((await controlHead(t.tenant.id))!.seq).toBe(events.length);
+    await sealAuditChains(h.deps, t.tenant.regionId, () => {}, { all: true });
+    expect(await controlHead(t.tenant.id)).toEqual({ seq, hash });
+    const after = await h.app.inject({
+      method: 'GET',
+      url: `${base(t)}/checkpoints/latest`,
+      headers: bearer(t.write),
+    });
+    expect(after.json()).toMatchObject({ seq, headHash: hash });
   });
 
   it('verify reports a lagging or missing control head as such and moves it forward', async () => {

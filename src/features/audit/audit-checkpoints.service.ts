@@ -8,16 +8,19 @@ import {
   insertCheckpoint,
   latestCheckpoint,
   listCheckpoints,
-  tenantsOfRegion,
+  tenantsToSeal,
 } from './audit-control.repo.js';
 import { type AuditVerdict, requireAuditKeys, verifyAuditChain } from './audit.service.js';
 
 type Tenant = TenantRef & { slug: string };
 
-/** The queue of the periodic job that advances lagging heads and signs checkpoints. */
+/** The periodic job that signs checkpoints of heads that moved (every 15 minutes: a rollback
+ * of the chain can hide at most this long from stored checkpoints). */
 export const AUDIT_SEAL_QUEUE = 'subreg.audit.seal';
-/** Every 15 minutes: a rollback of the chain can hide at most this long from stored checkpoints. */
 export const AUDIT_SEAL_CRON = '*/15 * * * *';
+/** Once a day, every tenant: heads that lag (an update lost after a commit) move forward. */
+export const AUDIT_SWEEP_QUEUE = 'subreg.audit.sweep';
+export const AUDIT_SWEEP_CRON = '23 3 * * *';
 
 function fileOf(deps: AppDeps, row: StoredCheckpoint, slug: string): CheckpointFile {
   return checkpointFile(row, slug, requireAuditKeys(deps).publicKeys.get(row.keyId));
@@ -115,19 +118,21 @@ export function auditPublicKeys(deps: AppDeps) {
 }
 
 /**
- * The periodic job, per region: for every tenant, checks the events written since its last
- * checkpoint, moves a lagging control head forward, and signs a checkpoint if the head moved.
- * Broken chains are reported, never signed.
+ * The periodic jobs, per region: for each tenant whose head moved since its last checkpoint
+ * (or, with `all`, every tenant), checks the events written since that checkpoint, moves a
+ * lagging control head forward, and signs a checkpoint if the head moved. Broken chains are
+ * reported, never signed.
  */
 export async function sealAuditChains(
   deps: AppDeps,
   regionId: string,
   log: (msg: string) => void,
+  opts: { all?: boolean } = {},
 ): Promise<{ tenants: number; checkpoints: number; broken: string[] }> {
   let after: string | null = null;
   const out = { tenants: 0, checkpoints: 0, broken: [] as string[] };
   for (;;) {
-    const page = await tenantsOfRegion(deps.dbs.control, regionId, after, 200);
+    const page = await tenantsToSeal(deps.dbs.control, regionId, after, 200, opts.all ?? false);
     for (const t of page) {
       out.tenants++;
       try {

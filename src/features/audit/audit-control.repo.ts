@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { ControlDb } from '../../db/databases.js';
-import { auditCheckpoints, auditHeads, tenants } from '../../db/schema/control.js';
+import { auditCheckpoints, auditHeads } from '../../db/schema/control.js';
 
 /** What the control database holds about each tenant's chain, outside the region database. */
 
@@ -71,19 +71,25 @@ export async function listCheckpoints(
     .limit(limit);
 }
 
-/** A region's tenants in id order, a page at a time (for the periodic sealing job). */
-export async function tenantsOfRegion(
+/**
+ * A region's tenants in id order, a page at a time, for the sealing job: all of them (`all`),
+ * or only those whose control head moved past their latest checkpoint or has none yet.
+ */
+export async function tenantsToSeal(
   control: ControlDb,
   regionId: string,
   afterId: string | null,
   limit: number,
-) {
-  return control
-    .select({ id: tenants.id, slug: tenants.slug, regionId: tenants.regionId })
-    .from(tenants)
-    .where(
-      and(eq(tenants.regionId, regionId), afterId === null ? undefined : sql`${tenants.id} > ${afterId}`),
-    )
-    .orderBy(tenants.id)
-    .limit(limit);
+  all: boolean,
+): Promise<{ id: string; slug: string; regionId: string }[]> {
+  const { rows } = await control.execute<{ id: string; slug: string; region_id: string }>(sql`
+    select t.id, t.slug, t.region_id from tenants t
+    left join audit_heads h on h.tenant_id = t.id
+    where t.region_id = ${regionId}
+      and (${afterId}::uuid is null or t.id > ${afterId}::uuid)
+      and (${all} or h.tenant_id is null or h.seq > coalesce(
+        (select max(c.seq) from audit_checkpoints c where c.tenant_id = t.id), 0))
+    order by t.id
+    limit ${limit}`);
+  return rows.map((r) => ({ id: r.id, slug: r.slug, regionId: r.region_id }));
 }
