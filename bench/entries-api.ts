@@ -12,6 +12,7 @@ import { Databases } from '../src/db/databases.js';
 import { TenantDirectory } from '../src/features/tenants/tenant-directory.js';
 import { issueToken } from '../src/features/tokens/tokens.service.js';
 import { buildApp } from '../src/http/app.js';
+import { loadAuditKeys } from '../src/platform/audit-keys.js';
 import { loadConfig } from '../src/platform/config.js';
 import { createMetrics } from '../src/platform/metrics.js';
 
@@ -79,7 +80,7 @@ try {
   await control.end();
   await owner.end();
 
-  const dbs = new Databases(targets.controlUrl, targets.regions, 10);
+  const dbs = new Databases(targets.controlUrl, targets.regions, 10, { auditKeys: loadAuditKeys(config) });
   const deps = { config, dbs, directory: new TenantDirectory(dbs.control), metrics: createMetrics() };
   const app = await buildApp(deps, { logger: false });
   const target = tenants[Math.floor(tenants.length / 2)]!;

@@ -16,6 +16,7 @@ import { importDocument } from '../src/features/imports/import-document.js';
 import { createList } from '../src/features/lists/lists.service.js';
 import { TenantDirectory } from '../src/features/tenants/tenant-directory.js';
 import { createTenant } from '../src/features/tenants/tenants.service.js';
+import { loadAuditKeys } from '../src/platform/audit-keys.js';
 import { loadConfig } from '../src/platform/config.js';
 import type { TenantContext } from '../src/platform/context.js';
 import { createMetrics } from '../src/platform/metrics.js';
@@ -115,7 +116,7 @@ const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 const { targets, embedded } = await resolveTargets(config, () => {});
 try {
   await prepareDatabases(targets);
-  const dbs = new Databases(targets.controlUrl, targets.regions, 5);
+  const dbs = new Databases(targets.controlUrl, targets.regions, 5, { auditKeys: loadAuditKeys(config) });
   const deps = { config, dbs, directory: new TenantDirectory(dbs.control), metrics: createMetrics() };
   const { tenant, ownerId } = await createTenant(deps, {
     slug: 'bench-import',

@@ -22,6 +22,7 @@ import { publishList } from '../src/features/publishing/versions.service.js';
 import { TenantDirectory } from '../src/features/tenants/tenant-directory.js';
 import { createTenant } from '../src/features/tenants/tenants.service.js';
 import { buildApp } from '../src/http/app.js';
+import { loadAuditKeys } from '../src/platform/audit-keys.js';
 import { loadConfig } from '../src/platform/config.js';
 import type { TenantContext } from '../src/platform/context.js';
 import { createMetrics } from '../src/platform/metrics.js';
@@ -44,7 +45,7 @@ const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 const { targets, embedded } = await resolveTargets(config, () => {});
 try {
   await prepareDatabases(targets);
-  const dbs = new Databases(targets.controlUrl, targets.regions, 10);
+  const dbs = new Databases(targets.controlUrl, targets.regions, 10, { auditKeys: loadAuditKeys(config) });
   const deps = {
     config,
     dbs,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Jobs } from './platform/jobs.js';
 import { describeDatabaseUrl, registerRunningServer } from './db/running-servers.js';
+import { registerAuditJobs } from './features/audit/audit.jobs.js';
 import { PublicCache } from './features/publishing/public-cache.js';
 import type { FastifyInstance } from 'fastify';
 import { type DatabaseRuntime, startDatabases } from './db/bootstrap.js';
@@ -32,11 +33,13 @@ export function makeDeps(config: AppConfig, runtime: DatabaseRuntime): AppDeps {
 export async function startServer(config: AppConfig, log: (msg: string) => void): Promise<Running> {
   const runtime = await startDatabases(config, log);
   const deps = makeDeps(config, runtime);
+  log(`audit keys: ${runtime.dbs.auditKeys?.source}`);
   if (config.loadDemoData) {
     const loaded = await loadDemoData(deps);
     if (loaded.length) log(`demo data loaded: ${loaded.map((t) => `/t/${t}`).join(', ')}`);
   }
   const jobs = new Jobs(runtime.targets.regions, log);
+  registerAuditJobs(jobs, deps, log);
   if (config.runWorkers) await jobs.start();
   const app = await buildApp(deps);
   await app.listen({ port: config.port, host: config.host });

@@ -160,14 +160,17 @@ describe('the audit log', () => {
       'tenant.created',
       'token.created',
       'token.created',
+      'token.used_from_new_address',
       'list.created',
       'list.updated',
+      'auth.login',
     ]);
-    const updated = log.json().items[4];
+    const updated = log.json().items[5];
     expect(updated).toMatchObject({ actorType: 'token', before: { title: 'L' }, after: { title: 'L2' } });
     expect(updated.requestId).toBeTruthy();
     const ok = await h.app.inject({ method: 'GET', url: `${base}/audit/verify`, headers: bearer(t.read) });
-    expect(ok.json()).toEqual({ ok: true, checked: 5 });
+    // 8: the read token's first use from this address is itself an event.
+    expect(ok.json()).toMatchObject({ ok: true, checked: 8, head: { seq: 8, state: 'current' } });
 
     // Tamper as the database owner (the application itself cannot update audit rows).
     const region = inject('dbTargets').regions.find((r) => r.id === t.tenant.regionId)!;
@@ -176,7 +179,7 @@ describe('the audit log', () => {
     try {
       await c.query('alter table audit_events disable trigger audit_events_no_update');
       await c.query(`select set_config('app.tenant_id', $1, false)`, [t.tenant.id]);
-      await c.query(`update audit_events set after = '{"title":"forged"}' where tenant_id = $1 and seq = 4`, [
+      await c.query(`update audit_events set after = '{"title":"forged"}' where tenant_id = $1 and seq = 5`, [
         t.tenant.id,
       ]);
     } finally {
@@ -184,7 +187,7 @@ describe('the audit log', () => {
       await c.end();
     }
     const broken = await verifyAuditChain(h.deps, t.tenant);
-    expect(broken).toMatchObject({ ok: false, brokenAtSeq: 4 });
+    expect(broken).toMatchObject({ ok: false, brokenAtSeq: 5, problem: 'hmac_mismatch' });
   });
 });
 

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { loadAuditKeys } from '../platform/audit-keys.js';
 import type { AppConfig } from '../platform/config.js';
 import { Databases } from './databases.js';
 import { type EmbeddedCluster, startEmbeddedCluster } from './embedded.js';
@@ -75,6 +76,8 @@ export async function startDatabases(
   log: (msg: string) => void,
   opts: { migrate: boolean } = { migrate: true },
 ): Promise<DatabaseRuntime> {
+  // Before anything starts: a deployment without its audit keys fails here, with what to set.
+  const auditKeys = loadAuditKeys(config);
   const { targets, embedded } = await resolveTargets(config, log);
   try {
     if (opts.migrate) await prepareDatabases(targets);
@@ -82,7 +85,7 @@ export async function startDatabases(
     await embedded?.stop();
     throw e;
   }
-  const dbs = new Databases(targets.controlUrl, targets.regions, config.dbPoolSize);
+  const dbs = new Databases(targets.controlUrl, targets.regions, config.dbPoolSize, { auditKeys });
   return {
     targets,
     dbs,

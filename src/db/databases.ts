@@ -1,5 +1,6 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import type { AuditKeys } from '../platform/audit-keys.js';
 import * as controlSchema from './schema/control.js';
 import * as regionSchema from './schema/region.js';
 
@@ -9,6 +10,42 @@ export type TenantTx = NodePgDatabase<typeof regionSchema>;
 
 export const APP_ROLE = 'subreg_app';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What `withTenant` keeps for one transaction: work to run once it has committed. */
+interface TxState {
+  dbs: Databases;
+  afterCommit: Map<string, () => Promise<void>>;
+}
+const txStates = new WeakMap<object, TxState>();
+
+/** The pg client under a drizzle handle (the same for nested transactions of one withTenant). */
+function clientOf(tx: TenantTx): object | undefined {
+  const t = tx as unknown as { $client?: object; session?: { client?: object } };
+  return t.$client ?? t.session?.client;
+}
+
+function txState(tx: TenantTx): TxState {
+  const client = clientOf(tx);
+  const state = client && txStates.get(client);
+  if (!state) throw new Error('This needs a transaction opened by Databases.withTenant.');
+  return state;
+}
+
+/**
+ * Runs `fn` after the transaction of `tx` has committed (never if it rolls back), before
+ * `withTenant` returns. A later registration under the same key replaces an earlier one. The
+ * commit has happened whatever `fn` does: its errors are reported, not thrown.
+ */
+export function afterCommit(tx: TenantTx, key: string, fn: () => Promise<void>): void {
+  const s = txState(tx);
+  s.afterCommit.delete(key);
+  s.afterCommit.set(key, fn);
+}
+
+/** The Databases a withTenant transaction belongs to (for its control database and keys). */
+export function databasesOf(tx: TenantTx): Databases {
+  return txState(tx).dbs;
+}
 
 export interface TenantRef {
   id: string;
@@ -44,8 +81,16 @@ export class Databases {
   readonly controlPool: pg.Pool;
   readonly control: ControlDb;
   private readonly regions = new Map<string, RegionHandle>();
+  /** The keys that seal audit events and sign checkpoints (null: appending audit events fails). */
+  readonly auditKeys: AuditKeys | null;
 
-  constructor(controlUrl: string, regions: { id: string; name: string; url: string }[], poolSize: number) {
+  constructor(
+    controlUrl: string,
+    regions: { id: string; name: string; url: string }[],
+    poolSize: number,
+    opts: { auditKeys?: AuditKeys } = {},
+  ) {
+    this.auditKeys = opts.auditKeys ?? null;
     this.controlPool = appPool(controlUrl, poolSize);
     this.control = drizzle(this.controlPool, { schema: controlSchema });
     for (const r of regions)
@@ -66,18 +111,27 @@ export class Databases {
     const region = this.regions.get(tenant.regionId);
     if (!region) throw new Error(`Region "${tenant.regionId}" is not configured in this process.`);
     const client = await region.pool.connect();
+    const state: TxState = { dbs: this, afterCommit: new Map() };
+    txStates.set(client, state);
+    let result: T;
     try {
       // One round trip: the id is a validated UUID, so it can be inlined (set_config is local to the tx).
       await client.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenant.id}', true)`);
-      const result = await fn(drizzle(client, { schema: regionSchema }));
+      result = await fn(drizzle(client, { schema: regionSchema }));
       await client.query('COMMIT');
-      return result;
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
       throw e;
     } finally {
+      txStates.delete(client);
       client.release();
     }
+    for (const run of state.afterCommit.values()) {
+      await run().catch((e: unknown) =>
+        process.emitWarning(`after-commit work failed: ${e instanceof Error ? e.message : String(e)}`),
+      );
+    }
+    return result;
   }
 
   /** A transaction on the control database. */

@@ -22,7 +22,7 @@ export function registerAuthentication(app: FastifyInstance, deps: AppDeps): voi
     const header = req.headers.authorization;
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
-      const actor = m ? await actorFromToken(deps, m[1]!) : null;
+      const actor = m ? await actorFromToken(deps, m[1]!, { ip: req.ip, requestId: req.id }) : null;
       if (!actor)
         throw new AppError(
           401,

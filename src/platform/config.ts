@@ -25,6 +25,15 @@ export interface AppConfig {
   dbPoolSize: number;
   /** run the background job workers in this process (one pg-boss per region) */
   runWorkers: boolean;
+  /** audit sealing keys as configured (parsed and checked by loadAuditKeys at boot) */
+  auditKeys: AuditKeySettings;
+}
+
+export interface AuditKeySettings {
+  hmacKey: string | null;
+  hmacOldKeys: string | null;
+  signingKey: string | null;
+  signingOldPublicKeys: string | null;
 }
 
 export const DEFAULT_REGIONS: ReadonlyArray<Omit<RegionConfig, 'databaseUrl'>> = [
@@ -51,6 +60,10 @@ const envSchema = z.object({
   WORKERS: boolish.optional(),
   PUBLIC_BASE_URL: z.string().url().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  AUDIT_HMAC_KEY: z.string().min(1).optional(),
+  AUDIT_HMAC_OLD_KEYS: z.string().min(1).optional(),
+  AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+  AUDIT_SIGNING_OLD_PUBLIC_KEYS: z.string().min(1).optional(),
 });
 
 /** `eu-west` <-> `REGION_EU_WEST_DATABASE_URL` */
@@ -135,5 +148,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
     dbPoolSize: e.DB_POOL_SIZE,
     runWorkers: e.WORKERS ?? true,
+    auditKeys: {
+      hmacKey: e.AUDIT_HMAC_KEY ?? null,
+      hmacOldKeys: e.AUDIT_HMAC_OLD_KEYS ?? null,
+      signingKey: e.AUDIT_SIGNING_KEY ?? null,
+      signingOldPublicKeys: e.AUDIT_SIGNING_OLD_PUBLIC_KEYS ?? null,
+    },
   };
 }

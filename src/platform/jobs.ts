@@ -13,6 +13,8 @@ export const HEARTBEAT_QUEUE = 'subreg.heartbeat';
 export class Jobs {
   private bosses = new Map<string, PgBoss>();
   private handlers = new Map<string, JobHandler>();
+  /** queues run on a cron schedule in every region, with `{ regionId }` as their data */
+  private schedules = new Map<string, string>();
   readonly lastHeartbeat = new Map<string, Date>();
 
   constructor(
@@ -24,9 +26,10 @@ export class Jobs {
     });
   }
 
-  /** Adds a queue's handler; call before start(). */
-  handle(queue: string, handler: JobHandler): void {
+  /** Adds a queue's handler (with `cron`, also run periodically in every region); call before start(). */
+  handle(queue: string, handler: JobHandler, opts: { cron?: string } = {}): void {
     this.handlers.set(queue, handler);
+    if (opts.cron) this.schedules.set(queue, opts.cron);
   }
 
   async start(opts: { work: boolean } = { work: true }): Promise<void> {
@@ -49,6 +52,8 @@ export class Jobs {
         }
       }
       if (opts.work) await boss.schedule(HEARTBEAT_QUEUE, '* * * * *', { regionId: region.id });
+      if (opts.work)
+        for (const [queue, cron] of this.schedules) await boss.schedule(queue, cron, { regionId: region.id });
     }
   }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { regionEnvKey } from '../../src/platform/config.js';
+import { TEST_AUDIT_ENV } from './audit-keys.js';
 
 const run = promisify(execFile);
 const bin = path.resolve(import.meta.dirname, '../../bin/subreg.mjs');
@@ -19,6 +20,7 @@ export async function subreg(
 ) {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LOG_LEVEL: 'silent' };
   if (withDatabase) {
+    Object.assign(env, TEST_AUDIT_ENV);
     const t = inject('dbTargets');
     env.CONTROL_DATABASE_URL = t.controlUrl;
     for (const r of t.regions) env[regionEnvKey(r.id, 'DATABASE_URL')] = r.url;

@@ -6,9 +6,11 @@ import { TenantDirectory, type TenantRecord } from '../../src/features/tenants/t
 import { createTenant } from '../../src/features/tenants/tenants.service.js';
 import { issueToken } from '../../src/features/tokens/tokens.service.js';
 import { buildApp } from '../../src/http/app.js';
+import { loadAuditKeys } from '../../src/platform/audit-keys.js';
 import { loadConfig } from '../../src/platform/config.js';
 import type { AppDeps } from '../../src/platform/context.js';
 import { createMetrics } from '../../src/platform/metrics.js';
+import { TEST_AUDIT_ENV } from './audit-keys.js';
 
 export interface Harness {
   deps: AppDeps;
@@ -19,8 +21,11 @@ export interface Harness {
 /** A real app on the suite's real databases; requests go through `app.inject()`. */
 export async function createHarness(opts: { authRateLimit?: number } = {}): Promise<Harness> {
   const targets = inject('dbTargets');
-  const dbs = new Databases(targets.controlUrl, targets.regions, 5);
-  const config = { ...loadConfig({ DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent' }), embedded: false };
+  const config = {
+    ...loadConfig({ DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent', ...TEST_AUDIT_ENV }),
+    embedded: false,
+  };
+  const dbs = new Databases(targets.controlUrl, targets.regions, 5, { auditKeys: loadAuditKeys(config) });
   const deps: AppDeps = {
     config,
     dbs,

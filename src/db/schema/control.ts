@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** Control plane: global and small. Everything tenant-owned lives in region databases. */
 
@@ -109,4 +109,53 @@ export const apiTokens = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('api_tokens_hash_key').on(t.tokenHash), index('api_tokens_tenant_idx').on(t.tenantId)],
+);
+
+/**
+ * The audit chain head of each tenant, kept outside its region database so that a region
+ * administrator who truncates or rewrites the chain is caught. Advanced only after the region
+ * transaction that wrote the event committed: it may lag, never run ahead.
+ */
+export const auditHeads = pgTable('audit_heads', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  hash: text('hash').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Ed25519-signed statements "tenant T's chain had head H at seq S at time X" (append-only). */
+export const auditCheckpoints = pgTable(
+  'audit_checkpoints',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    headHash: text('head_hash').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+    keyId: text('key_id').notNull(),
+    /** the exact bytes that were signed (canonical JSON) */
+    payload: text('payload').notNull(),
+    signature: text('signature').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('audit_checkpoints_tenant_seq_idx').on(t.tenantId, t.seq),
+  ],
+);
+
+/** Addresses each API token was used from, so the first use from a new one is audited once. */
+export const apiTokenAddresses = pgTable(
+  'api_token_addresses',
+  {
+    tokenId: uuid('token_id')
+      .notNull()
+      .references(() => apiTokens.id, { onDelete: 'cascade' }),
+    address: text('address').notNull(),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tokenId, t.address] })],
 );

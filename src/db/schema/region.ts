@@ -8,6 +8,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  smallint,
   primaryKey,
   text,
   timestamp,
@@ -165,6 +166,9 @@ export const auditEvents = pgTable(
     requestId: text('request_id'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /** 1: plain sha256 (events written before sealing); 2: HMAC-SHA256 with the key `key_id`. */
+    scheme: smallint('scheme').notNull().default(1),
+    keyId: text('key_id'),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.seq] })],
 );

@@ -31,9 +31,9 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
-/** Hashes exactly the listed fields (a stored row carries more, such as its own hash). */
-export function auditEventHash(e: HashedAuditFields): string {
-  const payload = canonicalJson({
+/** The fields every scheme binds, in canonical JSON. */
+function eventPayload(e: HashedAuditFields, extra: Record<string, unknown> = {}): string {
+  return canonicalJson({
     tenantId: e.tenantId,
     seq: e.seq,
     id: e.id,
@@ -47,56 +47,132 @@ export function auditEventHash(e: HashedAuditFields): string {
     after: e.after,
     requestId: e.requestId,
     prevHash: e.prevHash,
+    ...extra,
   });
-  return crypto.createHash('sha256').update(payload).digest('hex');
 }
+
+/** Scheme 1 (events written before sealing): plain sha256, which anyone can recompute. */
+export const LEGACY_SCHEME = 1;
+/** Scheme 2: HMAC-SHA256 with a key that is not in the database. */
+export const SEALED_SCHEME = 2;
+
+/** Scheme 1 hash of exactly the listed fields (a stored row carries more, such as its own hash). */
+export function auditEventHash(e: HashedAuditFields): string {
+  return crypto.createHash('sha256').update(eventPayload(e)).digest('hex');
+}
+
+/** Scheme 2 seal: the key id and scheme are bound too, so neither can be swapped. */
+export function auditEventSeal(e: HashedAuditFields, keyId: string, key: Buffer): string {
+  return crypto
+    .createHmac('sha256', key)
+    .update(eventPayload(e, { scheme: SEALED_SCHEME, keyId }))
+    .digest('hex');
+}
+
+export type ChainProblem =
+  | 'missing_event'
+  | 'link_mismatch'
+  | 'hash_mismatch'
+  | 'hmac_mismatch'
+  | 'unknown_key'
+  | 'scheme_downgrade'
+  | 'head_mismatch'
+  | 'checkpoint_mismatch'
+  | 'checkpoint_invalid';
 
 export interface ChainVerdict {
   ok: boolean;
+  /** events whose hash and link were checked */
   checked: number;
-  /** The first event whose hash or link is wrong. */
+  /** The first event whose hash, seal or link is wrong (or that is missing). */
   brokenAtSeq?: number;
+  problem?: ChainProblem;
+  /** for a person: what is wrong */
   reason?: string;
 }
 
-/** Verifies events given in seq order (possibly in pages: pass the previous page's last hash). */
-export function verifyChainSegment(
-  events: (HashedAuditFields & { hash: string })[],
-  expectedPrev: string,
-  expectedSeq: number,
-): ChainVerdict & { lastHash: string; nextSeq: number } {
-  let prev = expectedPrev;
-  let seq = expectedSeq;
-  for (const e of events) {
-    if (e.seq !== seq)
+export type StoredAuditEvent = HashedAuditFields & { hash: string; scheme: number; keyId: string | null };
+
+/** Where a walk along the chain stands: the next expected seq and link. */
+export interface ChainCursor {
+  seq: number;
+  prevHash: string;
+  /** a sealed event was seen: legacy events may no longer follow */
+  sealed: boolean;
+}
+
+export const chainStart = (): ChainCursor => ({ seq: 1, prevHash: GENESIS_HASH, sealed: false });
+
+const equalHex = (a: string, b: string) =>
+  a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** Checks one event against the cursor; null when it is sound. */
+function checkEvent(
+  e: StoredAuditEvent,
+  at: ChainCursor,
+  keys: ReadonlyMap<string, Buffer>,
+): { problem: ChainProblem; reason: string; seq: number } | null {
+  if (e.seq !== at.seq)
+    return {
+      problem: 'missing_event',
+      seq: at.seq,
+      reason: `event ${at.seq} is missing (the next stored event is ${e.seq})`,
+    };
+  if (e.prevHash !== at.prevHash)
+    return { problem: 'link_mismatch', seq: e.seq, reason: 'its link to the previous event is wrong' };
+  if (e.scheme === LEGACY_SCHEME) {
+    if (at.sealed)
       return {
-        ok: false,
-        checked: seq - 1,
-        brokenAtSeq: e.seq,
-        reason: `missing event ${seq}`,
-        lastHash: prev,
-        nextSeq: seq,
+        problem: 'scheme_downgrade',
+        seq: e.seq,
+        reason: 'it claims the unsealed legacy scheme after sealed events: it was rewritten',
       };
-    if (e.prevHash !== prev)
-      return {
-        ok: false,
-        checked: seq - 1,
-        brokenAtSeq: e.seq,
-        reason: 'link to previous event is wrong',
-        lastHash: prev,
-        nextSeq: seq,
-      };
-    if (auditEventHash(e) !== e.hash)
-      return {
-        ok: false,
-        checked: seq - 1,
-        brokenAtSeq: e.seq,
-        reason: 'event content does not match its hash',
-        lastHash: prev,
-        nextSeq: seq,
-      };
-    prev = e.hash;
-    seq += 1;
+    if (!equalHex(auditEventHash(e), e.hash))
+      return { problem: 'hash_mismatch', seq: e.seq, reason: 'its content does not match its hash' };
+    return null;
   }
-  return { ok: true, checked: seq - 1, lastHash: prev, nextSeq: seq };
+  if (e.scheme !== SEALED_SCHEME)
+    return { problem: 'hmac_mismatch', seq: e.seq, reason: `unknown sealing scheme ${e.scheme}` };
+  const key = e.keyId ? keys.get(e.keyId) : undefined;
+  if (!key)
+    return {
+      problem: 'unknown_key',
+      seq: e.seq,
+      reason: `it is sealed with key "${e.keyId}", which this server does not have (configure it as a retired key)`,
+    };
+  if (!equalHex(auditEventSeal(e, e.keyId!, key), e.hash))
+    return {
+      problem: 'hmac_mismatch',
+      seq: e.seq,
+      reason: 'its content does not match its HMAC seal (rewritten without the key)',
+    };
+  return null;
+}
+
+/**
+ * Verifies events given in seq order, continuing from `at` (pages: pass the cursor back in).
+ * `watch` collects the hashes of the listed seqs (heads and checkpoints to compare).
+ */
+export function verifyChainSegment(
+  events: StoredAuditEvent[],
+  at: ChainCursor,
+  keys: ReadonlyMap<string, Buffer>,
+  watch?: Map<number, string | null>,
+): ChainVerdict & { cursor: ChainCursor } {
+  let cursor = at;
+  for (const e of events) {
+    const bad = checkEvent(e, cursor, keys);
+    if (bad)
+      return {
+        ok: false,
+        checked: cursor.seq - 1,
+        brokenAtSeq: bad.seq,
+        problem: bad.problem,
+        reason: `event ${bad.seq}: ${bad.reason}`,
+        cursor,
+      };
+    if (watch?.has(e.seq)) watch.set(e.seq, e.hash);
+    cursor = { seq: e.seq + 1, prevHash: e.hash, sealed: cursor.sealed || e.scheme === SEALED_SCHEME };
+  }
+  return { ok: true, checked: cursor.seq - 1, cursor };
 }

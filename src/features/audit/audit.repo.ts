@@ -1,9 +1,10 @@
 import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
-import type { TenantTx } from '../../db/databases.js';
+import { type TenantTx, afterCommit, databasesOf } from '../../db/databases.js';
 import { auditEvents } from '../../db/schema/region.js';
 import { newId } from '../../platform/ids.js';
-import { GENESIS_HASH, auditEventHash } from './audit-hash.js';
+import { advanceAuditHead } from './audit-control.repo.js';
+import { GENESIS_HASH, SEALED_SCHEME, auditEventSeal } from './audit-hash.js';
 
 export interface AuditInput {
   tenantId: string;
@@ -17,21 +18,23 @@ export interface AuditInput {
   requestId?: string | null;
 }
 
-/** Appends one event, chained to the tenant's previous one. Runs inside the change's transaction. */
+/**
+ * Appends one event, chained to the tenant's previous one and sealed with the HMAC key (which
+ * is not in the database). Runs inside the change's transaction; once that commits, the
+ * tenant's head in the control database moves to this event (it may lag, never run ahead).
+ */
 export async function appendAuditEvent(
   tx: TenantTx,
   input: AuditInput,
 ): Promise<{ seq: number; hash: string }> {
+  const dbs = databasesOf(tx);
+  const keys = dbs.auditKeys;
+  if (!keys) throw new Error('Audit keys are not loaded: pass { auditKeys } to new Databases().');
   // Serialise writers of one tenant's chain; the lock ends with the transaction.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${input.tenantId}::text, 7))`);
-  const last = await tx
-    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
-    .from(auditEvents)
-    .where(eq(auditEvents.tenantId, input.tenantId))
-    .orderBy(desc(auditEvents.seq))
-    .limit(1);
-  const seq = (last[0]?.seq ?? 0) + 1;
-  const prevHash = last[0]?.hash ?? GENESIS_HASH;
+  const last = await readChainTip(tx, input.tenantId);
+  const seq = (last?.seq ?? 0) + 1;
+  const prevHash = last?.hash ?? GENESIS_HASH;
   const fields = {
     tenantId: input.tenantId,
     seq,
@@ -47,9 +50,25 @@ export async function appendAuditEvent(
     requestId: input.requestId ?? null,
     prevHash,
   };
-  const hash = auditEventHash(fields);
-  await tx.insert(auditEvents).values({ ...fields, hash });
+  const keyId = keys.hmacCurrent;
+  const hash = auditEventSeal(fields, keyId, keys.hmac.get(keyId)!);
+  await tx.insert(auditEvents).values({ ...fields, hash, scheme: SEALED_SCHEME, keyId });
+  // One head update per tenant and transaction: the last event's.
+  afterCommit(tx, `audit-head:${input.tenantId}`, () =>
+    advanceAuditHead(dbs.control, input.tenantId, seq, hash),
+  );
   return { seq, hash };
+}
+
+/** The newest event of a tenant's chain (seq and hash), or null for an empty chain. */
+export async function readChainTip(tx: TenantTx, tenantId: string) {
+  const [row] = await tx
+    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+    .from(auditEvents)
+    .where(eq(auditEvents.tenantId, tenantId))
+    .orderBy(desc(auditEvents.seq))
+    .limit(1);
+  return row ?? null;
 }
 
 export async function listAuditEvents(tx: TenantTx, tenantId: string, afterSeq: number, limit: number) {

@@ -84,7 +84,8 @@ export const authRoutes =
         },
       },
       async (req, reply) => {
-        const { user, session } = await logIn(deps, req.body.email, req.body.password);
+        const meta = { ip: req.ip, requestId: req.id };
+        const { user, session } = await logIn(deps, req.body.email, req.body.password, meta);
         setCookie(reply, session.secret, session.expiresAt);
         return sessionBody(deps, user.id, session.csrfToken);
       },
@@ -101,7 +102,7 @@ export const authRoutes =
       },
       async (req, reply) => {
         const cookie = req.cookies[SESSION_COOKIE];
-        if (cookie) await logOut(deps, cookie);
+        if (cookie) await logOut(deps, cookie, { ip: req.ip, requestId: req.id });
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         return reply.code(204).send(null);
       },

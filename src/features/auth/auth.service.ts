@@ -3,6 +3,7 @@ import { apiTokens, memberships, sessions, users } from '../../db/schema/control
 import type { Actor, AppDeps, Role } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { randomSecret, sha256Hex } from '../../platform/ids.js';
+import { type RequestMeta, recordTokenAddress, recordUserEvent } from '../audit/audit-security.service.js';
 import { verifyPassword } from './passwords.js';
 
 const SESSION_DAYS = 14;
@@ -28,16 +29,26 @@ export async function createSession(deps: AppDeps, userId: string) {
   return { secret, csrfToken, expiresAt };
 }
 
-export async function logIn(deps: AppDeps, email: string, password: string) {
+export async function logIn(deps: AppDeps, email: string, password: string, meta: RequestMeta = {}) {
   const user = await findUserByEmail(deps, email);
   const ok = await verifyPassword(user?.passwordHash ?? null, password);
+  // Not awaited: a known address must not answer slower than an unknown one.
+  if (user && !ok) void recordUserEvent(deps, user, 'auth.login_failed', meta);
   if (!user || !ok) throw invalidCredentials();
   const session = await createSession(deps, user.id);
+  await recordUserEvent(deps, user, 'auth.login', meta);
   return { user: { id: user.id, email: user.email, name: user.name }, session };
 }
 
-export async function logOut(deps: AppDeps, sessionSecret: string): Promise<void> {
-  await deps.dbs.control.delete(sessions).where(eq(sessions.idHash, sha256Hex(sessionSecret)));
+export async function logOut(deps: AppDeps, sessionSecret: string, meta: RequestMeta = {}): Promise<void> {
+  const ended = await deps.dbs.control
+    .delete(sessions)
+    .where(eq(sessions.idHash, sha256Hex(sessionSecret)))
+    .returning({ userId: sessions.userId });
+  const [user] = ended[0]
+    ? await deps.dbs.control.select().from(users).where(eq(users.id, ended[0].userId))
+    : [];
+  if (user) await recordUserEvent(deps, user, 'auth.logout', meta);
 }
 
 export async function actorFromSession(deps: AppDeps, sessionSecret: string): Promise<Actor | null> {
@@ -50,7 +61,11 @@ export async function actorFromSession(deps: AppDeps, sessionSecret: string): Pr
   return s ? { type: 'user', id: s.userId, userId: s.userId, csrfToken: s.csrfToken } : null;
 }
 
-export async function actorFromToken(deps: AppDeps, token: string): Promise<Actor | null> {
+export async function actorFromToken(
+  deps: AppDeps,
+  token: string,
+  meta: RequestMeta = {},
+): Promise<Actor | null> {
   if (!/^srg_[rw]_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const rows = await deps.dbs.control
     .select({
@@ -74,6 +89,7 @@ export async function actorFromToken(deps: AppDeps, token: string): Promise<Acto
   if (!t.lastUsedAt || Date.now() - t.lastUsedAt.getTime() > 60_000) {
     await deps.dbs.control.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, t.id));
   }
+  await recordTokenAddress(deps, t, meta);
   return { type: 'token', id: t.id, userId: null, tokenTenantId: t.tenantId, tokenScope: t.scope };
 }
 
