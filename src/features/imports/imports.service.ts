@@ -8,6 +8,7 @@ import { AppError, badRequest, conflict, notFound } from '../../platform/errors.
 import { createHash } from 'node:crypto';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.repo.js';
+import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import { normalizeName } from '../entities/normalize-name.js';
 import { nextPosition } from '../entries/entries.repo.js';
 import { toStoredLocations } from '../entries/stored-locations.js';
@@ -28,6 +29,7 @@ export interface ImportUpload {
 /** Reads the file (outside any transaction: parsing can take a while), stores it, previews it. */
 export async function createImport(deps: AppDeps, ctx: TenantContext, listId: string, upload: ImportUpload) {
   requireRole(ctx, 'editor');
+  const observeDuration = deps.metrics.importDuration.startTimer({ operation: 'create' });
   let result: Awaited<ReturnType<typeof importDocument>>;
   try {
     result = await importDocument(upload);
@@ -38,33 +40,38 @@ export async function createImport(deps: AppDeps, ctx: TenantContext, listId: st
   }
   const id = newId();
   const records: StoredImportRecord[] = result.records;
-  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
-    if (!(await selectList(tx, listId))) throw listNotFound();
-    await repo.insertImport(tx, {
-      tenantId: ctx.tenant.id,
-      id,
-      listId,
-      fileName: upload.fileName.slice(0, 255),
-      format: result.format,
-      sizeBytes: upload.bytes.length,
-      sha256: createHash('sha256').update(upload.bytes).digest('hex'),
-      source: Buffer.from(upload.bytes),
-      records,
-      warnings: result.warnings,
-      createdBy: ctx.actor.id,
-    });
-    await appendAuditEvent(tx, {
-      ...auditActor(ctx),
-      action: 'import.created',
-      objectType: 'import',
-      objectId: id,
-      after: { listId, fileName: upload.fileName, format: result.format, records: records.length },
-    });
-    const preview = previewImport(records, await repo.selectDraft(tx, listId));
-    const row = await repo.selectImportSummary(tx, listId, id);
-    if (!row) throw importNotFound();
-    return { ...summary(row), records, preview };
-  });
+  return deps.dbs
+    .withTenant(ctx.tenant, async (tx) => {
+      await claimIdempotencyKey(tx, ctx);
+      if (!(await selectList(tx, listId))) throw listNotFound();
+      await repo.insertImport(tx, {
+        tenantId: ctx.tenant.id,
+        id,
+        listId,
+        fileName: upload.fileName.slice(0, 255),
+        format: result.format,
+        sizeBytes: upload.bytes.length,
+        sha256: createHash('sha256').update(upload.bytes).digest('hex'),
+        source: Buffer.from(upload.bytes),
+        records,
+        warnings: result.warnings,
+        createdBy: ctx.actor.id,
+      });
+      await appendAuditEvent(tx, {
+        ...auditActor(ctx),
+        action: 'import.created',
+        objectType: 'import',
+        objectId: id,
+        after: { listId, fileName: upload.fileName, format: result.format, records: records.length },
+      });
+      const preview = previewImport(records, await repo.selectDraft(tx, listId));
+      const row = await repo.selectImportSummary(tx, listId, id);
+      if (!row) throw importNotFound();
+      const view = { ...summary(row), records, preview };
+      await recordIdempotentResponse(tx, ctx, view);
+      return view;
+    })
+    .finally(observeDuration);
 }
 
 async function importView(tx: TenantTx, listId: string, id: string) {
@@ -135,30 +142,41 @@ export async function applyImport(
   selection: ApplySelection,
 ) {
   requireRole(ctx, 'editor');
-  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
-    const row = await repo.selectImport(tx, listId, id, true);
-    if (!row) throw importNotFound();
-    if (row.status !== 'previewed') {
-      throw conflict(
-        'IMPORT_NOT_PENDING',
-        `This import was already ${row.status}; upload the file again to import it anew.`,
-      );
-    }
-    const preview = previewImport(row.records, await repo.selectDraft(tx, listId));
-    const chosen = choose(preview, selection, row.records.length);
-    const applied = await writeChanges(tx, ctx, listId, chosen);
-    await repo.markImport(tx, id, { status: 'applied', appliedAt: new Date(), appliedSummary: applied });
-    await appendAuditEvent(tx, {
-      ...auditActor(ctx),
-      action: 'import.applied',
-      objectType: 'import',
-      objectId: id,
-      after: { listId, ...applied, records: selection.records ?? 'all', removals: selection.removals ?? [] },
-    });
-    const done = await repo.selectImportSummary(tx, listId, id);
-    if (!done) throw importNotFound();
-    return summary(done);
-  });
+  const observeDuration = deps.metrics.importDuration.startTimer({ operation: 'apply' });
+  return deps.dbs
+    .withTenant(ctx.tenant, async (tx) => {
+      await claimIdempotencyKey(tx, ctx);
+      const row = await repo.selectImport(tx, listId, id, true);
+      if (!row) throw importNotFound();
+      if (row.status !== 'previewed') {
+        throw conflict(
+          'IMPORT_NOT_PENDING',
+          `This import was already ${row.status}; upload the file again to import it anew.`,
+        );
+      }
+      const preview = previewImport(row.records, await repo.selectDraft(tx, listId));
+      const chosen = choose(preview, selection, row.records.length);
+      const applied = await writeChanges(tx, ctx, listId, chosen);
+      await repo.markImport(tx, id, { status: 'applied', appliedAt: new Date(), appliedSummary: applied });
+      await appendAuditEvent(tx, {
+        ...auditActor(ctx),
+        action: 'import.applied',
+        objectType: 'import',
+        objectId: id,
+        after: {
+          listId,
+          ...applied,
+          records: selection.records ?? 'all',
+          removals: selection.removals ?? [],
+        },
+      });
+      const done = await repo.selectImportSummary(tx, listId, id);
+      if (!done) throw importNotFound();
+      const view = summary(done);
+      await recordIdempotentResponse(tx, ctx, view);
+      return view;
+    })
+    .finally(observeDuration);
 }
 
 export async function discardImport(deps: AppDeps, ctx: TenantContext, listId: string, id: string) {

@@ -4,6 +4,7 @@ import { pageFrom } from '../../http/common-schemas.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { badRequest, conflict, notFound } from '../../platform/errors.js';
 import { appendAuditEvent } from '../audit/audit.repo.js';
+import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import { diffSnapshots, isEmptyChangeSet } from './diff-snapshots.js';
 import type { ChangeSet, PublishedVersion, VersionSummary } from './public-view.js';
 import { buildSnapshot, snapshotHash } from './snapshot.js';
@@ -74,63 +75,69 @@ async function authorName(deps: AppDeps, ctx: TenantContext): Promise<string | n
  */
 export async function publishList(deps: AppDeps, ctx: TenantContext, listId: string, input: PublishInput) {
   requireRole(ctx, 'editor');
+  const observeDuration = deps.metrics.publishDuration.startTimer();
   const authorDisplay = await authorName(deps, ctx);
-  const published = await deps.dbs.withTenant(ctx.tenant, async (tx) => {
-    const list = await repo.lockList(tx, listId);
-    if (!list) throw listNotFound();
-    const snapshot = buildSnapshot(list, await repo.selectDraftRows(tx, listId));
-    const latest = await repo.selectLatestVersion(tx, listId);
-    const changes = diffSnapshots(latest?.snapshot ?? null, snapshot);
-    if (latest && isEmptyChangeSet(changes)) {
-      throw conflict(
-        'NOTHING_TO_PUBLISH',
-        `The draft is the same as version ${latest.number}; change it before publishing.`,
-      );
-    }
-    if (!latest && snapshot.entries.length === 0) {
-      throw badRequest('LIST_EMPTY', 'The list has no entries yet; add or import some before publishing.');
-    }
-    const publishedAt = new Date();
-    const effectiveAt = input.effectiveAt
-      ? new Date(input.effectiveAt)
-      : new Date(publishedAt.getTime() + list.noticePeriodDays * DAY_MS);
-    if (effectiveAt.getTime() < publishedAt.getTime() - 60_000) {
-      throw badRequest(
-        'EFFECTIVE_IN_PAST',
-        'effectiveAt must not be in the past: customers need notice before a change applies.',
-      );
-    }
-    const row = await repo.insertVersion(tx, {
-      tenantId: ctx.tenant.id,
-      listId,
-      number: (latest?.number ?? 0) + 1,
-      publishedAt,
-      effectiveAt,
-      authorType: ctx.actor.type,
-      authorId: ctx.actor.id,
-      authorDisplay,
-      summary: input.summary ?? null,
-      snapshot,
-      changes,
-      contentHash: snapshotHash(snapshot),
-    });
-    await appendAuditEvent(tx, {
-      ...auditActor(ctx),
-      action: 'list.published',
-      objectType: 'list_version',
-      objectId: `${listId}/${row.number}`,
-      after: {
+  const published = await deps.dbs
+    .withTenant(ctx.tenant, async (tx) => {
+      await claimIdempotencyKey(tx, ctx);
+      const list = await repo.lockList(tx, listId);
+      if (!list) throw listNotFound();
+      const snapshot = buildSnapshot(list, await repo.selectDraftRows(tx, listId));
+      const latest = await repo.selectLatestVersion(tx, listId);
+      const changes = diffSnapshots(latest?.snapshot ?? null, snapshot);
+      if (latest && isEmptyChangeSet(changes)) {
+        throw conflict(
+          'NOTHING_TO_PUBLISH',
+          `The draft is the same as version ${latest.number}; change it before publishing.`,
+        );
+      }
+      if (!latest && snapshot.entries.length === 0) {
+        throw badRequest('LIST_EMPTY', 'The list has no entries yet; add or import some before publishing.');
+      }
+      const publishedAt = new Date();
+      const effectiveAt = input.effectiveAt
+        ? new Date(input.effectiveAt)
+        : new Date(publishedAt.getTime() + list.noticePeriodDays * DAY_MS);
+      if (effectiveAt.getTime() < publishedAt.getTime() - 60_000) {
+        throw badRequest(
+          'EFFECTIVE_IN_PAST',
+          'effectiveAt must not be in the past: customers need notice before a change applies.',
+        );
+      }
+      const row = await repo.insertVersion(tx, {
+        tenantId: ctx.tenant.id,
         listId,
-        number: row.number,
-        effectiveAt: row.effectiveAt,
-        counts: countsOf(changes),
-        contentHash: row.contentHash,
-      },
-    });
-    return { row, slug: list.slug };
-  });
-  deps.publicCache?.published(ctx.tenant.id, published.slug, listId, published.row.number);
-  return toPublishedVersion(published.row);
+        number: (latest?.number ?? 0) + 1,
+        publishedAt,
+        effectiveAt,
+        authorType: ctx.actor.type,
+        authorId: ctx.actor.id,
+        authorDisplay,
+        summary: input.summary ?? null,
+        snapshot,
+        changes,
+        contentHash: snapshotHash(snapshot),
+      });
+      await appendAuditEvent(tx, {
+        ...auditActor(ctx),
+        action: 'list.published',
+        objectType: 'list_version',
+        objectId: `${listId}/${row.number}`,
+        after: {
+          listId,
+          number: row.number,
+          effectiveAt: row.effectiveAt,
+          counts: countsOf(changes),
+          contentHash: row.contentHash,
+        },
+      });
+      const view = toPublishedVersion(row);
+      await recordIdempotentResponse(tx, ctx, view);
+      return { view, slug: list.slug };
+    })
+    .finally(observeDuration);
+  deps.publicCache?.published(ctx.tenant.id, published.slug, listId, published.view.number);
+  return published.view;
 }
 
 export async function listVersions(
