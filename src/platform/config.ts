@@ -25,6 +25,27 @@ export interface AppConfig {
   dbPoolSize: number;
   /** run the background job workers in this process (one pg-boss per region) */
   runWorkers: boolean;
+  http: HttpLimits;
+  metrics: MetricsAccess;
+}
+
+/** How long a client may take, and how many connections it may hold. */
+export interface HttpLimits {
+  /** a whole request (headers and body) must arrive within this; also the idle limit of a socket */
+  requestTimeoutMs: number;
+  /** the headers must arrive within this (less than requestTimeoutMs) */
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** open connections per client address; 0 = no cap (behind a proxy every client is the proxy) */
+  maxConnectionsPerClient: number;
+}
+
+/** Who may read /metrics: a bearer token, a separate listener, or (neither set) loopback only. */
+export interface MetricsAccess {
+  token: string | null;
+  /** serve /metrics on this port of `host` only (not on the main port) */
+  port: number | null;
+  host: string;
 }
 
 export const DEFAULT_REGIONS: ReadonlyArray<Omit<RegionConfig, 'databaseUrl'>> = [
@@ -51,6 +72,18 @@ const envSchema = z.object({
   WORKERS: boolish.optional(),
   PUBLIC_BASE_URL: z.string().url().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(0).max(100_000).default(64),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters (a random secret)')
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 /** `eu-west` <-> `REGION_EU_WEST_DATABASE_URL` */
@@ -121,6 +154,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (embedded) regions = DEFAULT_REGIONS.map((r) => ({ ...r, databaseUrl: null }));
   const port = e.PORT;
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      `HEADERS_TIMEOUT_MS (${e.HEADERS_TIMEOUT_MS}) must not be larger than REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS}).`,
+    );
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === port) {
+    throw new ConfigError('METRICS_PORT must differ from PORT (it is a separate listener for /metrics).');
+  }
   return {
     port,
     host: e.HOST,
@@ -135,5 +176,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
     dbPoolSize: e.DB_POOL_SIZE,
     runWorkers: e.WORKERS ?? true,
+    http: {
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+      maxConnectionsPerClient: e.MAX_CONNECTIONS_PER_CLIENT,
+    },
+    metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null, host: e.METRICS_HOST },
   };
 }

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { TenantTx } from '../../db/databases.js';
 import { auditEvents } from '../../db/schema/region.js';
 import { newId } from '../../platform/ids.js';
+import { processMetrics } from '../../platform/metrics.js';
 import { GENESIS_HASH, auditEventHash } from './audit-hash.js';
 
 export interface AuditInput {
@@ -49,6 +50,7 @@ export async function appendAuditEvent(
   };
   const hash = auditEventHash(fields);
   await tx.insert(auditEvents).values({ ...fields, hash });
+  processMetrics.auditEvents.inc();
   return { seq, hash };
 }
 
