@@ -47,6 +47,8 @@ const JSON_BODY_LIMIT = 1024 * 1024;
 
 export interface BuildAppOptions {
   logger?: boolean;
+  /** where the logs go (tests read them); stdout by default */
+  logStream?: { write(line: string): void };
   /** sign-in and sign-up attempts per minute per client address */
   authRateLimit?: number;
 }
@@ -54,7 +56,10 @@ export interface BuildAppOptions {
 export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const limits = deps.config.http;
   const app = Fastify({
-    logger: opts.logger === false ? false : loggerOptions(deps.config.logLevel),
+    logger:
+      opts.logger === false
+        ? false
+        : { ...loggerOptions(deps.config.logLevel), ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: JSON_BODY_LIMIT,
     // The server's own id, always; a caller's x-request-id is kept apart (request-id.ts).
     requestIdHeader: false,

@@ -103,16 +103,19 @@ declare module 'fastify' {
   }
 }
 
+/** A refused body is read up to twice the route's limit, and at least this much. */
+const MIN_DRAIN_BYTES = 16 * 1024 * 1024;
+
 /**
  * A refused request (413, 401, 404 ...) whose body is still arriving: read and discard it, up
- * to twice the route's body limit, so the client finishes sending and reads the answer instead
- * of failing with EPIPE or a reset. Beyond the bound (or a declared length beyond it) the
- * connection is closed. The request timeout still bounds the time this takes.
+ * to twice the route's body limit (at least 16 MB), so the client finishes sending and reads
+ * the answer instead of failing with EPIPE or a reset. Beyond the bound (or a declared length
+ * beyond it) the connection is closed. The request timeout still bounds the time this takes.
  */
 export function drainUnreadBody(req: FastifyRequest, reply: FastifyReply, defaultBodyLimit: number): void {
   const raw = req.raw;
   if (raw.complete || raw.destroyed || req.overConnectionCap) return;
-  const bound = 2 * (req.routeOptions.bodyLimit ?? defaultBodyLimit);
+  const bound = Math.max(MIN_DRAIN_BYTES, 2 * (req.routeOptions.bodyLimit ?? defaultBodyLimit));
   const declared = Number(req.headers['content-length']);
   if (declared > bound) {
     reply.header('connection', 'close');
