@@ -8,6 +8,7 @@ export function sendProblem(reply: FastifyReply, req: FastifyRequest, err: AppEr
     reply.header('retry-after', String(err.retryAfterSeconds ?? 1));
   return reply
     .code(err.status)
+    .header('x-content-type-options', 'nosniff')
     .type('application/problem+json')
     .send({
       type: `https://subreg.dev/problems/${err.code.toLowerCase().replace(/_/g, '-')}`,
@@ -68,6 +69,8 @@ function routeAware(code: string, message: string, req?: FastifyRequest): string
 export function frameworkErrorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   const problem = toAppError(err, req);
   req.log.info({ code: problem.code, status: problem.status, fastifyCode: err.code }, 'request refused');
+  // These requests never reach the hooks, so their headers are set here.
+  reply.header('x-request-id', req.id);
   return sendProblem(reply, req, problem);
 }
 
