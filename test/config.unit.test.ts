@@ -11,6 +11,7 @@ describe('HTTP and metrics configuration', () => {
       headersTimeoutMs: 10_000,
       keepAliveTimeoutMs: 5_000,
       maxConnectionsPerClient: 64,
+      connectionCapExempt: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
     });
     expect(c.metrics).toEqual({ token: null, port: null, host: '127.0.0.1' });
   });
@@ -21,12 +22,17 @@ describe('HTTP and metrics configuration', () => {
     [{ MAX_CONNECTIONS_PER_CLIENT: '-1' }, /MAX_CONNECTIONS_PER_CLIENT/],
     [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN: must be at least 16 characters/],
     [{ METRICS_PORT: '3000' }, /METRICS_PORT must differ from PORT/],
+    [{ CONNECTION_CAP_EXEMPT: '10.0.0.1,proxy.local' }, /CONNECTION_CAP_EXEMPT: must be IP addresses/],
   ])('refuses %o with a message that says what to fix', (env, message) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, ...env })).toThrow(message);
   });
 
-  it('takes the cap off with 0 (behind a reverse proxy every client is the proxy)', () => {
+  it('takes the cap off with 0, and exempts the listed proxies (or none)', () => {
     expect(loadConfig({ ...base, MAX_CONNECTIONS_PER_CLIENT: '0' }).http.maxConnectionsPerClient).toBe(0);
+    expect(
+      loadConfig({ ...base, CONNECTION_CAP_EXEMPT: '10.0.0.5, fd00::1' }).http.connectionCapExempt,
+    ).toEqual(['10.0.0.5', 'fd00::1']);
+    expect(loadConfig({ ...base, CONNECTION_CAP_EXEMPT: 'none' }).http.connectionCapExempt).toEqual([]);
   });
 });

@@ -76,7 +76,6 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerJsonParser(app);
-  capConnectionsPerClient(app, limits.maxConnectionsPerClient);
 
   app.setErrorHandler((err, req, reply) => {
     // A retried change whose first attempt committed: its stored answer, through the route's serializer.
@@ -102,6 +101,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   );
 
   registerRequestIds(app);
+  capConnectionsPerClient(app, limits.maxConnectionsPerClient, limits.connectionCapExempt);
   registerSecurityHeaders(app, { hsts: deps.config.secureCookies });
   app.addHook('onSend', async (req, reply, payload) => {
     drainUnreadBody(req, reply, JSON_BODY_LIMIT);

@@ -59,16 +59,19 @@ const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
 
 /**
  * At most `max` open connections per client address (0: no cap). The address is the socket's,
- * so behind a reverse proxy every client is the proxy: raise or disable the cap there. A
- * connection beyond the cap is answered 503 on its first request and closed; one that sends
- * nothing is closed after a second.
+ * so behind a reverse proxy every client is the proxy: its address goes in `exempt` (loopback
+ * by default, for a proxy on this host), and the proxy caps its clients. A connection beyond
+ * the cap is answered 503 on its first request and closed; one that sends nothing is closed
+ * after a second.
  */
-export function capConnectionsPerClient(app: FastifyInstance, max: number): void {
+export function capConnectionsPerClient(app: FastifyInstance, max: number, exempt: readonly string[]): void {
   if (max <= 0) return;
+  const free = new Set(exempt);
   const open = new Map<string, number>();
   const refused = new WeakSet<Socket>();
   app.server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? 'unknown';
+    if (free.has(address)) return;
     const count = open.get(address) ?? 0;
     if (count >= max) {
       refused.add(socket);

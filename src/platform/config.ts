@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -38,6 +39,8 @@ export interface HttpLimits {
   keepAliveTimeoutMs: number;
   /** open connections per client address; 0 = no cap (behind a proxy every client is the proxy) */
   maxConnectionsPerClient: number;
+  /** addresses the cap does not apply to (a reverse proxy on this host: loopback by default) */
+  connectionCapExempt: string[];
 }
 
 /** Who may read /metrics: a bearer token, a separate listener, or (neither set) loopback only. */
@@ -76,6 +79,20 @@ const envSchema = z.object({
   HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(0).max(100_000).default(64),
+  CONNECTION_CAP_EXEMPT: z
+    .string()
+    .default('127.0.0.1,::1,::ffff:127.0.0.1')
+    .transform((v) =>
+      v.trim() === 'none'
+        ? []
+        : v
+            .split(',')
+            .map((a) => a.trim())
+            .filter(Boolean),
+    )
+    .refine((list) => list.every((a) => net.isIP(a) !== 0), {
+      message: 'must be IP addresses separated by commas (or "none")',
+    }),
   METRICS_TOKEN: z
     .string()
     .min(16, 'must be at least 16 characters (a random secret)')
@@ -181,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
       keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
       maxConnectionsPerClient: e.MAX_CONNECTIONS_PER_CLIENT,
+      connectionCapExempt: e.CONNECTION_CAP_EXEMPT,
     },
     metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null, host: e.METRICS_HOST },
   };

@@ -20,6 +20,8 @@ beforeAll(async () => {
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
       HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
       MAX_CONNECTIONS_PER_CLIENT: String(MAX_CONNECTIONS),
+      // The test's clients are on loopback, which is exempt by default (a proxy on this host).
+      CONNECTION_CAP_EXEMPT: 'none',
     },
   });
   t = await makeTenant(h);
@@ -117,6 +119,30 @@ describe('connections per client address', () => {
       expect(again.status).toBe(200);
     } finally {
       for (const s of held) s.destroy();
+    }
+  });
+});
+
+describe('connections from an exempt address (a reverse proxy on this host)', () => {
+  it('are not capped: loopback is exempt by default', async () => {
+    const net = await import('node:net');
+    const proxied = await createHarness({ env: { MAX_CONNECTIONS_PER_CLIENT: '2' } });
+    const held: import('node:net').Socket[] = [];
+    try {
+      await proxied.app.listen({ port: 0, host: '127.0.0.1' });
+      const proxiedPort = (proxied.app.server.address() as AddressInfo).port;
+      for (let i = 0; i < 4; i++) {
+        const s = net.connect(proxiedPort, '127.0.0.1');
+        held.push(s);
+        const answer = await new Promise<string>((resolve) => {
+          s.once('data', (d) => resolve(d.toString()));
+          s.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+        });
+        expect(answer).toMatch(/^HTTP\/1\.1 200/);
+      }
+    } finally {
+      for (const s of held) s.destroy();
+      await proxied.close();
     }
   });
 });
