@@ -148,6 +148,16 @@ describe('/metrics is not open to anyone', () => {
       expect(res.statusCode, remoteAddress).toBe(status);
       if (status === 403) expect(res.json().code).toBe('METRICS_LOOPBACK_ONLY');
     }
+    // Through a reverse proxy on this host: loopback, but forwarded from elsewhere.
+    for (const header of ['x-forwarded-for', 'forwarded', 'x-real-ip']) {
+      const res = await h.app.inject({
+        method: 'GET',
+        url: '/metrics',
+        remoteAddress: '127.0.0.1',
+        headers: { [header]: header === 'forwarded' ? 'for=203.0.113.7' : '203.0.113.7' },
+      });
+      expect(res.statusCode, header).toBe(403);
+    }
   });
 
   it('with METRICS_TOKEN, the token from anywhere and nothing without it', async () => {

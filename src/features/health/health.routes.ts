@@ -48,7 +48,12 @@ export const healthRoutes =
     // With METRICS_PORT, /metrics lives on its own listener only (metrics-listener.ts).
     if (deps.config.metrics.port !== null) return;
     app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
-      checkMetricsAccess(deps.config.metrics, req.headers.authorization, req.socket.remoteAddress);
+      checkMetricsAccess(
+        deps.config.metrics,
+        req.headers.authorization,
+        req.socket.remoteAddress,
+        req.headers,
+      );
       reply.header('cache-control', 'no-store');
       reply.type(deps.metrics.registry.contentType);
       return deps.metrics.registry.metrics();

@@ -7,14 +7,19 @@ import type { Metrics } from '../../platform/metrics.js';
 export const isLoopback = (address: string | undefined) =>
   !!address && (/^127\./.test(address) || address === '::1' || /^::ffff:127\./.test(address));
 
+/** Headers a reverse proxy adds: such a request came from further away than loopback. */
+const FORWARDED = ['forwarded', 'x-forwarded-for', 'x-real-ip'];
+
 /**
  * Who may read /metrics: with METRICS_TOKEN, whoever sends it as a bearer token; without, only
- * loopback addresses (a scraper on the same host). Throws 401/403 problem+json otherwise.
+ * loopback addresses (a scraper on the same host), and not through a proxy on this host that
+ * says it forwarded the request. Throws 401/403 problem+json otherwise.
  */
 export function checkMetricsAccess(
   access: MetricsAccess,
   authorization: string | undefined,
   remoteAddress: string | undefined,
+  headers: Record<string, unknown> = {},
 ): void {
   if (access.token) {
     const sent = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? '';
@@ -26,7 +31,7 @@ export function checkMetricsAccess(
       );
     return;
   }
-  if (!isLoopback(remoteAddress)) {
+  if (!isLoopback(remoteAddress) || FORWARDED.some((h) => headers[h] !== undefined)) {
     throw new AppError(
       403,
       'METRICS_LOOPBACK_ONLY',
