@@ -82,8 +82,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     if (err instanceof IdempotentReplay)
       return reply.code(err.status).header('idempotent-replayed', 'true').send(err.body);
     const problem = toAppError(err, req);
-    if (problem.code === 'DATABASE_UNAVAILABLE')
-      req.log.warn({ cause: (err as Error).message?.slice(0, 200) }, 'database unavailable');
+    if (problem.code === 'DATABASE_UNAVAILABLE') req.log.warn(driverCause(err), 'database unavailable');
     else if (problem.status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: problem.code, status: problem.status }, 'request refused');
     return sendProblem(reply, req, problem);
@@ -172,4 +171,14 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   );
   await app.register(publicRoutes(deps));
   return app;
+}
+
+/** The driver's own words (drizzle's wrapper repeats the query and its parameters: not logged). */
+function driverCause(err: unknown): { code?: string; cause?: string } {
+  let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+  for (let i = 0; i < 5 && e?.cause && typeof e.cause === 'object'; i++) e = e.cause as typeof e;
+  return {
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e?.message === 'string' ? { cause: e.message.slice(0, 200) } : {}),
+  };
 }

@@ -45,7 +45,7 @@ export const healthRoutes =
         return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', ...r });
       },
     );
-    // With METRICS_PORT, /metrics lives on its own listener only (metrics-listener.ts).
+    // With METRICS_PORT, /metrics lives on its own listener only (metrics-access.ts).
     if (deps.config.metrics.port !== null) return;
     app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
       checkMetricsAccess(

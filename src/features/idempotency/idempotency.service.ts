@@ -1,8 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
 import type { TenantTx } from '../../db/databases.js';
-import { idempotencyKeys } from '../../db/schema/region-idempotency.js';
 import type { TenantContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import * as repo from './idempotency.repo.js';
 
 /** How long a key answers with its stored response (then the same key starts a new request). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -42,11 +41,8 @@ export const callerKey = (ctx: TenantContext) => `${ctx.actor.type}:${ctx.actor.
 export async function claimIdempotencyKey(tx: TenantTx, ctx: TenantContext): Promise<void> {
   const idem = ctx.idempotency;
   if (!idem) return;
-  const caller = callerKey(ctx);
-  const locked = await tx.execute<{ ok: boolean }>(
-    sql`select pg_try_advisory_xact_lock(hashtext(${`${ctx.tenant.id}/${caller}`}), hashtext(${idem.key})) as ok`,
-  );
-  if (!locked.rows[0]?.ok) {
+  const id = { tenantId: ctx.tenant.id, actor: callerKey(ctx), key: idem.key };
+  if (!(await repo.tryLockKey(tx, id))) {
     throw new AppError(
       409,
       'IDEMPOTENCY_KEY_IN_USE',
@@ -55,27 +51,10 @@ export async function claimIdempotencyKey(tx: TenantTx, ctx: TenantContext): Pro
       1,
     );
   }
-  const [row] = await tx
-    .select()
-    .from(idempotencyKeys)
-    .where(
-      and(
-        eq(idempotencyKeys.tenantId, ctx.tenant.id),
-        eq(idempotencyKeys.actor, caller),
-        eq(idempotencyKeys.key, idem.key),
-      ),
-    );
+  const row = await repo.selectKey(tx, id);
   if (!row) return;
   if (row.expiresAt.getTime() <= Date.now()) {
-    await tx
-      .delete(idempotencyKeys)
-      .where(
-        and(
-          eq(idempotencyKeys.tenantId, ctx.tenant.id),
-          eq(idempotencyKeys.actor, caller),
-          eq(idempotencyKeys.key, idem.key),
-        ),
-      );
+    await repo.deleteKey(tx, id);
     return;
   }
   if (row.requestHash !== idem.requestHash) {
@@ -96,11 +75,8 @@ export async function recordIdempotentResponse(
 ): Promise<void> {
   const idem = ctx.idempotency;
   if (!idem) return;
-  await tx.execute(sql`
-    delete from idempotency_keys where (tenant_id, actor, key) in (
-      select tenant_id, actor, key from idempotency_keys
-      where tenant_id = ${ctx.tenant.id} and expires_at < now() limit ${PURGE_BATCH})`);
-  await tx.insert(idempotencyKeys).values({
+  await repo.purgeExpiredKeys(tx, ctx.tenant.id, PURGE_BATCH);
+  await repo.insertKey(tx, {
     tenantId: ctx.tenant.id,
     actor: callerKey(ctx),
     key: idem.key,

@@ -40,38 +40,37 @@ export async function createImport(deps: AppDeps, ctx: TenantContext, listId: st
   }
   const id = newId();
   const records: StoredImportRecord[] = result.records;
-  return deps.dbs
-    .withTenant(ctx.tenant, async (tx) => {
-      await claimIdempotencyKey(tx, ctx);
-      if (!(await selectList(tx, listId))) throw listNotFound();
-      await repo.insertImport(tx, {
-        tenantId: ctx.tenant.id,
-        id,
-        listId,
-        fileName: upload.fileName.slice(0, 255),
-        format: result.format,
-        sizeBytes: upload.bytes.length,
-        sha256: createHash('sha256').update(upload.bytes).digest('hex'),
-        source: Buffer.from(upload.bytes),
-        records,
-        warnings: result.warnings,
-        createdBy: ctx.actor.id,
-      });
-      await appendAuditEvent(tx, {
-        ...auditActor(ctx),
-        action: 'import.created',
-        objectType: 'import',
-        objectId: id,
-        after: { listId, fileName: upload.fileName, format: result.format, records: records.length },
-      });
-      const preview = previewImport(records, await repo.selectDraft(tx, listId));
-      const row = await repo.selectImportSummary(tx, listId, id);
-      if (!row) throw importNotFound();
-      const view = { ...summary(row), records, preview };
-      await recordIdempotentResponse(tx, ctx, view);
-      return view;
-    })
-    .finally(observeDuration);
+  const storing = deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    await claimIdempotencyKey(tx, ctx);
+    if (!(await selectList(tx, listId))) throw listNotFound();
+    await repo.insertImport(tx, {
+      tenantId: ctx.tenant.id,
+      id,
+      listId,
+      fileName: upload.fileName.slice(0, 255),
+      format: result.format,
+      sizeBytes: upload.bytes.length,
+      sha256: createHash('sha256').update(upload.bytes).digest('hex'),
+      source: Buffer.from(upload.bytes),
+      records,
+      warnings: result.warnings,
+      createdBy: ctx.actor.id,
+    });
+    await appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'import.created',
+      objectType: 'import',
+      objectId: id,
+      after: { listId, fileName: upload.fileName, format: result.format, records: records.length },
+    });
+    const preview = previewImport(records, await repo.selectDraft(tx, listId));
+    const row = await repo.selectImportSummary(tx, listId, id);
+    if (!row) throw importNotFound();
+    const view = { ...summary(row), records, preview };
+    await recordIdempotentResponse(tx, ctx, view);
+    return view;
+  });
+  return storing.finally(observeDuration);
 }
 
 async function importView(tx: TenantTx, listId: string, id: string) {
@@ -143,40 +142,34 @@ export async function applyImport(
 ) {
   requireRole(ctx, 'editor');
   const observeDuration = deps.metrics.importDuration.startTimer({ operation: 'apply' });
-  return deps.dbs
-    .withTenant(ctx.tenant, async (tx) => {
-      await claimIdempotencyKey(tx, ctx);
-      const row = await repo.selectImport(tx, listId, id, true);
-      if (!row) throw importNotFound();
-      if (row.status !== 'previewed') {
-        throw conflict(
-          'IMPORT_NOT_PENDING',
-          `This import was already ${row.status}; upload the file again to import it anew.`,
-        );
-      }
-      const preview = previewImport(row.records, await repo.selectDraft(tx, listId));
-      const chosen = choose(preview, selection, row.records.length);
-      const applied = await writeChanges(tx, ctx, listId, chosen);
-      await repo.markImport(tx, id, { status: 'applied', appliedAt: new Date(), appliedSummary: applied });
-      await appendAuditEvent(tx, {
-        ...auditActor(ctx),
-        action: 'import.applied',
-        objectType: 'import',
-        objectId: id,
-        after: {
-          listId,
-          ...applied,
-          records: selection.records ?? 'all',
-          removals: selection.removals ?? [],
-        },
-      });
-      const done = await repo.selectImportSummary(tx, listId, id);
-      if (!done) throw importNotFound();
-      const view = summary(done);
-      await recordIdempotentResponse(tx, ctx, view);
-      return view;
-    })
-    .finally(observeDuration);
+  const applying = deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    await claimIdempotencyKey(tx, ctx);
+    const row = await repo.selectImport(tx, listId, id, true);
+    if (!row) throw importNotFound();
+    if (row.status !== 'previewed') {
+      throw conflict(
+        'IMPORT_NOT_PENDING',
+        `This import was already ${row.status}; upload the file again to import it anew.`,
+      );
+    }
+    const preview = previewImport(row.records, await repo.selectDraft(tx, listId));
+    const chosen = choose(preview, selection, row.records.length);
+    const applied = await writeChanges(tx, ctx, listId, chosen);
+    await repo.markImport(tx, id, { status: 'applied', appliedAt: new Date(), appliedSummary: applied });
+    await appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'import.applied',
+      objectType: 'import',
+      objectId: id,
+      after: { listId, ...applied, records: selection.records ?? 'all', removals: selection.removals ?? [] },
+    });
+    const done = await repo.selectImportSummary(tx, listId, id);
+    if (!done) throw importNotFound();
+    const view = summary(done);
+    await recordIdempotentResponse(tx, ctx, view);
+    return view;
+  });
+  return applying.finally(observeDuration);
 }
 
 export async function discardImport(deps: AppDeps, ctx: TenantContext, listId: string, id: string) {

@@ -77,65 +77,64 @@ export async function publishList(deps: AppDeps, ctx: TenantContext, listId: str
   requireRole(ctx, 'editor');
   const observeDuration = deps.metrics.publishDuration.startTimer();
   const authorDisplay = await authorName(deps, ctx);
-  const published = await deps.dbs
-    .withTenant(ctx.tenant, async (tx) => {
-      await claimIdempotencyKey(tx, ctx);
-      const list = await repo.lockList(tx, listId);
-      if (!list) throw listNotFound();
-      const snapshot = buildSnapshot(list, await repo.selectDraftRows(tx, listId));
-      const latest = await repo.selectLatestVersion(tx, listId);
-      const changes = diffSnapshots(latest?.snapshot ?? null, snapshot);
-      if (latest && isEmptyChangeSet(changes)) {
-        throw conflict(
-          'NOTHING_TO_PUBLISH',
-          `The draft is the same as version ${latest.number}; change it before publishing.`,
-        );
-      }
-      if (!latest && snapshot.entries.length === 0) {
-        throw badRequest('LIST_EMPTY', 'The list has no entries yet; add or import some before publishing.');
-      }
-      const publishedAt = new Date();
-      const effectiveAt = input.effectiveAt
-        ? new Date(input.effectiveAt)
-        : new Date(publishedAt.getTime() + list.noticePeriodDays * DAY_MS);
-      if (effectiveAt.getTime() < publishedAt.getTime() - 60_000) {
-        throw badRequest(
-          'EFFECTIVE_IN_PAST',
-          'effectiveAt must not be in the past: customers need notice before a change applies.',
-        );
-      }
-      const row = await repo.insertVersion(tx, {
-        tenantId: ctx.tenant.id,
+  const publishing = deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    await claimIdempotencyKey(tx, ctx);
+    const list = await repo.lockList(tx, listId);
+    if (!list) throw listNotFound();
+    const snapshot = buildSnapshot(list, await repo.selectDraftRows(tx, listId));
+    const latest = await repo.selectLatestVersion(tx, listId);
+    const changes = diffSnapshots(latest?.snapshot ?? null, snapshot);
+    if (latest && isEmptyChangeSet(changes)) {
+      throw conflict(
+        'NOTHING_TO_PUBLISH',
+        `The draft is the same as version ${latest.number}; change it before publishing.`,
+      );
+    }
+    if (!latest && snapshot.entries.length === 0) {
+      throw badRequest('LIST_EMPTY', 'The list has no entries yet; add or import some before publishing.');
+    }
+    const publishedAt = new Date();
+    const effectiveAt = input.effectiveAt
+      ? new Date(input.effectiveAt)
+      : new Date(publishedAt.getTime() + list.noticePeriodDays * DAY_MS);
+    if (effectiveAt.getTime() < publishedAt.getTime() - 60_000) {
+      throw badRequest(
+        'EFFECTIVE_IN_PAST',
+        'effectiveAt must not be in the past: customers need notice before a change applies.',
+      );
+    }
+    const row = await repo.insertVersion(tx, {
+      tenantId: ctx.tenant.id,
+      listId,
+      number: (latest?.number ?? 0) + 1,
+      publishedAt,
+      effectiveAt,
+      authorType: ctx.actor.type,
+      authorId: ctx.actor.id,
+      authorDisplay,
+      summary: input.summary ?? null,
+      snapshot,
+      changes,
+      contentHash: snapshotHash(snapshot),
+    });
+    await appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'list.published',
+      objectType: 'list_version',
+      objectId: `${listId}/${row.number}`,
+      after: {
         listId,
-        number: (latest?.number ?? 0) + 1,
-        publishedAt,
-        effectiveAt,
-        authorType: ctx.actor.type,
-        authorId: ctx.actor.id,
-        authorDisplay,
-        summary: input.summary ?? null,
-        snapshot,
-        changes,
-        contentHash: snapshotHash(snapshot),
-      });
-      await appendAuditEvent(tx, {
-        ...auditActor(ctx),
-        action: 'list.published',
-        objectType: 'list_version',
-        objectId: `${listId}/${row.number}`,
-        after: {
-          listId,
-          number: row.number,
-          effectiveAt: row.effectiveAt,
-          counts: countsOf(changes),
-          contentHash: row.contentHash,
-        },
-      });
-      const view = toPublishedVersion(row);
-      await recordIdempotentResponse(tx, ctx, view);
-      return { view, slug: list.slug };
-    })
-    .finally(observeDuration);
+        number: row.number,
+        effectiveAt: row.effectiveAt,
+        counts: countsOf(changes),
+        contentHash: row.contentHash,
+      },
+    });
+    const view = toPublishedVersion(row);
+    await recordIdempotentResponse(tx, ctx, view);
+    return { view, slug: list.slug };
+  });
+  const published = await publishing.finally(observeDuration);
   deps.publicCache?.published(ctx.tenant.id, published.slug, listId, published.view.number);
   return published.view;
 }
