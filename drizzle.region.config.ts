@@ -6,6 +6,7 @@ export default defineConfig({
     './src/db/schema/region.ts',
     './src/db/schema/region-imports.ts',
     './src/db/schema/region-versions.ts',
+    './src/db/schema/region-idempotency.ts',
   ],
   out: './src/db/migrations/region',
 });

@@ -6,6 +6,7 @@ import { PublicCache } from './features/publishing/public-cache.js';
 import type { FastifyInstance } from 'fastify';
 import { type DatabaseRuntime, startDatabases } from './db/bootstrap.js';
 import { loadDemoData } from './demo/load-demo-data.js';
+import { startMetricsListener } from './features/health/metrics-access.js';
 import { TenantDirectory } from './features/tenants/tenant-directory.js';
 import { buildApp } from './http/app.js';
 import type { AppConfig } from './platform/config.js';
@@ -41,6 +42,7 @@ export async function startServer(config: AppConfig, log: (msg: string) => void)
   const jobs = new Jobs(runtime.targets.regions, log);
   registerAuditJobs(jobs, deps, log);
   if (config.runWorkers) await jobs.start();
+  deps.metrics.watchQueues(() => jobs.queueStats());
   const app = await buildApp(deps);
   await app.listen({ port: config.port, host: config.host });
   log(`subreg listening on http://${config.host}:${config.port}  (API reference: /api/docs)`);
@@ -51,12 +53,16 @@ export async function startServer(config: AppConfig, log: (msg: string) => void)
       ? `embedded in ${path.resolve(config.dataDir, 'pg')}`
       : describeDatabaseUrl(runtime.targets.controlUrl),
   });
+  const metricsListener =
+    config.metrics.port !== null ? await startMetricsListener(config.metrics, deps.metrics) : null;
+  if (metricsListener) log(`metrics on http://${config.metrics.host}:${metricsListener.port}/metrics`);
   let stopping: Promise<void> | null = null;
   const stop = () => {
     // Drain in-flight requests, then the pools, then the embedded database.
     stopping ??= (async () => {
       unregister();
       await app.close();
+      await metricsListener?.close();
       await jobs.stop(); // running jobs finish before the pools close
       await runtime.close();
     })();

@@ -152,6 +152,20 @@ export class Databases {
     return { control: await check(this.controlPool), regions: Object.fromEntries(entries) };
   }
 
+  /** Pool counters, read by /metrics on scrape. */
+  poolStats(): { database: string; total: number; idle: number; waiting: number }[] {
+    const stats = (database: string, p: pg.Pool) => ({
+      database,
+      total: p.totalCount,
+      idle: p.idleCount,
+      waiting: p.waitingCount,
+    });
+    return [
+      stats('control', this.controlPool),
+      ...[...this.regions.values()].map((r) => stats(r.id, r.pool)),
+    ];
+  }
+
   /** Raw access for tests and benchmarks that must prove what the app role can and cannot see. */
   regionPoolForTests(regionId: string): pg.Pool {
     const r = this.regions.get(regionId);

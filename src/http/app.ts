@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -23,34 +22,68 @@ import { membersRoutes } from '../features/members/members.routes.js';
 import { tenantsRoutes } from '../features/tenants/tenants.routes.js';
 import { tokensRoutes } from '../features/tokens/tokens.routes.js';
 import type { AppDeps } from '../platform/context.js';
+import { IdempotentReplay } from '../features/idempotency/idempotency.service.js';
 import { AppError } from '../platform/errors.js';
 import { loggerOptions } from '../platform/logger.js';
-import { sendProblem, toAppError } from './problem.js';
+import {
+  addIdempotencyParameter,
+  collectIdempotentRoutes,
+  idempotencyKeyParameter,
+} from './idempotency-key.js';
+import { registerJsonParser } from './json-body.js';
+import { frameworkErrorHandler, sendProblem, toAppError } from './problem.js';
 import { registerAuthentication } from './request-auth.js';
+import { clientRequestIdOf, newRequestId, registerRequestIds } from './request-id.js';
+import { docsCsp, registerApiHeaders, registerSecurityHeaders } from './security-headers.js';
+import {
+  capConnectionsPerClient,
+  clientErrorHandler,
+  drainUnreadBody,
+  transportOptions,
+} from './transport.js';
 
 export const API_VERSION = '0.1.0';
 const JSON_BODY_LIMIT = 1024 * 1024;
 
 export interface BuildAppOptions {
   logger?: boolean;
+  /** where the logs go (tests read them); stdout by default */
+  logStream?: { write(line: string): void };
   /** sign-in and sign-up attempts per minute per client address */
   authRateLimit?: number;
 }
 
 export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const limits = deps.config.http;
   const app = Fastify({
-    logger: opts.logger === false ? false : loggerOptions(deps.config.logLevel),
+    logger:
+      opts.logger === false
+        ? false
+        : { ...loggerOptions(deps.config.logLevel), ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: JSON_BODY_LIMIT,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    // The server's own id, always; a caller's x-request-id is kept apart (request-id.ts).
+    requestIdHeader: false,
+    genReqId: newRequestId,
+    childLoggerFactory: (logger, bindings, options, rawReq) => {
+      const clientRequestId = clientRequestIdOf(rawReq as Parameters<typeof clientRequestIdOf>[0]);
+      return logger.child(clientRequestId ? { ...bindings, clientRequestId } : bindings, options);
+    },
     routerOptions: { maxParamLength: 200 },
+    ...transportOptions(limits),
+    clientErrorHandler: clientErrorHandler(limits),
+    frameworkErrors: frameworkErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  registerJsonParser(app);
 
   app.setErrorHandler((err, req, reply) => {
-    const problem = toAppError(err);
-    if (problem.status >= 500) req.log.error({ err }, 'request failed');
+    // A retried change whose first attempt committed: its stored answer, through the route's serializer.
+    if (err instanceof IdempotentReplay)
+      return reply.code(err.status).header('idempotent-replayed', 'true').send(err.body);
+    const problem = toAppError(err, req);
+    if (problem.code === 'DATABASE_UNAVAILABLE') req.log.warn(driverCause(err), 'database unavailable');
+    else if (problem.status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: problem.code, status: problem.status }, 'request refused');
     return sendProblem(reply, req, problem);
   });
@@ -66,14 +99,20 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     ),
   );
 
-  app.addHook('onRequest', async (req, reply) => {
-    reply.header('x-request-id', req.id);
+  registerRequestIds(app);
+  capConnectionsPerClient(app, limits.maxConnectionsPerClient, limits.connectionCapExempt);
+  registerSecurityHeaders(app, { hsts: deps.config.secureCookies });
+  app.addHook('onSend', async (req, reply, payload) => {
+    drainUnreadBody(req, reply, JSON_BODY_LIMIT);
+    return payload;
   });
   app.addHook('onResponse', async (req, reply) => {
     deps.metrics.httpDuration
       .labels(req.method, req.routeOptions.url ?? 'unmatched', String(reply.statusCode))
       .observe(reply.elapsedTime / 1000);
   });
+  deps.metrics.watchPools(() => deps.dbs.poolStats());
+  const idempotentRoutes = collectIdempotentRoutes(app);
 
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
@@ -88,6 +127,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
           '(tokens are created per workspace) or a session cookie plus the `x-csrf-token` header for changes.',
       },
       components: {
+        parameters: { IdempotencyKey: idempotencyKeyParameter },
         securitySchemes: {
           bearerToken: { type: 'http', scheme: 'bearer' },
           sessionCookie: { type: 'apiKey', in: 'cookie', name: 'subreg_session' },
@@ -96,23 +136,49 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
       security: [{ bearerToken: [] }, { sessionCookie: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (doc) =>
+      addIdempotencyParameter(
+        jsonSchemaTransformObject(doc) as unknown as Record<string, unknown>,
+        idempotentRoutes,
+      ) as unknown as ReturnType<typeof jsonSchemaTransformObject>,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    transformStaticCSP: docsCsp,
+  });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  registerAuthentication(app, deps);
   await app.register(healthRoutes(deps));
-  await app.register(authRoutes(deps, opts.authRateLimit ?? 10), { prefix: '/api/v1' });
-  await app.register(tenantsRoutes(deps), { prefix: '/api/v1' });
-  await app.register(tokensRoutes(deps), { prefix: '/api/v1' });
-  await app.register(membersRoutes(deps), { prefix: '/api/v1' });
-  await app.register(listsRoutes(deps), { prefix: '/api/v1' });
-  await app.register(entitiesRoutes(deps), { prefix: '/api/v1' });
-  await app.register(entriesRoutes(deps), { prefix: '/api/v1' });
-  await app.register(auditRoutes(deps), { prefix: '/api/v1' });
-  await app.register(importsRoutes(deps), { prefix: '/api/v1' });
-  await app.register(versionsRoutes(deps), { prefix: '/api/v1' });
+  // Every API route in one scope: authentication and private-response headers are hooks of
+  // the scope, so they apply to whatever matched a route here, however its URL was spelled.
+  await app.register(
+    async (api) => {
+      registerAuthentication(api, deps);
+      registerApiHeaders(api);
+      await api.register(authRoutes(deps, opts.authRateLimit ?? 10));
+      await api.register(tenantsRoutes(deps));
+      await api.register(tokensRoutes(deps));
+      await api.register(membersRoutes(deps));
+      await api.register(listsRoutes(deps));
+      await api.register(entitiesRoutes(deps));
+      await api.register(entriesRoutes(deps));
+      await api.register(auditRoutes(deps));
+      await api.register(importsRoutes(deps));
+      await api.register(versionsRoutes(deps));
+    },
+    { prefix: '/api/v1' },
+  );
   await app.register(publicRoutes(deps));
   return app;
+}
+
+/** The driver's own words (drizzle's wrapper repeats the query and its parameters: not logged). */
+function driverCause(err: unknown): { code?: string; cause?: string } {
+  let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+  for (let i = 0; i < 5 && e?.cause && typeof e.cause === 'object'; i++) e = e.cause as typeof e;
+  return {
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e?.message === 'string' ? { cause: e.message.slice(0, 200) } : {}),
+  };
 }

@@ -56,7 +56,11 @@ export const problemResponses = {
   409: problemSchema,
   413: problemSchema,
   429: problemSchema,
+  503: problemSchema,
 } as const;
+
+/** Routes that take an Idempotency-Key: 422 when the key was used for another request. */
+export const idempotentProblems = { 422: problemSchema } as const;
 
 export const nextOffset = (offset: number, limit: number, total: number) =>
   offset + limit < total ? offset + limit : null;

@@ -4,6 +4,7 @@ import type { Actor, AppDeps, Role, TenantContext } from '../platform/context.js
 import { requireRole } from '../platform/context.js';
 import { AppError, unauthorized } from '../platform/errors.js';
 import { safeEqual } from '../platform/ids.js';
+import { idempotencyOf } from './idempotency-key.js';
 
 export const SESSION_COOKIE = 'subreg_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -14,11 +15,14 @@ declare module 'fastify' {
   }
 }
 
-/** Identifies the caller of every /api request: bearer token first, then the session cookie. */
+/**
+ * Identifies the caller of every route of the scope it is registered in (the /api/v1 plugin):
+ * bearer token first, then the session cookie. Being a hook of the scope, it runs for every
+ * route that matched there, however the URL was spelled (`/%61pi/...`), never by URL prefix.
+ */
 export function registerAuthentication(app: FastifyInstance, deps: AppDeps): void {
   app.decorateRequest('actor', null);
   app.addHook('preHandler', async (req) => {
-    if (!req.url.startsWith('/api/v1/')) return;
     const header = req.headers.authorization;
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
@@ -77,5 +81,6 @@ export async function tenantContext(
     throw new AppError(423, 'TENANT_SUSPENDED', 'This workspace is suspended.');
   const ctx: TenantContext = { tenant, actor, role, requestId: req.id };
   requireRole(ctx, minRole);
+  ctx.idempotency = idempotencyOf(req, ctx);
   return ctx;
 }

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -27,6 +28,8 @@ export interface AppConfig {
   runWorkers: boolean;
   /** audit sealing keys as configured (parsed and checked by loadAuditKeys at boot) */
   auditKeys: AuditKeySettings;
+  http: HttpLimits;
+  metrics: MetricsAccess;
 }
 
 export interface AuditKeySettings {
@@ -34,6 +37,27 @@ export interface AuditKeySettings {
   hmacOldKeys: string | null;
   signingKey: string | null;
   signingOldPublicKeys: string | null;
+}
+
+/** How long a client may take, and how many connections it may hold. */
+export interface HttpLimits {
+  /** a whole request (headers and body) must arrive within this; also the idle limit of a socket */
+  requestTimeoutMs: number;
+  /** the headers must arrive within this (less than requestTimeoutMs) */
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** open connections per client address; 0 = no cap (behind a proxy every client is the proxy) */
+  maxConnectionsPerClient: number;
+  /** addresses the cap does not apply to (a reverse proxy on this host: loopback by default) */
+  connectionCapExempt: string[];
+}
+
+/** Who may read /metrics: a bearer token, a separate listener, or (neither set) loopback only. */
+export interface MetricsAccess {
+  token: string | null;
+  /** serve /metrics on this port of `host` only (not on the main port) */
+  port: number | null;
+  host: string;
 }
 
 export const DEFAULT_REGIONS: ReadonlyArray<Omit<RegionConfig, 'databaseUrl'>> = [
@@ -64,6 +88,32 @@ const envSchema = z.object({
   AUDIT_HMAC_OLD_KEYS: z.string().min(1).optional(),
   AUDIT_SIGNING_KEY: z.string().min(1).optional(),
   AUDIT_SIGNING_OLD_PUBLIC_KEYS: z.string().min(1).optional(),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(0).max(100_000).default(64),
+  CONNECTION_CAP_EXEMPT: z
+    .string()
+    .default('127.0.0.1,::1,::ffff:127.0.0.1')
+    .transform((v) =>
+      v.trim() === 'none'
+        ? []
+        : v
+            .split(',')
+            .map((a) => a.trim())
+            .filter(Boolean),
+    )
+    .refine((list) => list.every((a) => net.isIP(a) !== 0), {
+      message: 'must be IP addresses separated by commas (or "none")',
+    }),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters (a random secret)')
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 /** `eu-west` <-> `REGION_EU_WEST_DATABASE_URL` */
@@ -134,6 +184,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (embedded) regions = DEFAULT_REGIONS.map((r) => ({ ...r, databaseUrl: null }));
   const port = e.PORT;
+  if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      `HEADERS_TIMEOUT_MS (${e.HEADERS_TIMEOUT_MS}) must not be larger than REQUEST_TIMEOUT_MS (${e.REQUEST_TIMEOUT_MS}).`,
+    );
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === port) {
+    throw new ConfigError('METRICS_PORT must differ from PORT (it is a separate listener for /metrics).');
+  }
   return {
     port,
     host: e.HOST,
@@ -154,5 +212,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       signingKey: e.AUDIT_SIGNING_KEY ?? null,
       signingOldPublicKeys: e.AUDIT_SIGNING_OLD_PUBLIC_KEYS ?? null,
     },
+    http: {
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
+      maxConnectionsPerClient: e.MAX_CONNECTIONS_PER_CLIENT,
+      connectionCapExempt: e.CONNECTION_CAP_EXEMPT,
+    },
+    metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null, host: e.METRICS_HOST },
   };
 }

@@ -1,3 +1,4 @@
+import type { IdempotencyRequest } from '../features/idempotency/idempotency.service.js';
 import type { PublicCache } from '../features/publishing/public-cache.js';
 import type { Databases } from '../db/databases.js';
 import type { TenantDirectory, TenantRecord } from '../features/tenants/tenant-directory.js';
@@ -26,6 +27,8 @@ export interface TenantContext {
   actor: Actor;
   role: Role;
   requestId: string | null;
+  /** the request's Idempotency-Key, on routes that accept one */
+  idempotency?: IdempotencyRequest | null;
 }
 
 /** The few things services need; passed explicitly, never a bag of fifty. */
@@ -41,13 +44,16 @@ export interface AppDeps {
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };
 
 export function requireRole(ctx: TenantContext, min: Role): void {
-  if (RANK[ctx.role] < RANK[min]) {
-    throw forbidden(
-      ctx.actor.type === 'token'
-        ? 'This API token is read-only; use a write token.'
-        : `This needs the ${min} role; ask an owner of this workspace.`,
-    );
+  if (RANK[ctx.role] < RANK[min]) throw forbidden(roleRefusal(ctx, min));
+}
+
+/** Why the caller may not, in words that are true for a token and for a person. */
+function roleRefusal(ctx: TenantContext, min: Role): string {
+  if (ctx.actor.type !== 'token') return `This needs the ${min} role; ask an owner of this workspace.`;
+  if (min === 'owner') {
+    return 'This needs the owner role, and API tokens act as editors at most (write tokens) or viewers (read tokens). Sign in as an owner of this workspace to do it.';
   }
+  return 'This API token is read-only (it acts as a viewer); use a write token.';
 }
 
 /** The audit fields of the caller. */

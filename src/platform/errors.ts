@@ -8,6 +8,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly details?: Record<string, unknown>,
+    /** sent as Retry-After: the client may try again after this many seconds */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'AppError';
@@ -51,4 +53,54 @@ export function fromDatabaseError(err: unknown): AppError | null {
     default:
       return null;
   }
+}
+
+/** SQLSTATEs that mean "the database is not there right now", not "the request is wrong". */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
+/** node-postgres and pg-pool say these in words only (no code). */
+const UNAVAILABLE_MESSAGES = [
+  'timeout exceeded when trying to connect',
+  'Connection terminated',
+  'Cannot use a pool after calling end on the pool',
+  'Client has encountered a connection error and is not queryable',
+];
+
+/**
+ * A connection-level failure (refused, reset, pool timeout, server shutting down, too many
+ * connections) anywhere in the error's cause chain (drizzle wraps driver errors): 503 with
+ * Retry-After, so clients and proxies retry instead of reporting a bug.
+ */
+export function databaseUnavailable(err: unknown): AppError | null {
+  let e = err as { code?: unknown; message?: unknown; syscall?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    const message = typeof e.message === 'string' ? e.message : '';
+    if (
+      // A socket error of ours has a syscall (connect, read); a client that hung up ("aborted") has none.
+      (UNAVAILABLE_SOCKET_CODES.has(code) && typeof e.syscall === 'string') ||
+      UNAVAILABLE_SQLSTATES.has(code) ||
+      /^08[0-9A-Z]{3}$/.test(code) ||
+      UNAVAILABLE_MESSAGES.some((m) => message.startsWith(m))
+    ) {
+      return new AppError(
+        503,
+        'DATABASE_UNAVAILABLE',
+        'The database cannot be reached right now. Try again in a few seconds; send the same Idempotency-Key with a retried change and it is applied at most once.',
+        undefined,
+        5,
+      );
+    }
+    e = e.cause as typeof e;
+  }
+  return null;
 }

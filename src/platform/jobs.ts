@@ -1,4 +1,5 @@
 import PgBoss from 'pg-boss';
+import type { QueueStats } from './metrics.js';
 
 export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
 
@@ -61,6 +62,29 @@ export class Jobs {
     const boss = this.bosses.get(regionId);
     if (!boss) throw new Error(`jobs are not running for region ${regionId}`);
     return boss.send(queue, data);
+  }
+
+  /**
+   * Waiting jobs per region and queue, for /metrics. One query per region on pg-boss's index of
+   * waiting jobs, capped in rows, so a backlog of millions costs a bounded scan.
+   */
+  async queueStats(): Promise<QueueStats[]> {
+    const out: QueueStats[] = [];
+    for (const [region, boss] of this.bosses) {
+      const { rows } = await boss.getDb().executeSql(
+        `select q.name as queue, count(w.start_after)::int as depth,
+                coalesce(extract(epoch from now() - min(w.start_after) filter (where w.start_after <= now())), 0)::float8 as age
+         from pgboss.queue q
+         left join lateral (
+           select j.start_after from pgboss.job j where j.name = q.name and j.state < 'active' limit 100000
+         ) w on true
+         group by q.name`,
+        [],
+      );
+      for (const r of rows as { queue: string; depth: number; age: number }[])
+        out.push({ region, queue: r.queue, depth: r.depth, oldestAgeSeconds: r.age });
+    }
+    return out;
   }
 
   get running(): boolean {

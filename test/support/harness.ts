@@ -19,20 +19,36 @@ export interface Harness {
 }
 
 /** A real app on the suite's real databases; requests go through `app.inject()`. */
-export async function createHarness(opts: { authRateLimit?: number } = {}): Promise<Harness> {
+export async function createHarness(
+  opts: {
+    authRateLimit?: number;
+    /** configuration variables on top of the defaults (timeouts, metrics access ...) */
+    env?: Record<string, string>;
+    /** region id -> database URL, in place of the suite's (a dead port, to see an outage) */
+    regionUrls?: Record<string, string>;
+    /** collect the app's log lines (JSON) here */
+    logLines?: string[];
+  } = {},
+): Promise<Harness> {
   const targets = inject('dbTargets');
+  const regions = targets.regions.map((r) => ({ ...r, url: opts.regionUrls?.[r.id] ?? r.url }));
   const config = {
-    ...loadConfig({ DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent', ...TEST_AUDIT_ENV }),
+    ...loadConfig({ DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent', ...TEST_AUDIT_ENV, ...opts.env }),
     embedded: false,
   };
-  const dbs = new Databases(targets.controlUrl, targets.regions, 5, { auditKeys: loadAuditKeys(config) });
+  const dbs = new Databases(targets.controlUrl, regions, 5, { auditKeys: loadAuditKeys(config) });
   const deps: AppDeps = {
     config,
     dbs,
     directory: new TenantDirectory(dbs.control),
     metrics: createMetrics(),
   };
-  const app = await buildApp(deps, { logger: false, authRateLimit: opts.authRateLimit ?? 10_000 });
+  const logLines = opts.logLines;
+  const app = await buildApp(deps, {
+    logger: !!logLines,
+    ...(logLines ? { logStream: { write: (line: string) => void logLines.push(line) } } : {}),
+    authRateLimit: opts.authRateLimit ?? 10_000,
+  });
   await app.ready();
   return {
     deps,

@@ -5,6 +5,7 @@ import { auditEvents } from '../../db/schema/region.js';
 import { newId } from '../../platform/ids.js';
 import { advanceAuditHead } from './audit-control.repo.js';
 import { GENESIS_HASH, SEALED_SCHEME, auditEventSeal } from './audit-hash.js';
+import { processMetrics } from '../../platform/metrics.js';
 
 export interface AuditInput {
   tenantId: string;
@@ -57,6 +58,7 @@ export async function appendAuditEvent(
   afterCommit(tx, `audit-head:${input.tenantId}`, () =>
     advanceAuditHead(dbs.control, input.tenantId, seq, hash),
   );
+  processMetrics.auditEvents.inc();
   return { seq, hash };
 }
 

@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pageOf, problemResponses, tenantParams, uuidParam } from '../../http/common-schemas.js';
+import {
+  idempotentProblems,
+  pageOf,
+  problemResponses,
+  tenantParams,
+  uuidParam,
+} from '../../http/common-schemas.js';
 import { tenantContext } from '../../http/request-auth.js';
 import type { AppDeps } from '../../platform/context.js';
 import { createEntityBody, entitiesQuery, entityView, updateEntityBody } from './entities.schemas.js';
@@ -27,12 +33,13 @@ export const entitiesRoutes =
     app.post(
       '/tenants/:tenant/entities',
       {
+        config: { idempotentStatus: 201 },
         schema: {
           tags: ['entities'],
           summary: 'Create an entity',
           params: tenantParams,
           body: createEntityBody,
-          response: { 201: entityView, ...problemResponses },
+          response: { 201: entityView, ...problemResponses, ...idempotentProblems },
         },
       },
       async (req, reply) =>

@@ -4,6 +4,7 @@ import { type AppDeps, type TenantContext, auditActor, requireRole } from '../..
 import { AppError, badRequest, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.repo.js';
+import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import * as repo from './entities.repo.js';
 import type { CreateEntityInput, EntitiesQuery, EntityView, UpdateEntityInput } from './entities.schemas.js';
 import { normalizeName } from './normalize-name.js';
@@ -66,7 +67,12 @@ export async function insertEntityInTx(tx: TenantTx, ctx: TenantContext, input: 
 
 export async function createEntity(deps: AppDeps, ctx: TenantContext, input: CreateEntityInput) {
   requireRole(ctx, 'editor');
-  return toEntityView(await deps.dbs.withTenant(ctx.tenant, (tx) => insertEntityInTx(tx, ctx, input)));
+  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    await claimIdempotencyKey(tx, ctx);
+    const view = toEntityView(await insertEntityInTx(tx, ctx, input));
+    await recordIdempotentResponse(tx, ctx, view);
+    return view;
+  });
 }
 
 export async function updateEntity(deps: AppDeps, ctx: TenantContext, id: string, patch: UpdateEntityInput) {

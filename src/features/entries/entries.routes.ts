@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pageOf, problemResponses, tenantParams, uuidParam } from '../../http/common-schemas.js';
+import {
+  idempotentProblems,
+  pageOf,
+  problemResponses,
+  tenantParams,
+  uuidParam,
+} from '../../http/common-schemas.js';
 import { tenantContext } from '../../http/request-auth.js';
 import type { AppDeps } from '../../platform/context.js';
 import { createEntryBody, entriesQuery, entryView, updateEntryBody } from './entries.schemas.js';
@@ -28,12 +34,13 @@ export const entriesRoutes =
     app.post(
       '/tenants/:tenant/lists/:listId/entries',
       {
+        config: { idempotentStatus: 201 },
         schema: {
           tags: ['entries'],
           summary: 'Add an entry (an entity used in this list)',
           params: listParams,
           body: createEntryBody,
-          response: { 201: entryView, ...problemResponses },
+          response: { 201: entryView, ...problemResponses, ...idempotentProblems },
         },
       },
       async (req, reply) =>

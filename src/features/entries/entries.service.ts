@@ -3,6 +3,7 @@ import { type AppDeps, type TenantContext, auditActor, requireRole } from '../..
 import { badRequest, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.repo.js';
+import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import { selectEntity } from '../entities/entities.repo.js';
 import { insertEntityInTx } from '../entities/entities.service.js';
 import { selectList } from '../lists/lists.repo.js';
@@ -62,6 +63,7 @@ export async function createEntry(
 ) {
   requireRole(ctx, 'editor');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    await claimIdempotencyKey(tx, ctx);
     if (!(await selectList(tx, listId))) throw listNotFound();
     const entity = input.entityId
       ? await selectEntity(tx, input.entityId)
@@ -85,7 +87,9 @@ export async function createEntry(
       objectId: row.id,
       after: row,
     });
-    return toEntryView({ entry: row, entity });
+    const view = toEntryView({ entry: row, entity });
+    await recordIdempotentResponse(tx, ctx, view);
+    return view;
   });
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../platform/context.js';
+import { checkMetricsAccess } from './metrics-access.js';
 
 export const healthRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
@@ -44,7 +45,16 @@ export const healthRoutes =
         return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'unavailable', ...r });
       },
     );
-    app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    // With METRICS_PORT, /metrics lives on its own listener only (metrics-access.ts).
+    if (deps.config.metrics.port !== null) return;
+    app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+      checkMetricsAccess(
+        deps.config.metrics,
+        req.headers.authorization,
+        req.socket.remoteAddress,
+        req.headers,
+      );
+      reply.header('cache-control', 'no-store');
       reply.type(deps.metrics.registry.contentType);
       return deps.metrics.registry.metrics();
     });

@@ -1,13 +1,16 @@
+import { createHash } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  idempotentProblems,
   pageOf,
   paginationQuery,
   problemResponses,
   tenantParams,
   uuidParam,
 } from '../../http/common-schemas.js';
+import { bindIdempotencyToBody } from '../../http/idempotency-key.js';
 import { tenantContext } from '../../http/request-auth.js';
 import type { AppDeps } from '../../platform/context.js';
 import { AppError, badRequest } from '../../platform/errors.js';
@@ -46,6 +49,7 @@ export const importsRoutes =
       '/tenants/:tenant/lists/:listId/imports',
       {
         bodyLimit: IMPORT_LIMITS.maxFileBytes + 64 * 1024,
+        config: { idempotentStatus: 201 },
         schema: {
           tags: ['imports'],
           summary: 'Upload a document (multipart field "file") and preview what it would change in the draft',
@@ -86,6 +90,8 @@ export const importsRoutes =
           }
           throw err;
         }
+        // The file is part of the request an Idempotency-Key stands for.
+        bindIdempotencyToBody(ctx, `${file.filename}\n${createHash('sha256').update(bytes).digest('hex')}`);
         const created = await createImport(deps, ctx, req.params.listId, {
           fileName: file.filename || 'upload',
           bytes,
@@ -150,12 +156,13 @@ export const importsRoutes =
     app.post(
       '/tenants/:tenant/lists/:listId/imports/:importId/apply',
       {
+        config: { idempotentStatus: 200 },
         schema: {
           tags: ['imports'],
           summary: 'Apply all or some of the preview to the draft (never publishes)',
           params: importParams,
           body: applyImportBody,
-          response: { 200: importSummaryView, ...problemResponses },
+          response: { 200: importSummaryView, ...problemResponses, ...idempotentProblems },
         },
       },
       async (req) =>

@@ -8,6 +8,7 @@ import { AppError, badRequest, conflict, notFound } from '../../platform/errors.
 import { createHash } from 'node:crypto';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.repo.js';
+import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import { normalizeName } from '../entities/normalize-name.js';
 import { nextPosition } from '../entries/entries.repo.js';
 import { toStoredLocations } from '../entries/stored-locations.js';
@@ -28,6 +29,7 @@ export interface ImportUpload {
 /** Reads the file (outside any transaction: parsing can take a while), stores it, previews it. */
 export async function createImport(deps: AppDeps, ctx: TenantContext, listId: string, upload: ImportUpload) {
   requireRole(ctx, 'editor');
+  const observeDuration = deps.metrics.importDuration.startTimer({ operation: 'create' });
   let result: Awaited<ReturnType<typeof importDocument>>;
   try {
     result = await importDocument(upload);
@@ -38,7 +40,8 @@ export async function createImport(deps: AppDeps, ctx: TenantContext, listId: st
   }
   const id = newId();
   const records: StoredImportRecord[] = result.records;
-  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+  const storing = deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    await claimIdempotencyKey(tx, ctx);
     if (!(await selectList(tx, listId))) throw listNotFound();
     await repo.insertImport(tx, {
       tenantId: ctx.tenant.id,
@@ -63,8 +66,11 @@ export async function createImport(deps: AppDeps, ctx: TenantContext, listId: st
     const preview = previewImport(records, await repo.selectDraft(tx, listId));
     const row = await repo.selectImportSummary(tx, listId, id);
     if (!row) throw importNotFound();
-    return { ...summary(row), records, preview };
+    const view = { ...summary(row), records, preview };
+    await recordIdempotentResponse(tx, ctx, view);
+    return view;
   });
+  return storing.finally(observeDuration);
 }
 
 async function importView(tx: TenantTx, listId: string, id: string) {
@@ -135,7 +141,9 @@ export async function applyImport(
   selection: ApplySelection,
 ) {
   requireRole(ctx, 'editor');
-  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+  const observeDuration = deps.metrics.importDuration.startTimer({ operation: 'apply' });
+  const applying = deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    await claimIdempotencyKey(tx, ctx);
     const row = await repo.selectImport(tx, listId, id, true);
     if (!row) throw importNotFound();
     if (row.status !== 'previewed') {
@@ -157,8 +165,11 @@ export async function applyImport(
     });
     const done = await repo.selectImportSummary(tx, listId, id);
     if (!done) throw importNotFound();
-    return summary(done);
+    const view = summary(done);
+    await recordIdempotentResponse(tx, ctx, view);
+    return view;
   });
+  return applying.finally(observeDuration);
 }
 
 export async function discardImport(deps: AppDeps, ctx: TenantContext, listId: string, id: string) {

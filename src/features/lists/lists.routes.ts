@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  idempotentProblems,
   pageOf,
   paginationQuery,
   problemResponses,
@@ -33,12 +34,13 @@ export const listsRoutes =
     app.post(
       '/tenants/:tenant/lists',
       {
+        config: { idempotentStatus: 201 },
         schema: {
           tags: ['lists'],
           summary: 'Create a list (one per platform or product)',
           params: tenantParams,
           body: createListBody,
-          response: { 201: listView, ...problemResponses },
+          response: { 201: listView, ...problemResponses, ...idempotentProblems },
         },
       },
       async (req, reply) =>

@@ -3,6 +3,7 @@ import { type AppDeps, type TenantContext, auditActor, requireRole } from '../..
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.repo.js';
+import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import { nextOffset } from '../../http/common-schemas.js';
 import * as repo from './lists.repo.js';
 import type { CreateListInput, ListView, UpdateListInput } from './lists.schemas.js';
@@ -68,6 +69,7 @@ export async function createList(
 ): Promise<ListView> {
   requireRole(ctx, 'editor');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    await claimIdempotencyKey(tx, ctx);
     if (await repo.selectListBySlug(tx, input.slug)) {
       throw new AppError(
         409,
@@ -83,7 +85,9 @@ export async function createList(
       objectId: row.id,
       after: row,
     });
-    return toListView({ list: row, entryCount: 0 });
+    const view = toListView({ list: row, entryCount: 0 });
+    await recordIdempotentResponse(tx, ctx, view);
+    return view;
   });
 }
 

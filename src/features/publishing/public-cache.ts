@@ -1,3 +1,5 @@
+import { processMetrics } from '../../platform/metrics.js';
+
 /**
  * In-memory cache of public renderings. A published version never changes, so a rendering of
  * (tenant, list, version, format, filters) is valid forever; the only question a current page
@@ -66,6 +68,7 @@ export class PublicCache {
 
   get(key: string): Rendering | undefined {
     const hit = this.renderings.get(key);
+    processMetrics.publicCacheLookups.inc({ result: hit ? 'hit' : 'miss' });
     if (hit) {
       // Least recently used goes first: re-insert to move to the end.
       this.renderings.delete(key);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  idempotentProblems,
   pageOf,
   paginationQuery,
   problemResponses,
@@ -29,12 +30,13 @@ export const versionsRoutes =
     app.post(
       '/tenants/:tenant/lists/:listId/versions',
       {
+        config: { idempotentStatus: 201 },
         schema: {
           tags: ['versions'],
           summary: 'Publish the draft as the next immutable version',
           params: listParams,
           body: publishBody,
-          response: { 201: versionView, ...problemResponses },
+          response: { 201: versionView, ...problemResponses, ...idempotentProblems },
         },
       },
       async (req, reply) =>

@@ -4,6 +4,7 @@ import { pageFrom } from '../../http/common-schemas.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { badRequest, conflict, notFound } from '../../platform/errors.js';
 import { appendAuditEvent } from '../audit/audit.repo.js';
+import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import { diffSnapshots, isEmptyChangeSet } from './diff-snapshots.js';
 import type { ChangeSet, PublishedVersion, VersionSummary } from './public-view.js';
 import { buildSnapshot, snapshotHash } from './snapshot.js';
@@ -74,8 +75,10 @@ async function authorName(deps: AppDeps, ctx: TenantContext): Promise<string | n
  */
 export async function publishList(deps: AppDeps, ctx: TenantContext, listId: string, input: PublishInput) {
   requireRole(ctx, 'editor');
+  const observeDuration = deps.metrics.publishDuration.startTimer();
   const authorDisplay = await authorName(deps, ctx);
-  const published = await deps.dbs.withTenant(ctx.tenant, async (tx) => {
+  const publishing = deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    await claimIdempotencyKey(tx, ctx);
     const list = await repo.lockList(tx, listId);
     if (!list) throw listNotFound();
     const snapshot = buildSnapshot(list, await repo.selectDraftRows(tx, listId));
@@ -127,10 +130,13 @@ export async function publishList(deps: AppDeps, ctx: TenantContext, listId: str
         contentHash: row.contentHash,
       },
     });
-    return { row, slug: list.slug };
+    const view = toPublishedVersion(row);
+    await recordIdempotentResponse(tx, ctx, view);
+    return { view, slug: list.slug };
   });
-  deps.publicCache?.published(ctx.tenant.id, published.slug, listId, published.row.number);
-  return toPublishedVersion(published.row);
+  const published = await publishing.finally(observeDuration);
+  deps.publicCache?.published(ctx.tenant.id, published.slug, listId, published.view.number);
+  return published.view;
 }
 
 export async function listVersions(
