@@ -5,6 +5,8 @@ import { PublicCache } from './features/publishing/public-cache.js';
 import type { FastifyInstance } from 'fastify';
 import { type DatabaseRuntime, startDatabases } from './db/bootstrap.js';
 import { loadDemoData } from './demo/load-demo-data.js';
+import { RegionMoves } from './features/regions/region-moves.js';
+import { listenForDirectoryChanges } from './features/tenants/directory-listener.js';
 import { TenantDirectory } from './features/tenants/tenant-directory.js';
 import { buildApp } from './http/app.js';
 import type { AppConfig } from './platform/config.js';
@@ -19,13 +21,15 @@ export interface Running {
 }
 
 export function makeDeps(config: AppConfig, runtime: DatabaseRuntime): AppDeps {
-  return {
+  const deps: AppDeps = {
     config,
     dbs: runtime.dbs,
     directory: new TenantDirectory(runtime.dbs.control),
     metrics: createMetrics(),
     publicCache: new PublicCache(),
   };
+  deps.moves = new RegionMoves(deps, runtime.targets.regions);
+  return deps;
 }
 
 /** Boots databases (embedded or configured), migrations, demo data and the HTTP server. */
@@ -36,6 +40,7 @@ export async function startServer(config: AppConfig, log: (msg: string) => void)
     const loaded = await loadDemoData(deps);
     if (loaded.length) log(`demo data loaded: ${loaded.map((t) => `/t/${t}`).join(', ')}`);
   }
+  const stopListening = await listenForDirectoryChanges(runtime.targets.controlUrl, deps, log);
   const jobs = new Jobs(runtime.targets.regions, log);
   if (config.runWorkers) await jobs.start();
   const app = await buildApp(deps);
@@ -54,6 +59,7 @@ export async function startServer(config: AppConfig, log: (msg: string) => void)
     stopping ??= (async () => {
       unregister();
       await app.close();
+      await stopListening();
       await jobs.stop(); // running jobs finish before the pools close
       await runtime.close();
     })();

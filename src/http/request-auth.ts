@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorFromSession, actorFromToken, roleInTenant } from '../features/auth/auth.service.js';
 import type { Actor, AppDeps, Role, TenantContext } from '../platform/context.js';
 import { requireRole } from '../platform/context.js';
-import { AppError, unauthorized } from '../platform/errors.js';
+import { AppError, tenantMoving, unauthorized } from '../platform/errors.js';
 import { safeEqual } from '../platform/ids.js';
 
 export const SESSION_COOKIE = 'subreg_session';
@@ -19,6 +19,7 @@ export function registerAuthentication(app: FastifyInstance, deps: AppDeps): voi
   app.decorateRequest('actor', null);
   app.addHook('preHandler', async (req) => {
     if (!req.url.startsWith('/api/v1/')) return;
+    if (req.url.startsWith('/api/v1/operator/')) return; // the operator token, checked by those routes
     const header = req.headers.authorization;
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
@@ -75,6 +76,8 @@ export async function tenantContext(
   if (!role) throw tenantNotFound();
   if (tenant.status === 'suspended')
     throw new AppError(423, 'TENANT_SUSPENDED', 'This workspace is suspended.');
+  // A region move freezes writes (the database refuses them too, on every path).
+  if (tenant.status === 'moving' && !SAFE_METHODS.has(req.method)) throw tenantMoving();
   const ctx: TenantContext = { tenant, actor, role, requestId: req.id };
   requireRole(ctx, minRole);
   return ctx;

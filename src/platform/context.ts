@@ -1,4 +1,5 @@
 import type { PublicCache } from '../features/publishing/public-cache.js';
+import type { RegionMoves } from '../features/regions/region-moves.js';
 import type { Databases } from '../db/databases.js';
 import type { TenantDirectory, TenantRecord } from '../features/tenants/tenant-directory.js';
 import type { AppConfig } from './config.js';
@@ -36,6 +37,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** renderings of published versions (optional: tests and the CLI may go without) */
   publicCache?: PublicCache;
+  /** region moves (the operator's); absent where no owner connections are at hand */
+  moves?: RegionMoves;
 }
 
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
+import type { RegionTarget } from '../../src/db/bootstrap.js';
 import { Databases } from '../../src/db/databases.js';
+import { RegionMoves } from '../../src/features/regions/region-moves.js';
 import { TenantDirectory, type TenantRecord } from '../../src/features/tenants/tenant-directory.js';
 import { createTenant } from '../../src/features/tenants/tenants.service.js';
 import { issueToken } from '../../src/features/tokens/tokens.service.js';
@@ -17,16 +19,25 @@ export interface Harness {
 }
 
 /** A real app on the suite's real databases; requests go through `app.inject()`. */
-export async function createHarness(opts: { authRateLimit?: number } = {}): Promise<Harness> {
+export async function createHarness(
+  opts: { authRateLimit?: number; extraRegions?: RegionTarget[]; operatorToken?: string } = {},
+): Promise<Harness> {
   const targets = inject('dbTargets');
-  const dbs = new Databases(targets.controlUrl, targets.regions, 5);
-  const config = { ...loadConfig({ DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent' }), embedded: false };
+  const regions = [...targets.regions, ...(opts.extraRegions ?? [])];
+  const dbs = new Databases(targets.controlUrl, regions, 5);
+  const config = {
+    ...loadConfig({ DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent' }),
+    embedded: false,
+    operatorToken: opts.operatorToken ?? null,
+  };
   const deps: AppDeps = {
     config,
     dbs,
     directory: new TenantDirectory(dbs.control),
     metrics: createMetrics(),
   };
+  // One process: the move forgets its own caches at the switch, so no grace before the purge.
+  deps.moves = new RegionMoves(deps, regions, { purgeGraceMs: 0 });
   const app = await buildApp(deps, { logger: false, authRateLimit: opts.authRateLimit ?? 10_000 });
   await app.ready();
   return {
