@@ -36,7 +36,7 @@ beforeAll(async () => {
   await recordRegion(c, { id: 'nowhere', name: 'Nowhere', provider: null, countries: [] });
   await c.end();
   h = await createHarness({
-    extraRegions: [flaky(), { id: 'nowhere', name: 'Nowhere', url: 'postgres://postgres@127.0.0.1:1/nothing' }],
+    extraRegions: [flaky(), { id: 'nowhere', name: 'Nowhere', provider: null, countries: [], url: 'postgres://postgres@127.0.0.1:1/nothing' }],
   });
 }, 120_000);
 afterAll(async () => {

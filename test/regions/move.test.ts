@@ -34,7 +34,7 @@ describe('moving a tenant between regions', () => {
     const targetRows = await tenantRowsIn(regionUrl(targets, 'us-central'), t.tenant.id);
     // The same rows, plus the move's own audit events (appended to the copied chain).
     expect({ ...targetRows, 'public.audit_events': sourceRows['public.audit_events'] }).toEqual(sourceRows);
-    expect(targetRows['public.audit_events']).toBe(sourceRows['public.audit_events']! + 8);
+    expect(targetRows['public.audit_events']).toBe(sourceRows['public.audit_events']! + 9); // started, frozen, copied, verified, switched, jobs_moved, unfrozen, purged, completed
 
     const after = await readEverything(h, t);
     expect(after).toEqual(before);

@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { digestSql } from './move-copy.js';
 import { type TenantTable, quoteIdent } from './tenant-tables.js';
 
 /** What a move will carry and how long it should take, shown before anything happens. */
@@ -111,10 +112,8 @@ async function calibrateTable(
     );
     const sampleBytes = Math.max(1, Number(size[0]!.b ?? 0));
     const v0 = performance.now();
-    await target.query(
-      `SELECT count(*), md5(coalesce(string_agg(md5(row(${cols})::text), '' ORDER BY ${order}), '')) FROM ${scratch} WHERE tenant_id = $1`,
-      [tenantId],
-    );
+    await target.query('ANALYZE ' + scratch);
+    await target.query(digestSql(t, scratch), [tenantId]);
     const verifyMs = performance.now() - v0;
     const p0 = performance.now();
     await target.query(`DELETE FROM ${scratch} WHERE tenant_id = $1`, [tenantId]);

@@ -91,9 +91,24 @@ export async function freezeStep(ctx: StepContext): Promise<Record<string, unkno
   return { waitedForWritesMs: waitedMs };
 }
 
-/** Clears whatever an earlier attempt left in the target, then copies every table in order. */
+/** Counts and checksums of every tenant table in one region database. */
+async function digestAll(url: string, tenantId: string): Promise<Record<string, { rows: number; checksum: string }>> {
+  return withMoveSession(url, tenantId, async (c) => {
+    const out: Record<string, { rows: number; checksum: string }> = {};
+    for (const t of await listTenantTables(c)) out[t.name] = await digestTenantTable(c, t, tenantId);
+    return out;
+  });
+}
+
+/**
+ * Clears whatever an earlier attempt left in the target, then copies every table in order. The
+ * source is frozen, so its checksums are computed meanwhile, on another connection (the verify
+ * step then only reads the target).
+ */
 export async function copyStep(ctx: StepContext): Promise<Record<string, unknown>> {
-  return withMoveSession(ctx.source.url, ctx.tenant.id, (src) =>
+  const sourceDigests = digestAll(ctx.source.url, ctx.tenant.id);
+  sourceDigests.catch(() => {});
+  const copied = await withMoveSession(ctx.source.url, ctx.tenant.id, (src) =>
     withMoveSession(ctx.target.url, ctx.tenant.id, async (dst) => {
       const tables = await listTenantTables(src);
       const direct = await bypassesRls(dst);
@@ -142,31 +157,46 @@ export async function copyStep(ctx: StepContext): Promise<Record<string, unknown
       };
     }),
   );
+  const digests = await sourceDigests;
+  await recordTables(
+    ctx.deps.dbs.control,
+    ctx.move.id,
+    Object.fromEntries(Object.entries(digests).map(([t, d]) => [t, { rows: d.rows, sourceChecksum: d.checksum }])),
+  );
+  return copied;
 }
 
 /** Row counts and checksums of every table, computed on both sides at once. */
 export async function verifyStep(ctx: StepContext): Promise<Record<string, unknown>> {
-  const digestAll = (url: string) =>
-    withMoveSession(url, ctx.tenant.id, async (c) => {
-      const tables = await listTenantTables(c);
-      const out: Record<string, { rows: number; checksum: string }> = {};
-      for (const t of tables) out[t.name] = await digestTenantTable(c, t, ctx.tenant.id);
-      return out;
-    });
-  const [src, dst] = await Promise.all([digestAll(ctx.source.url), digestAll(ctx.target.url)]);
+  const known = ctx.move.tables as Record<string, TableRecord>;
+  const haveSource = Object.keys(known).length > 0 && Object.values(known).every((t) => t.sourceChecksum);
+  const [src, dst] = await Promise.all([
+    haveSource
+      ? Object.fromEntries(Object.entries(known).map(([t, r]) => [t, { rows: r.rows, checksum: r.sourceChecksum! }]))
+      : digestAll(ctx.source.url, ctx.tenant.id),
+    digestAll(ctx.target.url, ctx.tenant.id),
+  ]);
   const tables: Record<string, Partial<TableRecord>> = {};
   const mismatches: string[] = [];
-  for (const [name, s] of Object.entries(src)) {
+  for (const name of new Set([...Object.keys(src), ...Object.keys(dst)])) {
+    const s = src[name];
     const d = dst[name];
-    tables[name] = { rows: s.rows, sourceChecksum: s.checksum, targetChecksum: d?.checksum, targetRows: d?.rows };
-    if (!d || d.rows !== s.rows || d.checksum !== s.checksum)
-      mismatches.push(`${name}: ${s.rows} rows (${s.checksum}) in ${ctx.source.id}, ${d?.rows ?? 0} rows (${d?.checksum ?? '-'}) in ${ctx.target.id}`);
+    tables[name] = { rows: s?.rows ?? 0, sourceChecksum: s?.checksum, targetChecksum: d?.checksum, targetRows: d?.rows };
+    if (!s || !d || d.rows !== s.rows || d.checksum !== s.checksum)
+      mismatches.push(
+        `${name}: ${s?.rows ?? 0} rows (${s?.checksum ?? '-'}) in ${ctx.source.id}, ${d?.rows ?? 0} rows (${d?.checksum ?? '-'}) in ${ctx.target.id}`,
+      );
   }
   await recordTables(ctx.deps.dbs.control, ctx.move.id, tables);
   if (mismatches.length > 0)
     throw new MoveVerificationError(`The copy does not match the source: ${mismatches.join('; ')}.`);
   const rows = Object.values(src).reduce((a, s) => a + s.rows, 0);
-  return { tables: Object.keys(src).length, rows, verified: 'row counts and md5 checksums equal on both sides' };
+  return {
+    tables: Object.keys(src).length,
+    rows,
+    verified: 'row counts and md5 checksums equal on both sides',
+    sourceChecksums: haveSource ? 'computed during the copy' : 'computed now',
+  };
 }
 
 /** The one atomic switch: the directory (control database) names the target region. */
