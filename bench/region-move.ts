@@ -9,7 +9,6 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { prepareDatabases, resolveTargets } from '../src/db/bootstrap.js';
 import { Databases } from '../src/db/databases.js';
@@ -36,7 +35,12 @@ const { targets, embedded } = await resolveTargets(config, () => {});
 try {
   await prepareDatabases(targets);
   const dbs = new Databases(targets.controlUrl, targets.regions, 5);
-  const deps: AppDeps = { config, dbs, directory: new TenantDirectory(dbs.control), metrics: createMetrics() };
+  const deps: AppDeps = {
+    config,
+    dbs,
+    directory: new TenantDirectory(dbs.control),
+    metrics: createMetrics(),
+  };
   const moves = new RegionMoves(deps, targets.regions, { purgeGraceMs: 0 });
   deps.moves = moves;
   const src = targets.regions.find((r) => r.id === 'eu-west')!;
@@ -51,7 +55,10 @@ try {
   // Load as the owner with generate_series: one list, ENTRIES entities and entries, audit events.
   const t0 = performance.now();
   const owner = await openMoveSession(src.url, tenant.id);
-  await owner.query(`insert into lists (tenant_id, id, slug, title) values ($1, gen_random_uuid(), 'main', 'Main')`, [tenant.id]);
+  await owner.query(
+    `insert into lists (tenant_id, id, slug, title) values ($1, gen_random_uuid(), 'main', 'Main')`,
+    [tenant.id],
+  );
   await owner.query(
     `insert into entities (tenant_id, id, legal_name, normalized_name, kind, corporate_country)
      select $1, gen_random_uuid(), 'Entity ' || g || ' GmbH', 'entity ' || g || ' gmbh', 'third_party', 'DE' from generate_series(1, $2) g`,
@@ -85,7 +92,9 @@ try {
   const counts = await (async () => {
     const c = await openMoveSession(src.url, tenant.id);
     const r = await c.query<{ n: string }>(
-      tables.map((t) => `select count(*) as n from "${t.name}" where tenant_id = '${tenant.id}'`).join(' union all '),
+      tables
+        .map((t) => `select count(*) as n from "${t.name}" where tenant_id = '${tenant.id}'`)
+        .join(' union all '),
     );
     await c.end();
     return r.rows.reduce((a, x) => a + Number(x.n), 0);
@@ -97,7 +106,10 @@ try {
   const b = await openMoveSession(dst.url, tenant.id);
   const r0 = performance.now();
   for (const t of tables) {
-    await pipeline(a.query(copyTo(copyOutSql(t, tenant.id))), b.query(copyFrom(`COPY "${t.name}" (${t.columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN`)));
+    await pipeline(
+      a.query(copyTo(copyOutSql(t, tenant.id))),
+      b.query(copyFrom(`COPY "${t.name}" (${t.columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN`)),
+    );
   }
   const rawMs = performance.now() - r0;
   await deleteTenantRows(b, tables, tenant.id);
@@ -121,18 +133,38 @@ try {
   const frozenRatio = rawMs / frozenMs;
   const totalErr = (est.durationMs.total - runMs) / runMs;
   const frozenErr = (est.durationMs.frozen - frozenMs) / frozenMs;
-  console.log(`\nrows moved             ${done.copiedRows.toLocaleString('en-US')} (${(done.copiedBytes / 1_048_576).toFixed(0)} MB of COPY text)`);
+  console.log(
+    `\nrows moved             ${done.copiedRows.toLocaleString('en-US')} (${(done.copiedBytes / 1_048_576).toFixed(0)} MB of COPY text)`,
+  );
   console.log(`raw COPY | COPY        ${s(rawMs)}  ${rate(counts, rawMs)}   (baseline)`);
-  console.log(`move: copy step        ${s(steps.copy!.ms)}  ${rate(counts, steps.copy!.ms)}   ratio ${copyRatio.toFixed(2)} of raw`);
-  console.log(`move: writes frozen    ${s(frozenMs)}  ${rate(counts, frozenMs)}   ratio ${frozenRatio.toFixed(2)} of raw (freeze+copy+verify+switch+jobs+unfreeze)`);
-  console.log(`move: steps            ${Object.entries(steps).map(([k, v]) => `${k} ${s(v.ms)}`).join(', ')}`);
-  console.log(`estimate per step      ${Object.entries(est.durationMs).map(([k, v]) => `${k} ${s(v)}`).join(', ')}`);
+  console.log(
+    `move: copy step        ${s(steps.copy!.ms)}  ${rate(counts, steps.copy!.ms)}   ratio ${copyRatio.toFixed(2)} of raw`,
+  );
+  console.log(
+    `move: writes frozen    ${s(frozenMs)}  ${rate(counts, frozenMs)}   ratio ${frozenRatio.toFixed(2)} of raw (freeze+copy+verify+switch+jobs+unfreeze)`,
+  );
+  console.log(
+    `move: steps            ${Object.entries(steps)
+      .map(([k, v]) => `${k} ${s(v.ms)}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `estimate per step      ${Object.entries(est.durationMs)
+      .map(([k, v]) => `${k} ${s(v)}`)
+      .join(', ')}`,
+  );
   console.log(`move: whole run        ${s(runMs)} (with the purge of the source)`);
-  console.log(`estimate (took ${s(estimateMs)}): frozen ${s(est.durationMs.frozen)} (${(frozenErr * 100).toFixed(0)}% vs actual), total ${s(est.durationMs.total)} (${(totalErr * 100).toFixed(0)}% vs actual)`);
+  console.log(
+    `estimate (took ${s(estimateMs)}): frozen ${s(est.durationMs.frozen)} (${(frozenErr * 100).toFixed(0)}% vs actual), total ${s(est.durationMs.total)} (${(totalErr * 100).toFixed(0)}% vs actual)`,
+  );
   const verdict = (ok: boolean) => (ok ? 'MET' : 'NOT MET');
-  console.log(`\ntarget: move throughput >= 0.5 of raw, during the freeze: ${verdict(frozenRatio >= 0.5)} (${frozenRatio.toFixed(2)}); copy step alone: ${verdict(copyRatio >= 0.5)} (${copyRatio.toFixed(2)})`);
+  console.log(
+    `\ntarget: move throughput >= 0.5 of raw, during the freeze: ${verdict(frozenRatio >= 0.5)} (${frozenRatio.toFixed(2)}); copy step alone: ${verdict(copyRatio >= 0.5)} (${copyRatio.toFixed(2)})`,
+  );
   console.log(`target: write freeze reported: ${s(frozenMs)}`);
-  console.log(`target: estimate within 25% of actual: total ${verdict(Math.abs(totalErr) <= 0.25)} (${(totalErr * 100).toFixed(0)}%), frozen ${verdict(Math.abs(frozenErr) <= 0.25)} (${(frozenErr * 100).toFixed(0)}%)`);
+  console.log(
+    `target: estimate within 25% of actual: total ${verdict(Math.abs(totalErr) <= 0.25)} (${(totalErr * 100).toFixed(0)}%), frozen ${verdict(Math.abs(frozenErr) <= 0.25)} (${(frozenErr * 100).toFixed(0)}%)`,
+  );
   await dbs.close();
 } finally {
   await embedded?.stop();

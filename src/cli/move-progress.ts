@@ -11,7 +11,9 @@ export function describeEstimate(e: MoveEstimate, from: string, to: string): str
   const width = Math.max(5, ...e.tables.map((t) => t.name.length));
   const lines = [
     `Move from ${from} to ${to}: ${n(e.rows)} rows, ${mb(e.bytes)}, ${n(e.jobs)} queued jobs`,
-    ...e.tables.map((t) => `  ${t.name.padEnd(width)}  ${n(t.rows).padStart(11)} rows  ${mb(t.bytes).padStart(10)}`),
+    ...e.tables.map(
+      (t) => `  ${t.name.padEnd(width)}  ${n(t.rows).padStart(11)} rows  ${mb(t.bytes).padStart(10)}`,
+    ),
     `Measured here: ${e.measured.copyBytesPerSecond ? `${mb(e.measured.copyBytesPerSecond)}/s copy speed` : 'nothing to measure'} (a ${n(e.measured.sampleRows)}-row calibration copy, rolled back)` +
       (e.measured.earlierMovesBytesPerSecond.length
         ? `; earlier moves: ${e.measured.earlierMovesBytesPerSecond.map((b) => `${mb(b)}/s`).join(', ')}`

@@ -4,7 +4,8 @@ import { AppError, fromDatabaseError } from '../platform/errors.js';
 
 /** RFC 9457 problem details; `code` is stable, `detail` is for a person. Never a stack trace. */
 export function sendProblem(reply: FastifyReply, req: FastifyRequest, err: AppError): FastifyReply {
-  if (typeof err.details?.retryAfterSeconds === 'number') reply.header('retry-after', String(err.details.retryAfterSeconds));
+  if (typeof err.details?.retryAfterSeconds === 'number')
+    reply.header('retry-after', String(err.details.retryAfterSeconds));
   return reply
     .code(err.status)
     .type('application/problem+json')

@@ -140,7 +140,11 @@ function strayRegionVariables(env: NodeJS.ProcessEnv, regions: RegionConfig[]): 
   const ids = new Set(regions.map((r) => r.id));
   return Object.keys(env).filter((k) => {
     const m = /^REGION_([A-Z0-9_]+)_(NAME|PROVIDER|COUNTRIES)$/.exec(k);
-    return m && !ids.has(m[1]!.toLowerCase().replace(/_/g, '-')) && !DEFAULT_REGIONS.some((r) => r.id === m[1]!.toLowerCase().replace(/_/g, '-'));
+    return (
+      m &&
+      !ids.has(m[1]!.toLowerCase().replace(/_/g, '-')) &&
+      !DEFAULT_REGIONS.some((r) => r.id === m[1]!.toLowerCase().replace(/_/g, '-'))
+    );
   });
 }
 

@@ -36,7 +36,16 @@ beforeAll(async () => {
   await recordRegion(c, { id: 'nowhere', name: 'Nowhere', provider: null, countries: [] });
   await c.end();
   h = await createHarness({
-    extraRegions: [flaky(), { id: 'nowhere', name: 'Nowhere', provider: null, countries: [], url: 'postgres://postgres@127.0.0.1:1/nothing' }],
+    extraRegions: [
+      flaky(),
+      {
+        id: 'nowhere',
+        name: 'Nowhere',
+        provider: null,
+        countries: [],
+        url: 'postgres://postgres@127.0.0.1:1/nothing',
+      },
+    ],
   });
 }, 120_000);
 afterAll(async () => {
@@ -84,7 +93,9 @@ describe('a move that cannot complete', () => {
     await expect(h.deps.moves!.run(plan.id)).rejects.toMatchObject({ code: 'MOVE_ROLLING_BACK' });
 
     await admin(`alter database ${flakyName} with allow_connections true`);
-    expect(Object.keys(await tenantRowsIn(flaky().url, t.tenant.id))).toEqual(['public.tenant_write_freezes']);
+    expect(Object.keys(await tenantRowsIn(flaky().url, t.tenant.id))).toEqual([
+      'public.tenant_write_freezes',
+    ]);
     const done = await h.deps.moves!.rollback(plan.id);
     expect(done.state).toBe('rolled_back');
     expect(await tenantRowsIn(flaky().url, t.tenant.id)).toEqual({});
@@ -113,17 +124,21 @@ describe('while a tenant is frozen', () => {
     // The same reads; the workspace says it is moving.
     const during = await readEverything(h, t);
     expect(during[`/api/v1/tenants/${t.tenant.slug}`]).toMatch(/"status":"moving"/);
-    expect({ ...during, [`/api/v1/tenants/${t.tenant.slug}`]: '' }).toEqual({ ...before, [`/api/v1/tenants/${t.tenant.slug}`]: '' });
+    expect({ ...during, [`/api/v1/tenants/${t.tenant.slug}`]: '' }).toEqual({
+      ...before,
+      [`/api/v1/tenants/${t.tenant.slug}`]: '',
+    });
     const w = await patchTitle(t, t.listId, 'refused');
     expect(w.statusCode).toBe(503);
     expect(w.headers['retry-after']).toBe('30');
-    expect(w.json()).toMatchObject({ code: 'TENANT_MOVING', detail: expect.stringMatching(/moving to another region/) });
+    expect(w.json()).toMatchObject({
+      code: 'TENANT_MOVING',
+      detail: expect.stringMatching(/moving to another region/),
+    });
 
     // A process that has not heard of the freeze (stale directory entry): the database refuses.
     const stale = { id: t.tenant.id, regionId: 'eu-west' };
-    const direct = h.deps.dbs.withTenant(stale, (tx) =>
-      tx.update(lists).set({ title: 'sneaked in' }),
-    );
+    const direct = h.deps.dbs.withTenant(stale, (tx) => tx.update(lists).set({ title: 'sneaked in' }));
     await expect(direct).rejects.toMatchObject({ cause: { code: 'SR503' } });
     // Other tenants of the region are not affected.
     expect((await patchTitle(other, otherList.listId, 'business as usual')).statusCode).toBe(200);
@@ -138,12 +153,20 @@ describe('while a tenant is frozen', () => {
 describe('the operator API', () => {
   it('is off without OPERATOR_TOKEN, refuses a wrong token, and tenant tokens are not operator tokens', async () => {
     const t = await makeTenant(h);
-    const off = await h.app.inject({ method: 'GET', url: '/api/v1/operator/moves', headers: bearer(t.write) });
+    const off = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/operator/moves',
+      headers: bearer(t.write),
+    });
     expect(off.statusCode).toBe(403);
     expect(off.json().code).toBe('OPERATOR_API_DISABLED');
     h.deps.config.operatorToken = 'x'.repeat(40);
     try {
-      const wrong = await h.app.inject({ method: 'GET', url: '/api/v1/operator/moves', headers: bearer(t.write) });
+      const wrong = await h.app.inject({
+        method: 'GET',
+        url: '/api/v1/operator/moves',
+        headers: bearer(t.write),
+      });
       expect(wrong.statusCode).toBe(401);
       const ok = await h.app.inject({
         method: 'GET',
@@ -153,7 +176,12 @@ describe('the operator API', () => {
       expect(ok.statusCode, ok.body).toBe(200);
       expect(ok.json().items).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ id: 'eu-west', label: 'West Europe', reachable: true, countries: [{ code: 'NL', name: 'Netherlands' }] }),
+          expect.objectContaining({
+            id: 'eu-west',
+            label: 'West Europe',
+            reachable: true,
+            countries: [{ code: 'NL', name: 'Netherlands' }],
+          }),
           expect.objectContaining({ id: 'nowhere', reachable: false }),
         ]),
       );
@@ -165,7 +193,10 @@ describe('the operator API', () => {
       });
       expect(est.statusCode, est.body).toBe(200);
       const e = est.json();
-      expect(e).toMatchObject({ durationMs: { frozen: expect.any(Number) }, measured: { basis: 'calibration' } });
+      expect(e).toMatchObject({
+        durationMs: { frozen: expect.any(Number) },
+        measured: { basis: 'calibration' },
+      });
       expect(e.rows).toBe(e.tables.reduce((a: number, x: { rows: number }) => a + x.rows, 0));
       expect(e.tables.find((x: { name: string }) => x.name === 'tenant_profiles')).toMatchObject({ rows: 1 });
       // An estimate changes nothing.

@@ -3,7 +3,13 @@ import { MOVE_STEPS } from '../../src/db/schema/control.js';
 import { verifyAuditChain } from '../../src/features/audit/audit.service.js';
 import { MoveInterrupted } from '../../src/features/regions/region-moves.js';
 import { type Harness, bearer, createHarness } from '../support/harness.js';
-import { auditRows, makeMovableTenant, readEverything, regionUrl, tenantRowsIn } from '../support/move-fixture.js';
+import {
+  auditRows,
+  makeMovableTenant,
+  readEverything,
+  regionUrl,
+  tenantRowsIn,
+} from '../support/move-fixture.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,7 +23,11 @@ const stopAt = (step: string) => ({
   },
 });
 
-async function expectMovedCleanly(t: Awaited<ReturnType<typeof makeMovableTenant>>, before: Record<string, string>, auditBefore: string[]) {
+async function expectMovedCleanly(
+  t: Awaited<ReturnType<typeof makeMovableTenant>>,
+  before: Record<string, string>,
+  auditBefore: string[],
+) {
   const targets = inject('dbTargets');
   expect(await tenantRowsIn(regionUrl(targets, 'eu-west'), t.tenant.id)).toEqual({});
   expect(await readEverything(h, t)).toEqual(before);
@@ -25,17 +35,21 @@ async function expectMovedCleanly(t: Awaited<ReturnType<typeof makeMovableTenant
   expect(auditAfter.slice(0, auditBefore.length)).toEqual(auditBefore);
   // Each step's event exactly once, however often the move was resumed.
   const actions = auditAfter.slice(auditBefore.length).map((r) => /region\.move\.[a-z_]+/.exec(r)?.[0]);
-  expect(actions).toEqual([
-    'region.move.started',
-    'region.move.frozen',
-    'region.move.copied',
-    'region.move.verified',
-    'region.move.switched',
-    'region.move.jobs_moved',
-    'region.move.unfrozen',
-    'region.move.purged',
-    'region.move.completed',
-  ].slice(auditBefore.length === 0 ? 0 : 0).filter((a) => a !== 'region.move.started'));
+  expect(actions).toEqual(
+    [
+      'region.move.started',
+      'region.move.frozen',
+      'region.move.copied',
+      'region.move.verified',
+      'region.move.switched',
+      'region.move.jobs_moved',
+      'region.move.unfrozen',
+      'region.move.purged',
+      'region.move.completed',
+    ]
+      .slice(auditBefore.length === 0 ? 0 : 0)
+      .filter((a) => a !== 'region.move.started'),
+  );
   const dir = await h.deps.directory.byId(t.tenant.id);
   expect(dir).toMatchObject({ regionId: 'us-central', status: 'active' });
   expect(await verifyAuditChain(h.deps, dir!)).toMatchObject({ ok: true });
@@ -65,7 +79,11 @@ describe('a move interrupted at any step', () => {
       expect(done.state).toBe('completed');
       if (step === 'purge') {
         // The write made after the unfreeze landed in the new region and is kept.
-        const r = await h.app.inject({ method: 'GET', url: `/api/v1/tenants/${t.tenant.slug}/lists/${t.listId}`, headers: bearer(t.read) });
+        const r = await h.app.inject({
+          method: 'GET',
+          url: `/api/v1/tenants/${t.tenant.slug}/lists/${t.listId}`,
+          headers: bearer(t.read),
+        });
         expect(r.json().title).toBe('during the move');
         return;
       }
@@ -99,7 +117,9 @@ describe('a move interrupted at any step', () => {
     const before = await readEverything(h, t);
     const plan = await h.deps.moves!.plan(t.tenant.slug, 'us-central', 'test');
     await expect(h.deps.moves!.run(plan.id, stopAt('switch'))).rejects.toBeInstanceOf(MoveInterrupted);
-    expect(Object.keys(await tenantRowsIn(regionUrl(targets, 'us-central'), t.tenant.id)).length).toBeGreaterThan(3);
+    expect(
+      Object.keys(await tenantRowsIn(regionUrl(targets, 'us-central'), t.tenant.id)).length,
+    ).toBeGreaterThan(3);
     const rolled = await h.deps.moves!.rollback(plan.id);
     expect(rolled.state).toBe('rolled_back');
     expect(await tenantRowsIn(regionUrl(targets, 'us-central'), t.tenant.id)).toEqual({});
@@ -107,7 +127,9 @@ describe('a move interrupted at any step', () => {
     const dir = await h.deps.directory.byId(t.tenant.id);
     expect(dir).toMatchObject({ regionId: 'eu-west', status: 'active' });
     expect(await verifyAuditChain(h.deps, dir!)).toMatchObject({ ok: true });
-    const actions = (await auditRows(regionUrl(targets, 'eu-west'), t.tenant.id)).map((r) => /region\.move\.[a-z_]+/.exec(r)?.[0]).filter(Boolean);
+    const actions = (await auditRows(regionUrl(targets, 'eu-west'), t.tenant.id))
+      .map((r) => /region\.move\.[a-z_]+/.exec(r)?.[0])
+      .filter(Boolean);
     expect(actions).toEqual(['region.move.started', 'region.move.rolled_back']);
     const w = await h.app.inject({
       method: 'PATCH',

@@ -55,14 +55,25 @@ describe.skipIf(!SECOND)('a move between two PostgreSQL servers (SUBREG_TEST_SEC
       [regionEnvKey(region.id, 'PROVIDER')]: region.provider,
       [regionEnvKey(region.id, 'COUNTRIES')]: 'LU',
     };
-    const est = await subreg(['region', 'move', '--tenant', t.tenant.slug, '--to', region.id, '--estimate-only', '--json'], true, { env });
+    const est = await subreg(
+      ['region', 'move', '--tenant', t.tenant.slug, '--to', region.id, '--estimate-only', '--json'],
+      true,
+      { env },
+    );
     expect(est.code, est.stderr).toBe(0);
-    expect(JSON.parse(est.stdout)).toMatchObject({ rows: expect.any(Number), durationMs: { total: expect.any(Number) } });
+    expect(JSON.parse(est.stdout)).toMatchObject({
+      rows: expect.any(Number),
+      durationMs: { total: expect.any(Number) },
+    });
     expect((await h.deps.directory.byId(t.tenant.id))?.regionId).toBe('eu-west');
 
-    const moved = await subreg(['region', 'move', '--tenant', t.tenant.slug, '--to', region.id, '--yes', '--json'], true, {
-      env,
-    });
+    const moved = await subreg(
+      ['region', 'move', '--tenant', t.tenant.slug, '--to', region.id, '--yes', '--json'],
+      true,
+      {
+        env,
+      },
+    );
     expect(moved.code, moved.stderr).toBe(0);
     expect(JSON.parse(moved.stdout)).toMatchObject({ state: 'completed', from: 'eu-west', to: region.id });
     h.deps.directory.forget(t.tenant.slug);
@@ -71,9 +82,18 @@ describe.skipIf(!SECOND)('a move between two PostgreSQL servers (SUBREG_TEST_SEC
     expect((await auditRows(region.url, t.tenant.id)).slice(0, auditBefore.length)).toEqual(auditBefore);
     const verified = await subreg(['audit', 'verify', '--tenant', t.tenant.slug, '--json'], true, { env });
     expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
-    const residency = await h.app.inject({ method: 'GET', url: `/api/v1/tenants/${t.tenant.slug}/residency`, headers: bearer(t.read) });
+    const residency = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/tenants/${t.tenant.slug}/residency`,
+      headers: bearer(t.read),
+    });
     expect(residency.json()).toMatchObject({
-      region: { id: region.id, label: region.name, provider: region.provider, countries: [{ code: 'LU', name: 'Luxembourg' }] },
+      region: {
+        id: region.id,
+        label: region.name,
+        provider: region.provider,
+        countries: [{ code: 'LU', name: 'Luxembourg' }],
+      },
       lastMove: { from: 'eu-west', to: region.id },
     });
 

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyAuditChain } from '../../src/features/audit/audit.service.js';
 import { type Harness, bearer, createHarness } from '../support/harness.js';
-import { auditRows, makeMovableTenant, readEverything, regionUrl, tenantRowsIn } from '../support/move-fixture.js';
+import {
+  auditRows,
+  makeMovableTenant,
+  readEverything,
+  regionUrl,
+  tenantRowsIn,
+} from '../support/move-fixture.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,9 +23,15 @@ describe('moving a tenant between regions', () => {
     expect(Object.entries(before).filter(([, v]) => !v.startsWith('200 '))).toEqual([]);
     const auditBefore = await auditRows(regionUrl(targets, 'eu-west'), t.tenant.id);
     const sourceRows = await tenantRowsIn(regionUrl(targets, 'eu-west'), t.tenant.id);
-    expect(Object.keys(sourceRows).sort()).toEqual(
-      ['public.audit_events', 'public.entities', 'public.entries', 'public.imports', 'public.list_versions', 'public.lists', 'public.tenant_profiles'],
-    );
+    expect(Object.keys(sourceRows).sort()).toEqual([
+      'public.audit_events',
+      'public.entities',
+      'public.entries',
+      'public.imports',
+      'public.list_versions',
+      'public.lists',
+      'public.tenant_profiles',
+    ]);
 
     const planned = await h.deps.moves!.plan(t.tenant.slug, 'us-central', 'test');
     expect(planned.state).toBe('planned');

@@ -27,7 +27,10 @@ interface Found {
 }
 
 /** Walks every table of every schema of a region database (from its catalogue). */
-async function tenantRowsByTable(regionId: string, url: string): Promise<{ found: Found[]; unexplained: string[] }> {
+async function tenantRowsByTable(
+  regionId: string,
+  url: string,
+): Promise<{ found: Found[]; unexplained: string[] }> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
@@ -76,9 +79,11 @@ describe('residency: every row a tenant owns lives only in its region', () => {
     const c = new pg.Client({ connectionString: targets.controlUrl });
     await c.connect();
     const dir = new Map(
-      (await c.query<{ id: string; region_id: string; status: string }>('select id, region_id, status from tenants')).rows.map(
-        (r) => [r.id, r],
-      ),
+      (
+        await c.query<{ id: string; region_id: string; status: string }>(
+          'select id, region_id, status from tenants',
+        )
+      ).rows.map((r) => [r.id, r]),
     );
     const moving = new Set(
       (
@@ -98,12 +103,22 @@ describe('residency: every row a tenant owns lives only in its region', () => {
 
   it('the residency API says where the data is, from the directory and the catalogue', async () => {
     const t = await makeTenant(h, 'us-central');
-    const r = await h.app.inject({ method: 'GET', url: `/api/v1/tenants/${t.tenant.slug}/residency`, headers: bearer(t.read) });
+    const r = await h.app.inject({
+      method: 'GET',
+      url: `/api/v1/tenants/${t.tenant.slug}/residency`,
+      headers: bearer(t.read),
+    });
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json()).toEqual({
       tenant: t.tenant.slug,
-      region: { id: 'us-central', label: 'Central US', provider: null, countries: [{ code: 'US', name: 'United States' }] },
-      segregation: 'its own rows in a shared PostgreSQL database of the region, isolated by row-level security',
+      region: {
+        id: 'us-central',
+        label: 'Central US',
+        provider: null,
+        countries: [{ code: 'US', name: 'United States' }],
+      },
+      segregation:
+        'its own rows in a shared PostgreSQL database of the region, isolated by row-level security',
       controlPlane: expect.stringMatching(/control database/),
       status: 'active',
       lastMove: null,
@@ -119,11 +134,21 @@ describe('residency: every row a tenant owns lives only in its region', () => {
     const t = await makeTenant(h, 'eu-west');
     const other = await makeTenant(h, 'eu-west');
     const eu = targets.regions.find((r) => r.id === 'eu-west')!;
-    const boss = new PgBoss({ connectionString: eu.url, schema: 'pgboss', supervise: false, schedule: false, max: 2 });
+    const boss = new PgBoss({
+      connectionString: eu.url,
+      schema: 'pgboss',
+      supervise: false,
+      schedule: false,
+      max: 2,
+    });
     await boss.start();
     await boss.createQueue('test.residency');
     const mine = await boss.send('test.residency', { tenantId: t.tenant.id, what: 'notice' });
-    const later = await boss.send('test.residency', { tenantId: t.tenant.id, what: 'later' }, { startAfter: 3600 });
+    const later = await boss.send(
+      'test.residency',
+      { tenantId: t.tenant.id, what: 'later' },
+      { startAfter: 3600 },
+    );
     const theirs = await boss.send('test.residency', { tenantId: other.tenant.id });
     await boss.stop({ graceful: false, wait: true });
 
@@ -146,7 +171,9 @@ describe('residency: every row a tenant owns lives only in its region', () => {
     ]);
     const src = new pg.Client({ connectionString: eu.url });
     await src.connect();
-    const left = await src.query(`select id from pgboss.job where id = any($1::uuid[])`, [[mine, later, theirs]]);
+    const left = await src.query(`select id from pgboss.job where id = any($1::uuid[])`, [
+      [mine, later, theirs],
+    ]);
     await src.end();
     expect(left.rows.map((r) => r.id)).toEqual([theirs]);
   }, 60_000);

@@ -27,7 +27,12 @@ export async function makeMovableTenant(h: Harness, regionId = 'eu-west'): Promi
     return r;
   };
   ok(
-    await h.app.inject({ method: 'POST', url: `${base}/versions`, headers: bearer(t.write), payload: { summary: 'First' } }),
+    await h.app.inject({
+      method: 'POST',
+      url: `${base}/versions`,
+      headers: bearer(t.write),
+      payload: { summary: 'First' },
+    }),
     201,
     'publish v1',
   );
@@ -44,12 +49,22 @@ export async function makeMovableTenant(h: Harness, regionId = 'eu-west'): Promi
   );
   const importId = imp.json().id as string;
   ok(
-    await h.app.inject({ method: 'POST', url: `${base}/imports/${importId}/apply`, headers: bearer(t.write), payload: {} }),
+    await h.app.inject({
+      method: 'POST',
+      url: `${base}/imports/${importId}/apply`,
+      headers: bearer(t.write),
+      payload: {},
+    }),
     200,
     'apply',
   );
   ok(
-    await h.app.inject({ method: 'POST', url: `${base}/versions`, headers: bearer(t.write), payload: { summary: 'Imported' } }),
+    await h.app.inject({
+      method: 'POST',
+      url: `${base}/versions`,
+      headers: bearer(t.write),
+      payload: { summary: 'Imported' },
+    }),
     201,
     'publish v2',
   );
@@ -105,14 +120,16 @@ export async function readEverything(h: Harness, t: MovableTenant): Promise<Reco
 
 /** The only thing a move changes in what is read: which region is named. */
 export function neutralRegion(text: string): string {
-  return text
-    .replace(/\b(eu-west|us-central|[a-z]+-second)\b/g, '<region>')
-    .replace(/West Europe|Central US|Second server/g, '<region name>')
-    .replace(/Netherlands|United States|Luxembourg/g, '<country>')
-    .replace(/, hosted by Test hosting/g, '')
-    .replace(/"etag":"[^"]*"/g, '')
-    // Using a token updates when it was last used (at most once a minute): not the move's doing.
-    .replace(/"lastUsedAt":"[^"]*"/g, '"lastUsedAt":"<time>"');
+  return (
+    text
+      .replace(/\b(eu-west|us-central|[a-z]+-second)\b/g, '<region>')
+      .replace(/West Europe|Central US|Second server/g, '<region name>')
+      .replace(/Netherlands|United States|Luxembourg/g, '<country>')
+      .replace(/, hosted by Test hosting/g, '')
+      .replace(/"etag":"[^"]*"/g, '')
+      // Using a token updates when it was last used (at most once a minute): not the move's doing.
+      .replace(/"lastUsedAt":"[^"]*"/g, '"lastUsedAt":"<time>"')
+  );
 }
 
 /** The tenant's audit events as stored, column by column (to prove they were copied byte for byte). */
@@ -120,10 +137,13 @@ export async function auditRows(url: string, tenantId: string): Promise<string[]
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    await c.query(`select set_config('app.tenant_id', $1, false), set_config('TimeZone', 'UTC', false)`, [tenantId]);
-    const r = await c.query<{ t: string }>('select x::text as t from audit_events x where tenant_id = $1 order by seq', [
+    await c.query(`select set_config('app.tenant_id', $1, false), set_config('TimeZone', 'UTC', false)`, [
       tenantId,
     ]);
+    const r = await c.query<{ t: string }>(
+      'select x::text as t from audit_events x where tenant_id = $1 order by seq',
+      [tenantId],
+    );
     return r.rows.map((x) => x.t);
   } finally {
     await c.end();
@@ -147,7 +167,10 @@ export async function tenantRowsIn(url: string, tenantId: string): Promise<Recor
     );
     const out: Record<string, number> = {};
     for (const { s, t } of tables) {
-      const r = await c.query<{ n: number }>(`select count(*)::int as n from "${s}"."${t}" where tenant_id = $1`, [tenantId]);
+      const r = await c.query<{ n: number }>(
+        `select count(*)::int as n from "${s}"."${t}" where tenant_id = $1`,
+        [tenantId],
+      );
       if (r.rows[0]!.n > 0) out[`${s}.${t}`] = r.rows[0]!.n;
     }
     const boss = await c.query<{ r: string | null }>(`select to_regclass('pgboss.job')::text as r`);
@@ -164,5 +187,7 @@ export async function tenantRowsIn(url: string, tenantId: string): Promise<Recor
   }
 }
 
-export const regionUrl = (targets: DatabaseTargets | { regions: { id: string; url: string }[] }, id: string) =>
-  targets.regions.find((r) => r.id === id)!.url;
+export const regionUrl = (
+  targets: DatabaseTargets | { regions: { id: string; url: string }[] },
+  id: string,
+) => targets.regions.find((r) => r.id === id)!.url;

@@ -47,7 +47,10 @@ async function moveCommand(deps: AppDeps, o: MoveOptions, json: boolean) {
   if (o.resume || o.rollback) {
     const open = await selectOpenMove(deps.dbs.control, await tenantId(deps, o.tenant));
     if (!open) throw new AppError(404, 'NO_OPEN_MOVE', `Workspace "${o.tenant}" has no unfinished move.`);
-    say(json, `${o.rollback ? 'Rolling back' : 'Resuming'} move ${open.id} (${open.fromRegion} -> ${open.toRegion}, ${open.state} at ${open.step ?? 'start'})`);
+    say(
+      json,
+      `${o.rollback ? 'Rolling back' : 'Resuming'} move ${open.id} (${open.fromRegion} -> ${open.toRegion}, ${open.state} at ${open.step ?? 'start'})`,
+    );
     const m = o.rollback ? await moves.rollback(open.id, hooks) : await moves.run(open.id, hooks);
     return toMoveView(m, null);
   }
@@ -78,12 +81,19 @@ export function registerRegionCommands(program: Command): void {
       try {
         const items = await withRuntime(async (deps) => {
           const ping = await deps.dbs.ping();
-          return deps.dbs.regionIds().map((id) => ({ ...deps.dbs.regionInfo(id)!, reachable: ping.regions[id] ?? false }));
+          return deps.dbs
+            .regionIds()
+            .map((id) => ({ ...deps.dbs.regionInfo(id)!, reachable: ping.regions[id] ?? false }));
         });
         printResult(
           { items },
           opts,
-          items.map((r) => `${r.id}\t${r.name}\t${r.provider ?? '-'}\t${r.countries.join(',') || '-'}\t${r.reachable ? 'up' : 'DOWN'}`).join('\n'),
+          items
+            .map(
+              (r) =>
+                `${r.id}\t${r.name}\t${r.provider ?? '-'}\t${r.countries.join(',') || '-'}\t${r.reachable ? 'up' : 'DOWN'}`,
+            )
+            .join('\n'),
         );
       } catch (e) {
         fail(e, opts);
@@ -91,7 +101,7 @@ export function registerRegionCommands(program: Command): void {
     });
   region
     .command('residency')
-    .description('where subreg keeps a workspace\'s data')
+    .description("where subreg keeps a workspace's data")
     .requiredOption('--tenant <slug>', 'workspace slug')
     .action(async (o: { tenant: string }) => {
       const opts = program.opts();
@@ -114,13 +124,18 @@ export function registerRegionCommands(program: Command): void {
       const opts = program.opts();
       try {
         const items = await withRuntime(async (deps) =>
-          (await selectMoves(deps.dbs.control, await tenantId(deps, o.tenant))).map((m) => toMoveView(m, null)),
+          (await selectMoves(deps.dbs.control, await tenantId(deps, o.tenant))).map((m) =>
+            toMoveView(m, null),
+          ),
         );
         printResult(
           { items },
           opts,
           items
-            .map((m) => `${m.createdAt}  ${m.id}  ${m.from} -> ${m.to}  ${m.state}${m.step ? ` (${m.step})` : ''}${m.error ? `  ${m.error}` : ''}`)
+            .map(
+              (m) =>
+                `${m.createdAt}  ${m.id}  ${m.from} -> ${m.to}  ${m.state}${m.step ? ` (${m.step})` : ''}${m.error ? `  ${m.error}` : ''}`,
+            )
             .join('\n') || 'no moves',
         );
       } catch (e) {
@@ -133,8 +148,8 @@ export function registerRegionCommands(program: Command): void {
     .requiredOption('--tenant <slug>', 'workspace slug')
     .option('--to <region>', 'target region id')
     .option('--estimate-only', 'measure and estimate, change nothing')
-    .option('--resume', 'resume the workspace\'s interrupted move from its step')
-    .option('--rollback', 'roll back the workspace\'s unfinished move (before its switch)')
+    .option('--resume', "resume the workspace's interrupted move from its step")
+    .option('--rollback', "roll back the workspace's unfinished move (before its switch)")
     .option('--yes', 'do not ask for confirmation after the estimate')
     .action(async (o: MoveOptions) => {
       const opts = program.opts<{ json?: boolean }>();
@@ -150,7 +165,8 @@ export function registerRegionCommands(program: Command): void {
                 : '')
             : '';
         printResult(result, opts, text || undefined);
-        if ('state' in m && m.state !== 'completed' && m.state !== 'rolled_back' && m.state !== 'planned') process.exit(1);
+        if ('state' in m && m.state !== 'completed' && m.state !== 'rolled_back' && m.state !== 'planned')
+          process.exit(1);
         if ('state' in m && m.state === 'rolled_back' && m.error) process.exit(1);
       } catch (e) {
         fail(e, opts);

@@ -69,7 +69,11 @@ export class PublicCache {
     const mine = (k: string) => k.startsWith(`${tenantId}:`);
     for (const k of [...this.latestBySlug.keys()]) if (mine(k)) this.latestBySlug.delete(k);
     for (const k of [...this.views.keys()]) if (mine(k)) this.views.delete(k);
-    for (const [k, v] of [...this.renderings]) if (mine(k)) (this.renderings.delete(k), (this.bytes -= v.body.length));
+    for (const [k, v] of [...this.renderings]) {
+      if (!mine(k)) continue;
+      this.renderings.delete(k);
+      this.bytes -= v.body.length;
+    }
   }
 
   get(key: string): Rendering | undefined {

@@ -61,7 +61,8 @@ export async function copyTenantTable(
     const reading = source.query(copyTo(copyOutSql(table, tenantId)));
     const writing = target.query(copyFrom(`COPY ${into} (${cols}) FROM STDIN`));
     await pipeline(reading, counter, writing);
-    if (!opts.direct) await target.query(`INSERT INTO ${quoteIdent(table.name)} (${cols}) SELECT ${cols} FROM ${into}`);
+    if (!opts.direct)
+      await target.query(`INSERT INTO ${quoteIdent(table.name)} (${cols}) SELECT ${cols} FROM ${into}`);
   });
   return { rows: counter.rows, bytes: counter.bytes, ms: performance.now() - started };
 }

@@ -41,7 +41,8 @@ const SAMPLE_MIN = 2_000;
 const SAMPLE_MAX = 25_000;
 const SAMPLE_SHARE = 0.02;
 
-const sampleSize = (rows: number) => Math.min(rows, Math.max(SAMPLE_MIN, Math.min(SAMPLE_MAX, Math.ceil(rows * SAMPLE_SHARE))));
+const sampleSize = (rows: number) =>
+  Math.min(rows, Math.max(SAMPLE_MIN, Math.min(SAMPLE_MAX, Math.ceil(rows * SAMPLE_SHARE))));
 
 /** Row counts and on-disk bytes of the tenant's rows, per table. */
 export async function measureTenantData(

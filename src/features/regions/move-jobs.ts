@@ -15,7 +15,13 @@ const hasPgBoss = async (c: pg.ClientBase) =>
 async function ensurePgBoss(target: pg.ClientBase, targetUrl: string): Promise<void> {
   if (await hasPgBoss(target)) return;
   // pg-boss creates (and versions) its own schema on start.
-  const boss = new PgBoss({ connectionString: targetUrl, schema: 'pgboss', supervise: false, schedule: false, max: 1 });
+  const boss = new PgBoss({
+    connectionString: targetUrl,
+    schema: 'pgboss',
+    supervise: false,
+    schedule: false,
+    max: 1,
+  });
   boss.on('error', () => {});
   await boss.start();
   await boss.stop({ graceful: false, wait: true });
@@ -91,10 +97,10 @@ export async function moveTenantJobs(
           `insert into pgboss.${table} select * from json_populate_recordset(null::pgboss.${table}, $1::json) on conflict do nothing`,
           [sel.rows],
         );
-        await source.query(`delete from pgboss.${table} where data->>'tenantId' = $1 and id = any($2::uuid[])`, [
-          tenantId,
-          sel.ids,
-        ]);
+        await source.query(
+          `delete from pgboss.${table} where data->>'tenantId' = $1 and id = any($2::uuid[])`,
+          [tenantId, sel.ids],
+        );
       }
     }
     return { jobs: jobs.n, archived: archived.n, running: running.rows[0]?.n ?? 0 };

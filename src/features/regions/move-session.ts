@@ -11,7 +11,11 @@ export const FREEZE_LOCK_SEED = 8731;
  * only for this tenant and never for the app role (migration `move_guards`). Formatting settings
  * are fixed so both sides of a move render rows as the same text for the checksums.
  */
-export async function openMoveSession(url: string, tenantId: string, connectTimeoutMs = 10_000): Promise<pg.Client> {
+export async function openMoveSession(
+  url: string,
+  tenantId: string,
+  connectTimeoutMs = 10_000,
+): Promise<pg.Client> {
   const client = new pg.Client({
     connectionString: url,
     connectionTimeoutMillis: connectTimeoutMs,

@@ -10,8 +10,7 @@ import { copyTenantTable, deleteTenantRows, digestTenantTable } from './move-cop
 import { moveTenantJobs, purgeTenantJobs, runningTenantJobs } from './move-jobs.js';
 import { FREEZE_LOCK_SEED, bypassesRls, inTransaction, withMoveSession } from './move-session.js';
 import { type MoveRow, type TableRecord, recordTables, updateMove } from './moves.repo.js';
-import { FREEZE_TABLE, type TenantTable, listTenantTables } from './tenant-tables.js';
-
+import { FREEZE_TABLE, listTenantTables } from './tenant-tables.js';
 
 export interface MoveProgress {
   moveId: string;
@@ -79,20 +78,31 @@ async function setFreezeRow(client: pg.ClientBase, moveId: string, tenantId: str
 /** Writes refused from here on: the directory says moving, both databases hold a freeze row. */
 export async function freezeStep(ctx: StepContext): Promise<Record<string, unknown>> {
   if (!ctx.move.frozenAt) await updateMove(ctx.deps.dbs.control, ctx.move.id, { frozenAt: new Date() });
-  await setDirectory(ctx, { status: 'moving' }, { regionIds: [ctx.source.id], statuses: ['active', 'moving'] });
-  await withMoveSession(ctx.target.url, ctx.tenant.id, (c) => setFreezeRow(c, ctx.move.id, ctx.tenant.id, true));
+  await setDirectory(
+    ctx,
+    { status: 'moving' },
+    { regionIds: [ctx.source.id], statuses: ['active', 'moving'] },
+  );
+  await withMoveSession(ctx.target.url, ctx.tenant.id, (c) =>
+    setFreezeRow(c, ctx.move.id, ctx.tenant.id, true),
+  );
   const waitedMs = await withMoveSession(ctx.source.url, ctx.tenant.id, async (c) => {
     await setFreezeRow(c, ctx.move.id, ctx.tenant.id, true);
     // Writes that passed the guard before the freeze row existed hold the lock shared: wait for them.
     const t0 = performance.now();
-    await inTransaction(c, () => c.query('select pg_advisory_xact_lock(hashtextextended($1, $2))', [ctx.tenant.id, FREEZE_LOCK_SEED]));
+    await inTransaction(c, () =>
+      c.query('select pg_advisory_xact_lock(hashtextextended($1, $2))', [ctx.tenant.id, FREEZE_LOCK_SEED]),
+    );
     return Math.round(performance.now() - t0);
   });
   return { waitedForWritesMs: waitedMs };
 }
 
 /** Counts and checksums of every tenant table in one region database. */
-async function digestAll(url: string, tenantId: string): Promise<Record<string, { rows: number; checksum: string }>> {
+async function digestAll(
+  url: string,
+  tenantId: string,
+): Promise<Record<string, { rows: number; checksum: string }>> {
   return withMoveSession(url, tenantId, async (c) => {
     const out: Record<string, { rows: number; checksum: string }> = {};
     for (const t of await listTenantTables(c)) out[t.name] = await digestTenantTable(c, t, tenantId);
@@ -152,7 +162,9 @@ export async function copyStep(ctx: StepContext): Promise<Record<string, unknown
         tables: tables.length,
         rows: rowsBefore,
         bytes: bytesBefore,
-        mode: direct ? 'COPY into the tables' : 'COPY through a temporary table (the owner does not bypass RLS)',
+        mode: direct
+          ? 'COPY into the tables'
+          : 'COPY through a temporary table (the owner does not bypass RLS)',
         clearedFromEarlierAttempt: Object.values(cleared).reduce((a, b) => a + b, 0),
       };
     }),
@@ -161,7 +173,9 @@ export async function copyStep(ctx: StepContext): Promise<Record<string, unknown
   await recordTables(
     ctx.deps.dbs.control,
     ctx.move.id,
-    Object.fromEntries(Object.entries(digests).map(([t, d]) => [t, { rows: d.rows, sourceChecksum: d.checksum }])),
+    Object.fromEntries(
+      Object.entries(digests).map(([t, d]) => [t, { rows: d.rows, sourceChecksum: d.checksum }]),
+    ),
   );
   return copied;
 }
@@ -172,7 +186,9 @@ export async function verifyStep(ctx: StepContext): Promise<Record<string, unkno
   const haveSource = Object.keys(known).length > 0 && Object.values(known).every((t) => t.sourceChecksum);
   const [src, dst] = await Promise.all([
     haveSource
-      ? Object.fromEntries(Object.entries(known).map(([t, r]) => [t, { rows: r.rows, checksum: r.sourceChecksum! }]))
+      ? Object.fromEntries(
+          Object.entries(known).map(([t, r]) => [t, { rows: r.rows, checksum: r.sourceChecksum! }]),
+        )
       : digestAll(ctx.source.url, ctx.tenant.id),
     digestAll(ctx.target.url, ctx.tenant.id),
   ]);
@@ -181,7 +197,12 @@ export async function verifyStep(ctx: StepContext): Promise<Record<string, unkno
   for (const name of new Set([...Object.keys(src), ...Object.keys(dst)])) {
     const s = src[name];
     const d = dst[name];
-    tables[name] = { rows: s?.rows ?? 0, sourceChecksum: s?.checksum, targetChecksum: d?.checksum, targetRows: d?.rows };
+    tables[name] = {
+      rows: s?.rows ?? 0,
+      sourceChecksum: s?.checksum,
+      targetChecksum: d?.checksum,
+      targetRows: d?.rows,
+    };
     if (!s || !d || d.rows !== s.rows || d.checksum !== s.checksum)
       mismatches.push(
         `${name}: ${s?.rows ?? 0} rows (${s?.checksum ?? '-'}) in ${ctx.source.id}, ${d?.rows ?? 0} rows (${d?.checksum ?? '-'}) in ${ctx.target.id}`,
@@ -201,7 +222,9 @@ export async function verifyStep(ctx: StepContext): Promise<Record<string, unkno
 
 /** The one atomic switch: the directory (control database) names the target region. */
 export async function switchStep(ctx: StepContext): Promise<Record<string, unknown>> {
-  await withMoveSession(ctx.target.url, ctx.tenant.id, (c) => setFreezeRow(c, ctx.move.id, ctx.tenant.id, false));
+  await withMoveSession(ctx.target.url, ctx.tenant.id, (c) =>
+    setFreezeRow(c, ctx.move.id, ctx.tenant.id, false),
+  );
   await setDirectory(
     ctx,
     { regionId: ctx.target.id },
@@ -212,7 +235,9 @@ export async function switchStep(ctx: StepContext): Promise<Record<string, unkno
 
 export async function jobsStep(ctx: StepContext): Promise<Record<string, unknown>> {
   const moved = await withMoveSession(ctx.source.url, ctx.tenant.id, (src) =>
-    withMoveSession(ctx.target.url, ctx.tenant.id, (dst) => moveTenantJobs(src, dst, ctx.target.url, ctx.tenant.id)),
+    withMoveSession(ctx.target.url, ctx.tenant.id, (dst) =>
+      moveTenantJobs(src, dst, ctx.target.url, ctx.tenant.id),
+    ),
   );
   return { ...moved };
 }
@@ -253,7 +278,9 @@ export async function purgeStep(ctx: StepContext): Promise<Record<string, unknow
 
 /** Undoes a move that has not switched: the source takes writes again, the target forgets the copy. */
 export async function unfreezeSource(ctx: StepContext): Promise<void> {
-  await withMoveSession(ctx.source.url, ctx.tenant.id, (c) => setFreezeRow(c, ctx.move.id, ctx.tenant.id, false));
+  await withMoveSession(ctx.source.url, ctx.tenant.id, (c) =>
+    setFreezeRow(c, ctx.move.id, ctx.tenant.id, false),
+  );
   await setDirectory(ctx, { status: 'active' }, { regionIds: [ctx.source.id], statuses: ['moving'] });
 }
 

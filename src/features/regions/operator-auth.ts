@@ -19,7 +19,11 @@ export function requireOperator(req: FastifyRequest, deps: AppDeps): string {
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   // Compare hashes: equal length, constant time, whatever was sent.
   if (!m || !safeEqual(sha256Hex(m[1]!), sha256Hex(expected)))
-    throw new AppError(401, 'OPERATOR_TOKEN_INVALID', 'Send the operator token: Authorization: Bearer <OPERATOR_TOKEN>.');
+    throw new AppError(
+      401,
+      'OPERATOR_TOKEN_INVALID',
+      'Send the operator token: Authorization: Bearer <OPERATOR_TOKEN>.',
+    );
   const name = req.headers['x-operator-name'];
   return typeof name === 'string' && /^[\w .@-]{1,80}$/.test(name) ? `operator:${name}` : 'operator';
 }

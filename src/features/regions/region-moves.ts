@@ -106,7 +106,10 @@ export class RegionMoves {
   }
 
   /** Checks both regions answer and agree on the tables; measures and times the move. */
-  async estimate(tenantSlug: string, toRegion: string): Promise<{ tenant: TenantRecord; estimate: MoveEstimate }> {
+  async estimate(
+    tenantSlug: string,
+    toRegion: string,
+  ): Promise<{ tenant: TenantRecord; estimate: MoveEstimate }> {
     const tenant = await this.tenantBySlug(tenantSlug);
     const to = this.region(toRegion);
     if (tenant.regionId === to.id)
@@ -124,7 +127,9 @@ export class RegionMoves {
             'REGION_SCHEMA_MISMATCH',
             `The two regions' databases differ (${diff.join('; ')}). Run \`subreg migrate\` with both configured, then try again.`,
           );
-        const left = Object.entries(await countTenantRows(dst, targetTables, tenant.id)).filter(([, n]) => n > 0);
+        const left = Object.entries(await countTenantRows(dst, targetTables, tenant.id)).filter(
+          ([, n]) => n > 0,
+        );
         if (left.length > 0)
           throw new AppError(
             409,
@@ -146,7 +151,11 @@ export class RegionMoves {
       }),
     ).catch((e) => {
       throw e instanceof RegionUnreachableError
-        ? new AppError(503, 'REGION_UNREACHABLE', `${e.message}. Nothing was changed; the workspace works where it is.`)
+        ? new AppError(
+            503,
+            'REGION_UNREACHABLE',
+            `${e.message}. Nothing was changed; the workspace works where it is.`,
+          )
         : e;
     });
     return { tenant, estimate };
@@ -209,12 +218,16 @@ export class RegionMoves {
   private async withMoveLock<T>(moveId: string, fn: () => Promise<T>): Promise<T> {
     const client: pg.PoolClient = await this.deps.dbs.controlPool.connect();
     try {
-      const { rows } = await client.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtextextended($1, $2)) as ok', [
-        moveId,
-        MOVE_LOCK_SEED,
-      ]);
+      const { rows } = await client.query<{ ok: boolean }>(
+        'select pg_try_advisory_lock(hashtextextended($1, $2)) as ok',
+        [moveId, MOVE_LOCK_SEED],
+      );
       if (!rows[0]?.ok)
-        throw new AppError(409, 'MOVE_RUNNING', 'Another process is running this move right now; follow its progress instead.');
+        throw new AppError(
+          409,
+          'MOVE_RUNNING',
+          'Another process is running this move right now; follow its progress instead.',
+        );
       try {
         return await fn();
       } finally {
@@ -235,7 +248,11 @@ export class RegionMoves {
       let move = await this.get(moveId);
       if (move.state === 'completed' || move.state === 'rolled_back') return move;
       if (move.state === 'rolling_back')
-        throw new AppError(409, 'MOVE_ROLLING_BACK', 'This move is being rolled back; finish that with --rollback.');
+        throw new AppError(
+          409,
+          'MOVE_ROLLING_BACK',
+          'This move is being rolled back; finish that with --rollback.',
+        );
       const ctx = await this.context(move, hooks);
       const done = (s: MoveStep) => (move.steps as Record<string, StepRecord>)[s]?.state === 'done';
       if (!move.startedAt) {
@@ -256,7 +273,13 @@ export class RegionMoves {
         ctx.move = move;
         await hooks.beforeStep?.(step, move);
         const started = new Date();
-        await recordStep(this.deps.dbs.control, move.id, step, { state: 'running', startedAt: started.toISOString() }, { step });
+        await recordStep(
+          this.deps.dbs.control,
+          move.id,
+          step,
+          { state: 'running', startedAt: started.toISOString() },
+          { step },
+        );
         let details: Record<string, unknown>;
         try {
           details = await STEP_FNS[step](ctx);
@@ -275,7 +298,14 @@ export class RegionMoves {
         hooks.onStep?.(step, record);
         (move.steps as Record<string, StepRecord>)[step] = record;
         if (step === 'unfreeze')
-          await this.auditSteps(ctx, await this.get(moveId), ['freeze', 'copy', 'verify', 'switch', 'jobs', 'unfreeze']);
+          await this.auditSteps(ctx, await this.get(moveId), [
+            'freeze',
+            'copy',
+            'verify',
+            'switch',
+            'jobs',
+            'unfreeze',
+          ]);
         if (step === 'purge') await this.auditSteps(ctx, await this.get(moveId), ['purge']);
       }
       move = await this.get(moveId);
@@ -314,7 +344,12 @@ export class RegionMoves {
       this.deps.dbs.control,
       move.id,
       step,
-      { state: 'failed', startedAt: started.toISOString(), finishedAt: new Date().toISOString(), error: message },
+      {
+        state: 'failed',
+        startedAt: started.toISOString(),
+        finishedAt: new Date().toISOString(),
+        error: message,
+      },
       { state: 'failed', error: `${step}: ${message}` },
     );
     const directory = await this.deps.directory.byId(move.tenantId);
@@ -339,7 +374,11 @@ export class RegionMoves {
       const move = await this.get(moveId);
       if (move.state === 'rolled_back') return move;
       if (move.state === 'completed')
-        throw new AppError(409, 'MOVE_COMPLETED', 'This move is complete; to go back, move the workspace again.');
+        throw new AppError(
+          409,
+          'MOVE_COMPLETED',
+          'This move is complete; to go back, move the workspace again.',
+        );
       const directory = await this.deps.directory.byId(move.tenantId);
       if (directory?.regionId === move.toRegion)
         throw new AppError(
@@ -356,11 +395,17 @@ export class RegionMoves {
         cleared = await clearTarget(ctx);
       } catch (e) {
         const message = `The workspace works again in ${move.fromRegion}, but ${move.toRegion} could not be cleaned (${(e as Error).message}); run the rollback again when it answers.`;
-        await recordStep(this.deps.dbs.control, move.id, 'rollback', {
-          state: 'failed',
-          startedAt: started.toISOString(),
-          error: message,
-        }, { state: 'rolling_back', error: opts.cause ? `${opts.cause}. ${message}` : message });
+        await recordStep(
+          this.deps.dbs.control,
+          move.id,
+          'rollback',
+          {
+            state: 'failed',
+            startedAt: started.toISOString(),
+            error: message,
+          },
+          { state: 'rolling_back', error: opts.cause ? `${opts.cause}. ${message}` : message },
+        );
         return this.get(moveId);
       }
       const record: StepRecord = {

@@ -9,7 +9,14 @@ import { requireOperator } from './operator-auth.js';
 import type { RegionMoves } from './region-moves.js';
 import { selectMoves } from './moves.repo.js';
 import { describeResidency } from './residency.js';
-import { estimateView, moveBody, moveView, regionView, residencyView, toMoveView } from './regions.schemas.js';
+import {
+  estimateView,
+  moveBody,
+  moveView,
+  regionView,
+  residencyView,
+  toMoveView,
+} from './regions.schemas.js';
 
 const operatorSecurity = [{ operatorToken: [] }];
 const operatorProblems = { ...problemResponses, 503: problemSchema };
@@ -23,14 +30,15 @@ export const regionsRoutes =
         throw new AppError(503, 'MOVES_UNAVAILABLE', 'Region moves are not available in this process.');
       return deps.moves;
     };
-    const region = (id: string) => describeResidency({ regionId: id, status: 'active' }, deps.dbs.regionInfo(id)).region;
+    const region = (id: string) =>
+      describeResidency({ regionId: id, status: 'active' }, deps.dbs.regionInfo(id)).region;
 
     app.get(
       '/tenants/:tenant/residency',
       {
         schema: {
           tags: ['regions'],
-          summary: 'Where subreg keeps this workspace\'s data (derived from the directory, never typed)',
+          summary: "Where subreg keeps this workspace's data (derived from the directory, never typed)",
           params: tenantParams,
           response: { 200: residencyView, ...problemResponses },
         },
@@ -38,7 +46,9 @@ export const regionsRoutes =
       async (req) => {
         const ctx = await tenantContext(req, deps);
         const r = describeResidency(ctx.tenant, deps.dbs.regionInfo(ctx.tenant.regionId));
-        const last = (await selectMoves(deps.dbs.control, ctx.tenant.id, 20)).find((m) => m.state === 'completed');
+        const last = (await selectMoves(deps.dbs.control, ctx.tenant.id, 20)).find(
+          (m) => m.state === 'completed',
+        );
         return {
           tenant: ctx.tenant.slug,
           ...r,
@@ -86,7 +96,8 @@ export const regionsRoutes =
       {
         schema: {
           tags: ['operator'],
-          summary: 'Estimate a move (row counts, bytes, duration measured on this deployment); changes nothing',
+          summary:
+            'Estimate a move (row counts, bytes, duration measured on this deployment); changes nothing',
           security: operatorSecurity,
           body: moveBody.omit({ start: true }),
           response: { 200: estimateView, ...operatorProblems },
@@ -174,7 +185,11 @@ export const regionsRoutes =
         requireOperator(req, deps);
         const m = await moves().get(req.params.moveId);
         if (m.state === 'completed' || m.state === 'rolled_back')
-          throw new AppError(409, 'MOVE_FINISHED', `This move is ${m.state.replace('_', ' ')}; plan a new one.`);
+          throw new AppError(
+            409,
+            'MOVE_FINISHED',
+            `This move is ${m.state.replace('_', ' ')}; plan a new one.`,
+          );
         moves().runInBackground(m.id, (msg) => req.log.info(msg));
         return reply.code(202).send(toMoveView(m, null));
       },
@@ -185,7 +200,8 @@ export const regionsRoutes =
       {
         schema: {
           tags: ['operator'],
-          summary: 'Roll back a move that has not switched: the workspace stays where it was, the copy is removed',
+          summary:
+            'Roll back a move that has not switched: the workspace stays where it was, the copy is removed',
           security: operatorSecurity,
           params: z.object({ moveId: uuidParam }),
           response: { 200: moveView, ...operatorProblems },

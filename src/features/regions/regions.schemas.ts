@@ -112,7 +112,12 @@ export function toMoveView(m: MoveRow, live: MoveProgress | null): z.infer<typeo
       rowsCopied,
       rowsTotal: total,
       bytesCopied: Math.max(m.copiedBytes, live?.bytesCopied ?? 0),
-      percent: total > 0 ? Math.min(100, Math.round((rowsCopied / total) * 1000) / 10) : m.state === 'completed' ? 100 : 0,
+      percent:
+        total > 0
+          ? Math.min(100, Math.round((rowsCopied / total) * 1000) / 10)
+          : m.state === 'completed'
+            ? 100
+            : 0,
       table: live?.table ?? null,
     },
     error: m.error,

@@ -23,7 +23,10 @@ const countryName = (code: string) => COUNTRY_DISPLAY.get(code) ?? code;
  * Where subreg keeps a tenant's data, derived from the directory (the region the tenant's rows
  * are in) and the region catalogue (the configuration): never from anything typed per tenant.
  */
-export function describeResidency(tenant: Pick<TenantRecord, 'regionId' | 'status'>, region: RegionInfo | null): Residency {
+export function describeResidency(
+  tenant: Pick<TenantRecord, 'regionId' | 'status'>,
+  region: RegionInfo | null,
+): Residency {
   return {
     region: {
       id: tenant.regionId,

@@ -71,6 +71,7 @@ export function orderByDependencies<T extends { name: string; dependsOn: string[
     if (visiting.has(t.name)) throw new Error(`Foreign keys form a cycle through table ${t.name}.`);
     visiting.add(t.name);
     for (const d of [...t.dependsOn].sort()) {
+      if (d === t.name) continue; // a self-reference is checked at the end of one COPY
       const dep = byName.get(d);
       if (dep) visit(dep);
     }
@@ -90,8 +91,11 @@ export function schemaDifferences(source: TenantTable[], target: TenantTable[]):
     const t = tgt.get(s.name);
     if (!t) out.push(`table ${s.name} is missing in the target`);
     else if (s.signature.join(',') !== t.signature.join(','))
-      out.push(`table ${s.name} has columns (${s.signature.join(', ')}) here and (${t.signature.join(', ')}) there`);
+      out.push(
+        `table ${s.name} has columns (${s.signature.join(', ')}) here and (${t.signature.join(', ')}) there`,
+      );
   }
-  for (const t of target) if (!source.some((s) => s.name === t.name)) out.push(`table ${t.name} is missing in the source`);
+  for (const t of target)
+    if (!source.some((s) => s.name === t.name)) out.push(`table ${t.name} is missing in the source`);
   return out;
 }
