@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { type DatabaseRuntime, startDatabases } from './db/bootstrap.js';
 import { loadDemoData } from './demo/load-demo-data.js';
 import { startMetricsListener } from './features/health/metrics-access.js';
+import { RegionMoves } from './features/regions/region-moves.js';
+import { listenForDirectoryChanges } from './features/tenants/directory-listener.js';
 import { TenantDirectory } from './features/tenants/tenant-directory.js';
 import { buildApp } from './http/app.js';
 import type { AppConfig } from './platform/config.js';
@@ -21,13 +23,15 @@ export interface Running {
 }
 
 export function makeDeps(config: AppConfig, runtime: DatabaseRuntime): AppDeps {
-  return {
+  const deps: AppDeps = {
     config,
     dbs: runtime.dbs,
     directory: new TenantDirectory(runtime.dbs.control),
     metrics: createMetrics(),
     publicCache: new PublicCache(),
   };
+  deps.moves = new RegionMoves(deps, runtime.targets.regions);
+  return deps;
 }
 
 /** Boots databases (embedded or configured), migrations, demo data and the HTTP server. */
@@ -39,6 +43,7 @@ export async function startServer(config: AppConfig, log: (msg: string) => void)
     const loaded = await loadDemoData(deps);
     if (loaded.length) log(`demo data loaded: ${loaded.map((t) => `/t/${t}`).join(', ')}`);
   }
+  const stopListening = await listenForDirectoryChanges(runtime.targets.controlUrl, deps, log);
   const jobs = new Jobs(runtime.targets.regions, log);
   registerAuditJobs(jobs, deps, log);
   if (config.runWorkers) await jobs.start();
@@ -63,6 +68,7 @@ export async function startServer(config: AppConfig, log: (msg: string) => void)
       unregister();
       await app.close();
       await metricsListener?.close();
+      await stopListening();
       await jobs.stop(); // running jobs finish before the pools close
       await runtime.close();
     })();

@@ -4,6 +4,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerListCommands } from './commands/list.js';
 import { registerPublishCommands } from './commands/publish.js';
+import { registerRegionCommands } from './commands/region.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTenantCommands } from './commands/tenant.js';
@@ -38,5 +39,6 @@ registerAuditCommands(program);
 registerListCommands(program);
 registerImportCommand(program);
 registerPublishCommands(program);
+registerRegionCommands(program);
 
 await program.parseAsync(process.argv);

@@ -8,7 +8,16 @@ import { ensureDatabase, migrateDatabase } from './migrate.js';
 /** Owner connection strings of every database this process uses. */
 export interface DatabaseTargets {
   controlUrl: string;
-  regions: { id: string; name: string; url: string }[];
+  regions: RegionTarget[];
+}
+
+/** A region of the catalogue with its owner connection string. */
+export interface RegionTarget {
+  id: string;
+  name: string;
+  provider: string | null;
+  countries: string[];
+  url: string;
 }
 
 export interface DatabaseRuntime {
@@ -31,7 +40,7 @@ export async function resolveTargets(
       embedded: null,
       targets: {
         controlUrl: config.controlDatabaseUrl!,
-        regions: config.regions.map((r) => ({ id: r.id, name: r.name, url: r.databaseUrl! })),
+        regions: config.regions.map(({ databaseUrl, ...r }) => ({ ...r, url: databaseUrl! })),
       },
     };
   }
@@ -40,9 +49,8 @@ export async function resolveTargets(
     embedded,
     targets: {
       controlUrl: embedded.urlFor(embeddedDatabaseName(null)),
-      regions: config.regions.map((r) => ({
-        id: r.id,
-        name: r.name,
+      regions: config.regions.map(({ databaseUrl: _, ...r }) => ({
+        ...r,
         url: embedded.urlFor(embeddedDatabaseName(r.id)),
       })),
     },
@@ -53,19 +61,11 @@ export async function resolveTargets(
 export async function prepareDatabases(targets: DatabaseTargets): Promise<void> {
   await ensureDatabase(targets.controlUrl);
   await migrateDatabase(targets.controlUrl, 'control');
-  for (const r of targets.regions) {
-    await ensureDatabase(r.url);
-    await migrateDatabase(r.url, 'region');
-  }
+  for (const r of targets.regions) await prepareRegionDatabase(r.url);
   const client = new pg.Client({ connectionString: targets.controlUrl });
   await client.connect();
   try {
-    for (const r of targets.regions) {
-      await client.query(
-        'insert into regions (id, name) values ($1, $2) on conflict (id) do update set name = excluded.name',
-        [r.id, r.name],
-      );
-    }
+    for (const r of targets.regions) await recordRegion(client, r);
   } finally {
     await client.end();
   }
@@ -95,4 +95,27 @@ export async function startDatabases(
       await embedded?.stop();
     },
   };
+}
+
+/** Creates and migrates one region database, and guards every tenant table of it for moves. */
+export async function prepareRegionDatabase(url: string): Promise<void> {
+  await ensureDatabase(url);
+  await migrateDatabase(url, 'region');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // Tables added by later migrations get the write-freeze guard too (see migration move_guards).
+    await client.query('select subreg_install_move_guards()');
+  } finally {
+    await client.end();
+  }
+}
+
+/** The control database's copy of the catalogue: what the configuration says at this boot. */
+export async function recordRegion(client: pg.ClientBase, r: Omit<RegionTarget, 'url'>): Promise<void> {
+  await client.query(
+    `insert into regions (id, name, provider, countries) values ($1, $2, $3, $4)
+     on conflict (id) do update set name = excluded.name, provider = excluded.provider, countries = excluded.countries`,
+    [r.id, r.name, r.provider, r.countries],
+  );
 }

@@ -52,9 +52,15 @@ export interface TenantRef {
   regionId: string;
 }
 
-interface RegionHandle {
+/** A region of the catalogue as people read it: label, hosting provider, data-centre countries. */
+export interface RegionInfo {
   id: string;
   name: string;
+  provider: string | null;
+  countries: string[];
+}
+
+interface RegionHandle extends RegionInfo {
   pool: pg.Pool;
 }
 
@@ -86,7 +92,7 @@ export class Databases {
 
   constructor(
     controlUrl: string,
-    regions: { id: string; name: string; url: string }[],
+    regions: (Pick<RegionInfo, 'id' | 'name'> & Partial<RegionInfo> & { url: string })[],
     poolSize: number,
     opts: { auditKeys?: AuditKeys } = {},
   ) {
@@ -94,11 +100,23 @@ export class Databases {
     this.controlPool = appPool(controlUrl, poolSize);
     this.control = drizzle(this.controlPool, { schema: controlSchema });
     for (const r of regions)
-      this.regions.set(r.id, { id: r.id, name: r.name, pool: appPool(r.url, poolSize) });
+      this.regions.set(r.id, {
+        id: r.id,
+        name: r.name,
+        provider: r.provider ?? null,
+        countries: r.countries ?? [],
+        pool: appPool(r.url, poolSize),
+      });
   }
 
   regionIds(): string[] {
     return [...this.regions.keys()];
+  }
+
+  /** The region catalogue of this process (from the configuration). */
+  regionInfo(id: string): RegionInfo | null {
+    const r = this.regions.get(id);
+    return r ? { id: r.id, name: r.name, provider: r.provider, countries: r.countries } : null;
   }
 
   hasRegion(id: string): boolean {

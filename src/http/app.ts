@@ -16,6 +16,7 @@ import { entriesRoutes } from '../features/entries/entries.routes.js';
 import { healthRoutes } from '../features/health/health.routes.js';
 import { importsRoutes } from '../features/imports/imports.routes.js';
 import { publicRoutes } from '../features/publishing/public.routes.js';
+import { regionsRoutes } from '../features/regions/regions.routes.js';
 import { versionsRoutes } from '../features/publishing/versions.routes.js';
 import { listsRoutes } from '../features/lists/lists.routes.js';
 import { membersRoutes } from '../features/members/members.routes.js';
@@ -131,6 +132,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
         securitySchemes: {
           bearerToken: { type: 'http', scheme: 'bearer' },
           sessionCookie: { type: 'apiKey', in: 'cookie', name: 'subreg_session' },
+          operatorToken: { type: 'http', scheme: 'bearer', description: 'OPERATOR_TOKEN of the deployment' },
         },
       },
       security: [{ bearerToken: [] }, { sessionCookie: [] }],
@@ -166,6 +168,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
       await api.register(auditRoutes(deps));
       await api.register(importsRoutes(deps));
       await api.register(versionsRoutes(deps));
+      await api.register(regionsRoutes(deps));
     },
     { prefix: '/api/v1' },
   );

@@ -4,8 +4,10 @@ import { AppError, databaseUnavailable, fromDatabaseError } from '../platform/er
 
 /** RFC 9457 problem details; `code` is stable, `detail` is for a person. Never a stack trace. */
 export function sendProblem(reply: FastifyReply, req: FastifyRequest, err: AppError): FastifyReply {
-  if (err.retryAfterSeconds !== undefined || err.status === 503)
-    reply.header('retry-after', String(err.retryAfterSeconds ?? 1));
+  const retryAfter =
+    err.retryAfterSeconds ??
+    (typeof err.details?.retryAfterSeconds === 'number' ? err.details.retryAfterSeconds : undefined);
+  if (retryAfter !== undefined || err.status === 503) reply.header('retry-after', String(retryAfter ?? 1));
   return reply
     .code(err.status)
     .header('x-content-type-options', 'nosniff')

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorFromSession, actorFromToken, roleInTenant } from '../features/auth/auth.service.js';
 import type { Actor, AppDeps, Role, TenantContext } from '../platform/context.js';
 import { requireRole } from '../platform/context.js';
-import { AppError, unauthorized } from '../platform/errors.js';
+import { AppError, tenantMoving, unauthorized } from '../platform/errors.js';
 import { safeEqual } from '../platform/ids.js';
 import { idempotencyOf } from './idempotency-key.js';
 
@@ -23,6 +23,8 @@ declare module 'fastify' {
 export function registerAuthentication(app: FastifyInstance, deps: AppDeps): void {
   app.decorateRequest('actor', null);
   app.addHook('preHandler', async (req) => {
+    // Operator routes authenticate with the operator token, checked by those routes themselves.
+    if (req.routeOptions.url?.startsWith('/api/v1/operator/')) return;
     const header = req.headers.authorization;
     if (header) {
       const m = /^Bearer\s+(\S+)$/i.exec(header);
@@ -79,6 +81,8 @@ export async function tenantContext(
   if (!role) throw tenantNotFound();
   if (tenant.status === 'suspended')
     throw new AppError(423, 'TENANT_SUSPENDED', 'This workspace is suspended.');
+  // A region move freezes writes (the database refuses them too, on every path).
+  if (tenant.status === 'moving' && !SAFE_METHODS.has(req.method)) throw tenantMoving();
   const ctx: TenantContext = { tenant, actor, role, requestId: req.id };
   requireRole(ctx, minRole);
   ctx.idempotency = idempotencyOf(req, ctx);

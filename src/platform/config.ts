@@ -1,11 +1,17 @@
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { ALL_CODES } from '../domain/locations/countries.js';
 
 /** A region is one PostgreSQL database that holds the data of the tenants homed there. */
 export interface RegionConfig {
   id: string;
+  /** the label people read ("West Europe") */
   name: string;
+  /** who runs the data centre ("Microsoft Azure"); null when the operator has not said */
+  provider: string | null;
+  /** ISO 3166-1 alpha-2 codes of the data centre's country or countries */
+  countries: string[];
   /** Owner connection (migrations); null in embedded mode until the cluster is up. */
   databaseUrl: string | null;
 }
@@ -30,6 +36,8 @@ export interface AppConfig {
   auditKeys: AuditKeySettings;
   http: HttpLimits;
   metrics: MetricsAccess;
+  /** bearer token of the operator API (region moves); null: the operator API is off */
+  operatorToken: string | null;
 }
 
 export interface AuditKeySettings {
@@ -61,8 +69,8 @@ export interface MetricsAccess {
 }
 
 export const DEFAULT_REGIONS: ReadonlyArray<Omit<RegionConfig, 'databaseUrl'>> = [
-  { id: 'eu-west', name: 'West Europe' },
-  { id: 'us-central', name: 'Central US' },
+  { id: 'eu-west', name: 'West Europe', provider: null, countries: ['NL'] },
+  { id: 'us-central', name: 'Central US', provider: null, countries: ['US'] },
 ];
 
 export class ConfigError extends Error {}
@@ -114,18 +122,51 @@ const envSchema = z.object({
     .optional(),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  OPERATOR_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
 });
 
 /** `eu-west` <-> `REGION_EU_WEST_DATABASE_URL` */
-export function regionEnvKey(regionId: string, suffix: 'DATABASE_URL' | 'NAME'): string {
+export function regionEnvKey(
+  regionId: string,
+  suffix: 'DATABASE_URL' | 'NAME' | 'PROVIDER' | 'COUNTRIES',
+): string {
   return `REGION_${regionId.toUpperCase().replace(/-/g, '_')}_${suffix}`;
 }
 
 const regionIdSchema = z.string().regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, 'region ids look like "eu-west"');
 
+const countriesSchema = z
+  .array(z.string().transform((c) => c.trim().toUpperCase()))
+  .min(1, 'name at least one country')
+  .max(30)
+  .refine((cs) => cs.every((c) => ALL_CODES.has(c)), {
+    message: 'countries are ISO 3166-1 alpha-2 codes such as "NL" or "US"',
+  });
+
 const regionsJsonSchema = z.array(
-  z.object({ id: regionIdSchema, name: z.string().min(1).max(80), databaseUrl: z.string().url() }),
+  z.strictObject({
+    id: regionIdSchema,
+    name: z.string().min(1).max(80).optional(),
+    label: z.string().min(1).max(80).optional(),
+    provider: z.string().min(1).max(120).nullable().optional(),
+    countries: countriesSchema.optional(),
+    databaseUrl: z.string().url(),
+  }),
 );
+
+/** A region's description: what is configured, else the default region's, else "not stated". */
+function describeRegion(
+  id: string,
+  given: { name?: string; provider?: string | null; countries?: string[] },
+): Omit<RegionConfig, 'databaseUrl'> {
+  const known = DEFAULT_REGIONS.find((r) => r.id === id);
+  return {
+    id,
+    name: given.name ?? known?.name ?? id,
+    provider: given.provider ?? known?.provider ?? null,
+    countries: given.countries ?? known?.countries ?? [],
+  };
+}
 
 function regionsFromEnv(env: NodeJS.ProcessEnv): RegionConfig[] {
   const found: RegionConfig[] = [];
@@ -133,11 +174,41 @@ function regionsFromEnv(env: NodeJS.ProcessEnv): RegionConfig[] {
     const m = /^REGION_([A-Z0-9_]+)_DATABASE_URL$/.exec(key);
     if (!m || !value) continue;
     const id = m[1]!.toLowerCase().replace(/_/g, '-');
-    const known = DEFAULT_REGIONS.find((r) => r.id === id);
-    const name = env[regionEnvKey(id, 'NAME')] ?? known?.name ?? id;
-    found.push({ id, name, databaseUrl: value });
+    if (!z.string().url().safeParse(value).success)
+      throw new ConfigError(`${key} is not a URL: write it as postgres://user:password@host:5432/database.`);
+    const countriesVar = env[regionEnvKey(id, 'COUNTRIES')];
+    let countries: string[] | undefined;
+    if (countriesVar !== undefined) {
+      const c = countriesSchema.safeParse(countriesVar.split(',').filter((x) => x.trim() !== ''));
+      if (!c.success)
+        throw new ConfigError(
+          `${regionEnvKey(id, 'COUNTRIES')} is not valid (${c.error.issues[0]?.message}): write ISO codes separated by commas, e.g. "NL" or "DE,NL".`,
+        );
+      countries = c.data;
+    }
+    found.push({
+      ...describeRegion(id, {
+        name: env[regionEnvKey(id, 'NAME')] || undefined,
+        provider: env[regionEnvKey(id, 'PROVIDER')] || undefined,
+        countries,
+      }),
+      databaseUrl: value,
+    });
   }
   return found.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Describe variables of a region that has no database URL are almost always a typo. */
+function strayRegionVariables(env: NodeJS.ProcessEnv, regions: RegionConfig[]): string[] {
+  const ids = new Set(regions.map((r) => r.id));
+  return Object.keys(env).filter((k) => {
+    const m = /^REGION_([A-Z0-9_]+)_(NAME|PROVIDER|COUNTRIES)$/.exec(k);
+    return (
+      m &&
+      !ids.has(m[1]!.toLowerCase().replace(/_/g, '-')) &&
+      !DEFAULT_REGIONS.some((r) => r.id === m[1]!.toLowerCase().replace(/_/g, '-'))
+    );
+  });
 }
 
 /** Parses the environment once at boot; throws ConfigError with a message that says what to fix. */
@@ -159,9 +230,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       );
     }
     const r = regionsJsonSchema.safeParse(json);
-    if (!r.success)
-      throw new ConfigError(`REGIONS is not valid: ${r.error.issues[0]?.message ?? 'bad shape'}`);
-    regions = r.data;
+    if (!r.success) {
+      const i = r.error.issues[0];
+      throw new ConfigError(
+        `REGIONS is not valid${i?.path.length ? ` at ${i.path.join('.')}` : ''}: ${i?.message ?? 'bad shape'}. ` +
+          'Each region is {"id":"eu-west","label":"West Europe","provider":"...","countries":["NL"],"databaseUrl":"postgres://..."}.',
+      );
+    }
+    regions = r.data.map((x) => ({
+      ...describeRegion(x.id, { name: x.label ?? x.name, provider: x.provider, countries: x.countries }),
+      databaseUrl: x.databaseUrl,
+    }));
   } else {
     regions = regionsFromEnv(env);
   }
@@ -182,7 +261,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     if (ids.has(r.id)) throw new ConfigError(`Region "${r.id}" is configured twice.`);
     ids.add(r.id);
   }
-  if (embedded) regions = DEFAULT_REGIONS.map((r) => ({ ...r, databaseUrl: null }));
+  const stray = e.REGIONS ? [] : strayRegionVariables(env, regions);
+  if (stray.length > 0)
+    throw new ConfigError(
+      `${stray.join(', ')} describe a region that has no REGION_<ID>_DATABASE_URL: add its database URL, or remove the variable.`,
+    );
+  // The embedded server holds the default regions, described as configured (name, provider, countries).
+  if (embedded)
+    regions = DEFAULT_REGIONS.map((r) => ({
+      ...describeRegion(r.id, {
+        name: env[regionEnvKey(r.id, 'NAME')] || undefined,
+        provider: env[regionEnvKey(r.id, 'PROVIDER')] || undefined,
+      }),
+      databaseUrl: null,
+    }));
   const port = e.PORT;
   if (e.HEADERS_TIMEOUT_MS > e.REQUEST_TIMEOUT_MS) {
     throw new ConfigError(
@@ -220,5 +312,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       connectionCapExempt: e.CONNECTION_CAP_EXEMPT,
     },
     metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null, host: e.METRICS_HOST },
+    operatorToken: e.OPERATOR_TOKEN ?? null,
   };
 }

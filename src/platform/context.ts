@@ -1,5 +1,6 @@
 import type { IdempotencyRequest } from '../features/idempotency/idempotency.service.js';
 import type { PublicCache } from '../features/publishing/public-cache.js';
+import type { RegionMoves } from '../features/regions/region-moves.js';
 import type { Databases } from '../db/databases.js';
 import type { TenantDirectory, TenantRecord } from '../features/tenants/tenant-directory.js';
 import type { AppConfig } from './config.js';
@@ -39,6 +40,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** renderings of published versions (optional: tests and the CLI may go without) */
   publicCache?: PublicCache;
+  /** region moves (the operator's); absent where no owner connections are at hand */
+  moves?: RegionMoves;
 }
 
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };

@@ -30,8 +30,20 @@ export const forbidden = (message = 'Your role does not allow this action.') =>
 export const unauthorized = (message = 'Sign in or send a valid API token.') =>
   new AppError(401, 'UNAUTHENTICATED', message);
 
+/** A tenant being moved between regions: reads work, writes wait for the move to end. */
+export const tenantMoving = () =>
+  new AppError(
+    503,
+    'TENANT_MOVING',
+    'This workspace is moving to another region: it can be read, but changes are refused until the move ends (usually minutes). Retry later.',
+    { retryAfterSeconds: 30 },
+  );
+
 /** PostgreSQL error codes we translate into client errors instead of 500s. */
 export function fromDatabaseError(err: unknown): AppError | null {
+  // The write-freeze guard of region moves (migration move_guards), also when drizzle wraps it.
+  const guard = err as { code?: string; cause?: { code?: string } };
+  if (guard?.code === 'SR503' || guard?.cause?.code === 'SR503') return tenantMoving();
   const e = err as { code?: string; constraint?: string };
   if (!e || typeof e.code !== 'string') return null;
   switch (e.code) {

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
+import type { RegionTarget } from '../../src/db/bootstrap.js';
 import { Databases } from '../../src/db/databases.js';
+import { RegionMoves } from '../../src/features/regions/region-moves.js';
 import { TenantDirectory, type TenantRecord } from '../../src/features/tenants/tenant-directory.js';
 import { createTenant } from '../../src/features/tenants/tenants.service.js';
 import { issueToken } from '../../src/features/tokens/tokens.service.js';
@@ -28,13 +30,20 @@ export async function createHarness(
     regionUrls?: Record<string, string>;
     /** collect the app's log lines (JSON) here */
     logLines?: string[];
+    /** regions beyond the suite's (a second server, for moves) */
+    extraRegions?: RegionTarget[];
+    operatorToken?: string;
   } = {},
 ): Promise<Harness> {
   const targets = inject('dbTargets');
-  const regions = targets.regions.map((r) => ({ ...r, url: opts.regionUrls?.[r.id] ?? r.url }));
+  const regions = [
+    ...targets.regions.map((r) => ({ ...r, url: opts.regionUrls?.[r.id] ?? r.url })),
+    ...(opts.extraRegions ?? []),
+  ];
   const config = {
     ...loadConfig({ DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent', ...TEST_AUDIT_ENV, ...opts.env }),
     embedded: false,
+    operatorToken: opts.operatorToken ?? null,
   };
   const dbs = new Databases(targets.controlUrl, regions, 5, { auditKeys: loadAuditKeys(config) });
   const deps: AppDeps = {
@@ -43,6 +52,8 @@ export async function createHarness(
     directory: new TenantDirectory(dbs.control),
     metrics: createMetrics(),
   };
+  // One process: the move forgets its own caches at the switch, so no grace before the purge.
+  deps.moves = new RegionMoves(deps, regions, { purgeGraceMs: 0 });
   const logLines = opts.logLines;
   const app = await buildApp(deps, {
     logger: !!logLines,

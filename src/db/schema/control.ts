@@ -1,11 +1,24 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /** Control plane: global and small. Everything tenant-owned lives in region databases. */
 
 export const regions = pgTable('regions', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
+  /** as configured (REGIONS / REGION_<ID>_*), recorded at every boot */
+  provider: text('provider'),
+  countries: text('countries').array().notNull().default([]),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -158,4 +171,49 @@ export const apiTokenAddresses = pgTable(
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.tokenId, t.address] })],
+);
+/** The steps of a region move, in order. `state` of the move says where it stands. */
+export const MOVE_STEPS = ['freeze', 'copy', 'verify', 'switch', 'jobs', 'unfreeze', 'purge'] as const;
+export type MoveStep = (typeof MOVE_STEPS)[number];
+export type MoveState = 'planned' | 'running' | 'failed' | 'completed' | 'rolling_back' | 'rolled_back';
+
+/**
+ * One move of a tenant from one region to another: who asked, the estimate shown first, and each
+ * step's state and timings. The move runs from here: a killed process resumes from `step`.
+ */
+export const regionMoves = pgTable(
+  'region_moves',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    fromRegion: text('from_region').notNull(),
+    toRegion: text('to_region').notNull(),
+    state: text('state').$type<MoveState>().notNull(),
+    /** the step being run, or the last one done; null before the first */
+    step: text('step').$type<MoveStep>(),
+    requestedBy: text('requested_by').notNull(),
+    estimate: jsonb('estimate').notNull(),
+    /** per step: { state, startedAt, finishedAt, ms, ...details } */
+    steps: jsonb('steps').notNull().default({}),
+    /** per table: rows, bytes, copied rows, checksums */
+    tables: jsonb('tables').notNull().default({}),
+    copiedRows: bigint('copied_rows', { mode: 'number' }).notNull().default(0),
+    copiedBytes: bigint('copied_bytes', { mode: 'number' }).notNull().default(0),
+    error: text('error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    frozenAt: timestamp('frozen_at', { withTimezone: true }),
+    unfrozenAt: timestamp('unfrozen_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('region_moves_tenant_idx').on(t.tenantId, t.createdAt),
+    // At most one unfinished move per tenant.
+    uniqueIndex('region_moves_open_key')
+      .on(t.tenantId)
+      .where(sql`state in ('planned', 'running', 'failed', 'rolling_back')`),
+  ],
 );

@@ -172,3 +172,14 @@ export const auditEvents = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.seq] })],
 );
+
+/**
+ * Region-move machinery, not tenant content: while a row exists here the tenant's writes in this
+ * database are refused by a statement trigger on every tenant table (migration `move_guards`).
+ * The move inserts it at the freeze and removes it at the unfreeze (target) or the purge (source).
+ */
+export const tenantWriteFreezes = pgTable('tenant_write_freezes', {
+  tenantId: tenantId().primaryKey(),
+  moveId: uuid('move_id').notNull(),
+  frozenAt: createdAt(),
+});

@@ -66,6 +66,18 @@ export class PublicCache {
     }
   }
 
+  /** Drops everything cached for a tenant (its directory entry changed, e.g. a region move). */
+  forgetTenant(tenantId: string): void {
+    const mine = (k: string) => k.startsWith(`${tenantId}:`);
+    for (const k of [...this.latestBySlug.keys()]) if (mine(k)) this.latestBySlug.delete(k);
+    for (const k of [...this.views.keys()]) if (mine(k)) this.views.delete(k);
+    for (const [k, v] of [...this.renderings]) {
+      if (!mine(k)) continue;
+      this.renderings.delete(k);
+      this.bytes -= v.body.length;
+    }
+  }
+
   get(key: string): Rendering | undefined {
     const hit = this.renderings.get(key);
     processMetrics.publicCacheLookups.inc({ result: hit ? 'hit' : 'miss' });

@@ -3,6 +3,7 @@ import type { TenantTx } from '../../db/databases.js';
 import { listVersions } from '../../db/schema/region-versions.js';
 import { lists, tenantProfiles } from '../../db/schema/region.js';
 import type { AppDeps } from '../../platform/context.js';
+import { describeResidency, residencySentence } from '../regions/residency.js';
 import type { TenantRecord } from '../tenants/tenant-directory.js';
 import type {
   FormerEntry,
@@ -23,7 +24,7 @@ export async function publicTenant(deps: AppDeps, slug: string): Promise<TenantR
 
 async function tenantHeader(deps: AppDeps, tx: TenantTx, t: TenantRecord): Promise<PublicTenant> {
   const [p] = await tx.select().from(tenantProfiles);
-  const region = deps.config.regions.find((r) => r.id === t.regionId);
+  const region = deps.dbs.regionInfo(t.regionId);
   return {
     slug: t.slug,
     name: p?.displayName ?? t.name,
@@ -38,6 +39,7 @@ async function tenantHeader(deps: AppDeps, tx: TenantTx, t: TenantRecord): Promi
         }
       : null,
     dataRegion: { id: t.regionId, name: region?.name ?? t.regionId },
+    residency: residencySentence(describeResidency(t, deps.dbs.regionInfo(t.regionId))),
   };
 }
 

@@ -122,6 +122,8 @@ export interface PublicTenant {
   } | null;
   /** the region the tenant's data lives in, e.g. { id: 'eu-west', name: 'West Europe' } */
   dataRegion: { id: string; name: string };
+  /** where subreg keeps the tenant's data, one sentence derived from the directory (regions feature) */
+  residency?: string;
 }
 
 /** Everything /t/{tenant}/{list} and /versions/{n} need, in one value. */

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { regions } from '../../db/schema/control.js';
 import { tenantProfiles } from '../../db/schema/region.js';
 import { problemResponses, requiredText, tenantParams, text } from '../../http/common-schemas.js';
 import { requireActor, tenantContext } from '../../http/request-auth.js';
@@ -53,14 +52,29 @@ export const tenantsRoutes =
           tags: ['tenants'],
           summary: 'Regions a workspace can live in',
           security: [],
-          response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) }) },
+          response: {
+            200: z.object({
+              items: z.array(
+                z.object({
+                  id: z.string(),
+                  name: z.string(),
+                  provider: z.string().nullable(),
+                  countries: z.array(z.string()).describe('ISO codes of the data centre countries'),
+                }),
+              ),
+            }),
+          },
         },
       },
       async () => ({
-        items: await deps.dbs.control
-          .select({ id: regions.id, name: regions.name })
-          .from(regions)
-          .orderBy(regions.id),
+        // The regions this process serves, as configured (the control table keeps every region ever seen).
+        items: deps.dbs
+          .regionIds()
+          .sort()
+          .map((id) => {
+            const r = deps.dbs.regionInfo(id)!;
+            return { id, name: r.name, provider: r.provider, countries: r.countries };
+          }),
       }),
     );
 

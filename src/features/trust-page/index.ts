@@ -90,7 +90,7 @@ ${view.lists.length === 0 ? html`<p>No list has been published yet.</p>` : ''}
     )}</ul>
 <h2>Where your data is hosted</h2>
 <dl class="pairs">
-<dt>Data region</dt><dd>${text(t.dataRegion.name)} (${t.dataRegion.id})</dd>
+<dt>Data region</dt><dd>${text(t.dataRegion.name)} (${t.dataRegion.id})${t.residency ? html`<br><small class="residency">${text(t.residency)}</small>` : ''}</dd>
 ${h?.provider ? html`<dt>Hosting provider</dt><dd>${text(h.provider)}</dd>` : ''}
 ${h?.region ? html`<dt>Hosting regions</dt><dd>${text(h.region)}</dd>` : ''}
 ${h?.segregation ? html`<dt>Tenant segregation</dt><dd>${text(h.segregation)}</dd>` : ''}

@@ -1,0 +1,44 @@
+import pg from 'pg';
+import type { AppDeps } from '../../platform/context.js';
+
+/** The channel on which a change of a tenant's directory entry (region, status) is announced. */
+export const DIRECTORY_CHANNEL = 'subreg_directory';
+
+/**
+ * Listens on the control database for directory changes made by other processes (a region move
+ * run from the CLI, another server) and drops this process's cached entry and public renderings
+ * of that tenant at once; the directory's short TTL covers a listener that is reconnecting.
+ */
+export async function listenForDirectoryChanges(
+  controlUrl: string,
+  deps: Pick<AppDeps, 'directory' | 'publicCache'>,
+  log: (msg: string) => void,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | null = null;
+  const connect = async () => {
+    const c = new pg.Client({ connectionString: controlUrl, application_name: 'subreg-directory-listener' });
+    c.on('notification', (n) => {
+      try {
+        const { id, slug } = JSON.parse(n.payload ?? '{}') as { id?: string; slug?: string };
+        if (slug) deps.directory.forget(slug);
+        if (id) deps.publicCache?.forgetTenant(id);
+      } catch {
+        // not ours
+      }
+    });
+    c.on('error', () => {
+      if (stopped) return;
+      log('directory listener lost its connection; reconnecting in 5 s');
+      setTimeout(() => void connect().catch(() => {}), 5_000).unref();
+    });
+    await c.connect();
+    await c.query(`LISTEN ${DIRECTORY_CHANNEL}`);
+    client = c;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end().catch(() => {});
+  };
+}
