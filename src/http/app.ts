@@ -4,6 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -35,11 +36,14 @@ export interface BuildAppOptions {
   logger?: boolean;
   /** sign-in and sign-up attempts per minute per client address */
   authRateLimit?: number;
+  /** where log lines go (tests capture them); stdout when absent */
+  logStream?: DestinationStream;
 }
 
 export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger === false ? false : loggerOptions(deps.config.logLevel),
+    logger:
+      opts.logger === false ? false : { ...loggerOptions(deps.config.logLevel), stream: opts.logStream },
     bodyLimit: JSON_BODY_LIMIT,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { Databases } from '../../src/db/databases.js';
 import { TenantDirectory, type TenantRecord } from '../../src/features/tenants/tenant-directory.js';
@@ -17,17 +18,24 @@ export interface Harness {
 }
 
 /** A real app on the suite's real databases; requests go through `app.inject()`. */
-export async function createHarness(opts: { authRateLimit?: number } = {}): Promise<Harness> {
+export async function createHarness(
+  opts: { authRateLimit?: number; logStream?: DestinationStream } = {},
+): Promise<Harness> {
   const targets = inject('dbTargets');
   const dbs = new Databases(targets.controlUrl, targets.regions, 5);
-  const config = { ...loadConfig({ DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent' }), embedded: false };
+  const LOG_LEVEL = opts.logStream ? 'info' : 'silent';
+  const config = { ...loadConfig({ DATA_DIR: '/nonexistent', LOG_LEVEL }), embedded: false };
   const deps: AppDeps = {
     config,
     dbs,
     directory: new TenantDirectory(dbs.control),
     metrics: createMetrics(),
   };
-  const app = await buildApp(deps, { logger: false, authRateLimit: opts.authRateLimit ?? 10_000 });
+  const app = await buildApp(deps, {
+    logger: !!opts.logStream,
+    logStream: opts.logStream,
+    authRateLimit: opts.authRateLimit ?? 10_000,
+  });
   await app.ready();
   return {
     deps,
