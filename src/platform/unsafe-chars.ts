@@ -40,7 +40,7 @@ const C0_NAMES = (
 export function describeChar(codePoint: number): string {
   const hex = `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
   if (codePoint < 0x20) return `${hex} (${C0_NAMES[codePoint]}, a control character)`;
-  if (codePoint >= 0xd800 && codePoint <= 0xdfff) return `${hex} (half of a broken character pair)`;
+  if (codePoint >= 0xd800 && codePoint <= 0xdfff) return `${hex} (a lone surrogate, half of a broken pair)`;
   return `${hex} (a noncharacter)`;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requiredText } from '../../http/common-schemas.js';
+import { requiredText, storableString } from '../../http/common-schemas.js';
 
 export const email = z.email({ message: 'must be an email address' }).max(254);
 export const password = z
@@ -18,7 +18,7 @@ export const signUpBody = z.strictObject({
   }),
 });
 
-export const logInBody = z.strictObject({ email: z.string().max(254), password: z.string().max(200) });
+export const logInBody = z.strictObject({ email: storableString().max(254), password: z.string().max(200) });
 
 export const sessionView = z
   .object({
