@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerMailCommands } from './commands/mail.js';
 import { registerPublishCommands } from './commands/publish.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerStartCommand } from './commands/start.js';
@@ -24,5 +25,6 @@ registerTokenCommands(program);
 registerAuditCommands(program);
 registerImportCommand(program);
 registerPublishCommands(program);
+registerMailCommands(program);
 
 await program.parseAsync(process.argv);

@@ -25,6 +25,10 @@ export interface AppConfig {
   dbPoolSize: number;
   /** run the background job workers in this process (one pg-boss per region) */
   runWorkers: boolean;
+  /** smtp(s)://user:pass@host:port; null: mail is written to dataDir/outbox as .eml files */
+  smtpUrl: string | null;
+  /** the From of every mail, e.g. `subreg <no-reply@example.com>` */
+  mailFrom: string;
 }
 
 export const DEFAULT_REGIONS: ReadonlyArray<Omit<RegionConfig, 'databaseUrl'>> = [
@@ -51,6 +55,11 @@ const envSchema = z.object({
   WORKERS: boolish.optional(),
   PUBLIC_BASE_URL: z.string().url().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must look like smtp://user:password@host:587 or smtps://host:465')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(200).optional(),
 });
 
 /** `eu-west` <-> `REGION_EU_WEST_DATABASE_URL` */
@@ -135,5 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${port}`,
     dbPoolSize: e.DB_POOL_SIZE,
     runWorkers: e.WORKERS ?? true,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM ?? 'subreg <no-reply@localhost>',
   };
 }

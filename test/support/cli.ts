@@ -12,7 +12,7 @@ const bin = path.resolve(import.meta.dirname, '../../bin/subreg.mjs');
  * Runs the real CLI in a child process, configured as a production user would (environment
  * variables), or with no database at all (`withDatabase: false`).
  */
-export async function subreg(args: string[], withDatabase = true) {
+export async function subreg(args: string[], withDatabase = true, extraEnv: NodeJS.ProcessEnv = {}) {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LOG_LEVEL: 'silent' };
   if (withDatabase) {
     const t = inject('dbTargets');
@@ -21,6 +21,7 @@ export async function subreg(args: string[], withDatabase = true) {
   } else {
     env.DATA_DIR = path.join(os.tmpdir(), `subreg-nodb-${process.pid}`);
   }
+  Object.assign(env, extraEnv);
   try {
     const r = await run(process.execPath, [bin, ...args], {
       env,

@@ -9,11 +9,15 @@ import { issueToken } from '../../src/features/tokens/tokens.service.js';
 import { buildApp } from '../../src/http/app.js';
 import { loadConfig } from '../../src/platform/config.js';
 import type { AppDeps } from '../../src/platform/context.js';
+import { createMailer } from '../../src/platform/mail/mailer.js';
 import { createMetrics } from '../../src/platform/metrics.js';
+import { Mailbox, confirmationLink } from './smtp.js';
 
 export interface Harness {
   deps: AppDeps;
   app: FastifyInstance;
+  /** the SMTP server the app's mail goes to (a real one, in this process) */
+  mailbox: Mailbox;
   close(): Promise<void>;
 }
 
@@ -24,12 +28,22 @@ export async function createHarness(
   const targets = inject('dbTargets');
   const dbs = new Databases(targets.controlUrl, targets.regions, 5);
   const LOG_LEVEL = opts.logStream ? 'info' : 'silent';
-  const config = { ...loadConfig({ DATA_DIR: '/nonexistent', LOG_LEVEL }), embedded: false };
+  const mailbox = await Mailbox.start();
+  const config = {
+    ...loadConfig({ DATA_DIR: '/nonexistent', LOG_LEVEL, SMTP_URL: mailbox.url }),
+    embedded: false,
+  };
   const deps: AppDeps = {
     config,
     dbs,
     directory: new TenantDirectory(dbs.control),
     metrics: createMetrics(),
+    mail: createMailer({
+      smtpUrl: mailbox.url,
+      from: config.mailFrom,
+      dataDir: config.dataDir,
+      log: () => {},
+    }),
   };
   const app = await buildApp(deps, {
     logger: !!opts.logStream,
@@ -40,9 +54,12 @@ export async function createHarness(
   return {
     deps,
     app,
+    mailbox,
     async close() {
       await app.close();
       await dbs.close();
+      deps.mail?.close();
+      await mailbox.close();
     },
   };
 }
@@ -101,4 +118,53 @@ export async function seedList(h: Harness, t: TestTenant, legalName = 'Acme Host
   });
   if (entry.statusCode !== 201) throw new Error(`seedList entry: ${entry.body}`);
   return { listId, entryId: entry.json().id as string, entityId: entry.json().entity.id as string };
+}
+
+export interface SignedUp {
+  slug: string;
+  email: string;
+  password: string;
+  /** `subreg_session=...` */
+  cookie: string;
+  csrfToken: string;
+  /** the session answer of the confirmation */
+  session: { user: { id: string; email: string }; tenants: { slug: string; role: string }[] };
+}
+
+/** Signs up through the API as a person does: the request, the emailed link, its confirmation. */
+export async function signUp(
+  h: Harness,
+  opts: { slug?: string; email?: string; region?: string; name?: string } = {},
+): Promise<SignedUp> {
+  const slug = opts.slug ?? uniqueSlug('su');
+  const email = opts.email ?? `${slug}@example.test`;
+  const password = 'a long password';
+  const asked = await h.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/signup',
+    payload: {
+      email,
+      password,
+      tenant: { slug, name: opts.name ?? `Workspace ${slug}`, region: opts.region ?? 'eu-west' },
+    },
+  });
+  if (asked.statusCode !== 202) throw new Error(`signUp: ${asked.statusCode} ${asked.body}`);
+  const mails = h.mailbox.to(email);
+  const { token } = confirmationLink(mails[mails.length - 1]!);
+  const confirmed = await h.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/signup/confirm',
+    payload: { token },
+  });
+  if (confirmed.statusCode !== 201)
+    throw new Error(`signUp confirm: ${confirmed.statusCode} ${confirmed.body}`);
+  const value = confirmed.cookies.find((c) => c.name === 'subreg_session')?.value;
+  return {
+    slug,
+    email,
+    password,
+    cookie: `subreg_session=${value}`,
+    csrfToken: confirmed.json().csrfToken,
+    session: confirmed.json(),
+  };
 }

@@ -110,3 +110,25 @@ export const apiTokens = pgTable(
   },
   (t) => [uniqueIndex('api_tokens_hash_key').on(t.tokenHash), index('api_tokens_tenant_idx').on(t.tenantId)],
 );
+
+/**
+ * A sign-up waiting for its address to be confirmed: the workspace to create and the owner's
+ * password hash. The link's secret is sent once by email and only its sha256 is kept; the row
+ * is used once (`used_at`) and expires.
+ */
+export const signupRequests = pgTable(
+  'signup_requests',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    email: text('email').notNull(),
+    name: text('name').notNull().default(''),
+    passwordHash: text('password_hash').notNull(),
+    tenantSlug: text('tenant_slug').notNull(),
+    tenantName: text('tenant_name').notNull(),
+    regionId: text('region_id').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('signup_requests_expires_idx').on(t.expiresAt)],
+);

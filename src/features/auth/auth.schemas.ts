@@ -12,10 +12,21 @@ export const signUpBody = z.strictObject({
   password,
   name: requiredText(120).optional(),
   tenant: z.strictObject({
-    slug: z.string().min(1).max(48),
+    slug: z.string().min(1).max(48).describe('URL name of the workspace: /t/{slug}'),
     name: requiredText(120),
     region: z.string().min(1).max(40).describe('Home region id, e.g. eu-west; see GET /api/v1/regions'),
   }),
+});
+
+export const signUpAccepted = z
+  .object({
+    status: z.literal('confirmation_sent'),
+    detail: z.string(),
+  })
+  .meta({ id: 'SignUpAccepted' });
+
+export const signUpConfirmBody = z.strictObject({
+  token: z.string().min(10).max(200).describe('the `token` parameter of the link in the email'),
 });
 
 export const logInBody = z.strictObject({ email: storableString().max(254), password: z.string().max(200) });
