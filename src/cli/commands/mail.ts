@@ -13,7 +13,8 @@ export function registerMailCommands(program: Command): void {
       const opts = program.opts();
       try {
         const limit = Number(o.limit);
-        if (!Number.isInteger(limit) || limit < 1) throw new Error('--limit must be a positive whole number.');
+        if (!Number.isInteger(limit) || limit < 1)
+          throw new Error('--limit must be a positive whole number.');
         const config = loadConfig();
         const items = await listOutbox(config.dataDir, limit);
         const dir = outboxDir(config.dataDir);
