@@ -13,7 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { auditRoutes } from '../features/audit/audit.routes.js';
 import { authRoutes } from '../features/auth/auth.routes.js';
-import { signUpPages } from '../features/auth/signup-pages.js';
+import { accountPages } from '../features/auth/account-pages.js';
 import { entitiesRoutes } from '../features/entities/entities.routes.js';
 import { entriesRoutes } from '../features/entries/entries.routes.js';
 import { healthRoutes } from '../features/health/health.routes.js';
@@ -119,6 +119,6 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(importsRoutes(deps), { prefix: '/api/v1' });
   await app.register(versionsRoutes(deps), { prefix: '/api/v1' });
   await app.register(publicRoutes(deps));
-  await app.register(signUpPages(deps));
+  await app.register(accountPages(deps));
   return app;
 }

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemResponses } from '../../http/common-schemas.js';
@@ -5,7 +6,17 @@ import { SESSION_COOKIE, requireActor } from '../../http/request-auth.js';
 import type { AppDeps } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { logIn, logOut } from './auth.service.js';
-import { logInBody, sessionView, signUpAccepted, signUpBody, signUpConfirmBody } from './auth.schemas.js';
+import {
+  logInBody,
+  passwordResetAccepted,
+  passwordResetBody,
+  passwordResetConfirmBody,
+  sessionView,
+  signUpAccepted,
+  signUpBody,
+  signUpConfirmBody,
+} from './auth.schemas.js';
+import { confirmPasswordReset, requestPasswordReset } from './password-reset.service.js';
 import { sessionBody, setSessionCookie } from './session-view.js';
 import { confirmSignUp, requestSignUp } from './signup.service.js';
 
@@ -20,8 +31,19 @@ export const authRoutes =
       max: SIGNUPS_PER_ADDRESS_PER_HOUR,
       timeWindow: '1 hour',
       keyGenerator: (req) =>
-        `signup-address:${String((req.body as { email?: unknown })?.email).toLowerCase()}`,
+        `${req.routeOptions.url}:${String((req.body as { email?: unknown })?.email).toLowerCase()}`,
     });
+    /** Sign-up and password reset email an address: a few times an hour at most. */
+    const limitPerAddress = async (req: FastifyRequest) => {
+      const limit = await perAddress(req);
+      if (!limit.isAllowed && limit.isExceeded) {
+        throw new AppError(
+          429,
+          'RATE_LIMITED',
+          'Too many requests for this address in the last hour; check your inbox (and spam folder), or try again later.',
+        );
+      }
+    };
 
     app.post(
       '/auth/signup',
@@ -41,14 +63,7 @@ export const authRoutes =
         },
       },
       async (req, reply) => {
-        const limit = await perAddress(req);
-        if (!limit.isAllowed && limit.isExceeded) {
-          throw new AppError(
-            429,
-            'RATE_LIMITED',
-            'Too many sign-ups for this address in the last hour; check your inbox (and spam folder), or try again later.',
-          );
-        }
+        await limitPerAddress(req);
         return reply.code(202).send(await requestSignUp(deps, req.body));
       },
     );
@@ -70,6 +85,45 @@ export const authRoutes =
         const { ownerId, session } = await confirmSignUp(deps, req.body.token, req.id);
         setSessionCookie(deps, reply, session.secret, session.expiresAt);
         return reply.code(201).send(await sessionBody(deps, ownerId, session.csrfToken));
+      },
+    );
+
+    app.post(
+      '/auth/password-reset',
+      {
+        config: limited,
+        schema: {
+          tags: ['auth'],
+          summary: 'Forgot the password: a single-use link to set a new one follows by email',
+          description:
+            'The answer is the same whether or not the address has an account; an address without one is told so by email.',
+          security: [],
+          body: passwordResetBody,
+          response: { 202: passwordResetAccepted, ...problemResponses },
+        },
+      },
+      async (req, reply) => {
+        await limitPerAddress(req);
+        return reply.code(202).send(await requestPasswordReset(deps, req.body.email));
+      },
+    );
+
+    app.post(
+      '/auth/password-reset/confirm',
+      {
+        config: limited,
+        schema: {
+          tags: ['auth'],
+          summary: "Set a new password with the emailed link's token; ends every other session, signs in",
+          security: [],
+          body: passwordResetConfirmBody,
+          response: { 200: sessionView, ...problemResponses },
+        },
+      },
+      async (req, reply) => {
+        const { userId, session } = await confirmPasswordReset(deps, req.body.token, req.body.password);
+        setSessionCookie(deps, reply, session.secret, session.expiresAt);
+        return sessionBody(deps, userId, session.csrfToken);
       },
     );
 

@@ -45,3 +45,14 @@ export const sessionView = z
     ),
   })
   .meta({ id: 'Session' });
+
+export const passwordResetBody = z.strictObject({ email });
+
+export const passwordResetAccepted = z
+  .object({ status: z.literal('reset_sent'), detail: z.string() })
+  .meta({ id: 'PasswordResetAccepted' });
+
+export const passwordResetConfirmBody = z.strictObject({
+  token: z.string().min(10).max(200).describe('the `token` parameter of the link in the email'),
+  password,
+});

@@ -21,7 +21,12 @@ export function confirmSignUpMail(to: string, slug: string, link: string, hours:
   };
 }
 
-export function alreadyRegisteredMail(to: string, baseUrl: string): MailMessage {
+export function alreadyRegisteredMail(
+  to: string,
+  baseUrl: string,
+  resetLink: string,
+  minutes: number,
+): MailMessage {
   return {
     to,
     subject: 'You already have a subreg account',
@@ -30,10 +35,42 @@ export function alreadyRegisteredMail(to: string, baseUrl: string): MailMessage 
       'You already have an account, so nothing was created.',
       '',
       `Sign in at ${baseUrl} with this address and your password, and create the workspace from there.`,
-      'If you do not remember your password, ask the operator of this service to reset it',
-      '(self-service password reset by email is not available yet).',
+      `If you do not remember your password, set a new one with this link (it works once, for ${minutes} minutes):`,
+      '',
+      resetLink,
       '',
       'If this was not you, ignore this message: your account has not changed.',
+    ].join('\n'),
+  };
+}
+
+export function resetPasswordMail(to: string, link: string, minutes: number): MailMessage {
+  return {
+    to,
+    subject: 'Set a new subreg password',
+    text: [
+      'Someone, hopefully you, asked to set a new password for the subreg account of this address.',
+      '',
+      `Open this link within ${minutes} minutes to choose it (the link works once):`,
+      '',
+      link,
+      '',
+      'If this was not you, ignore this message: your password has not changed.',
+    ].join('\n'),
+  };
+}
+
+export function noAccountMail(to: string, baseUrl: string): MailMessage {
+  return {
+    to,
+    subject: 'No subreg account uses this address',
+    text: [
+      'Someone, hopefully you, asked to set a new subreg password for this address,',
+      'but no account uses it. If you have an account, it is under another address.',
+      '',
+      `To create a workspace, sign up at ${baseUrl} (POST /api/v1/auth/signup).`,
+      '',
+      'If this was not you, ignore this message.',
     ].join('\n'),
   };
 }

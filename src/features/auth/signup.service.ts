@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.js';
 import { randomSecret, sha256Hex } from '../../platform/ids.js';
 import { checkSlugAndRegion, createTenant, isSlugTaken, slugTaken } from '../tenants/tenants.service.js';
 import { createSession, findUserByEmail } from './auth.service.js';
+import { RESET_LINK_MINUTES, issueResetLink } from './password-reset.service.js';
 import { hashPassword } from './passwords.js';
 import { alreadyRegisteredMail, confirmSignUpMail } from './signup-mail.js';
 
@@ -40,8 +41,10 @@ export async function requestSignUp(deps: AppDeps, input: SignUpInput): Promise<
   const passwordHash = await hashPassword(input.password);
   await deps.dbs.control.delete(signupRequests).where(lt(signupRequests.expiresAt, new Date()));
   const baseUrl = deps.config.publicBaseUrl;
-  if (await findUserByEmail(deps, input.email)) {
-    await mailerOf(deps).send(alreadyRegisteredMail(input.email, baseUrl));
+  const existing = await findUserByEmail(deps, input.email);
+  if (existing) {
+    const reset = await issueResetLink(deps, existing.id);
+    await mailerOf(deps).send(alreadyRegisteredMail(existing.email, baseUrl, reset, RESET_LINK_MINUTES));
     return SIGNUP_ACCEPTED;
   }
   const token = randomSecret('srg_su_', 32);

@@ -3,6 +3,7 @@ import type { AppDeps } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { html, type Html } from '../trust-page/html.js';
 import { setSessionCookie } from './session-view.js';
+import { confirmPasswordReset, isResetLinkValid, resetLinkInvalid } from './password-reset.service.js';
 import { confirmSignUp, peekSignUp, signUpLinkInvalid } from './signup.service.js';
 
 const HEADERS = {
@@ -26,13 +27,8 @@ function page(title: string, body: Html): string {
 const send = (reply: FastifyReply, status: number, title: string, body: Html) =>
   reply.code(status).headers(HEADERS).send(page(title, body));
 
-const problemPage = (reply: FastifyReply, err: AppError) =>
-  send(
-    reply,
-    err.status,
-    'The workspace was not created',
-    html`<p>${err.message}</p><p><a href="/api/docs">API reference</a></p>`,
-  );
+const problemPage = (reply: FastifyReply, err: AppError, title = 'The workspace was not created') =>
+  send(reply, err.status, title, html`<p>${err.message}</p><p><a href="/api/docs">API reference</a></p>`);
 
 /** A form posted from another site must not sign anyone in (login CSRF). */
 function crossSite(req: FastifyRequest): boolean {
@@ -49,12 +45,17 @@ function crossSite(req: FastifyRequest): boolean {
   }
 }
 
+const PASSWORD_POLICY = { min: 10, max: 200 };
+const formField = (body: unknown, name: string) =>
+  String((body as Record<string, unknown> | null)?.[name] ?? '');
+const plausibleToken = (token: string) => token.length >= 10 && token.length <= 200;
+
 /**
- * The page the confirmation email links to. Opening the link only shows what will be created
+ * The pages the emails link to (sign-up confirmation, new password). Opening the link only shows what will be created
  * (mail scanners open links too); the button posts the form that creates the workspace and
  * signs in. The JSON API does the same with POST /api/v1/auth/signup/confirm.
  */
-export const signUpPages =
+export const accountPages =
   (deps: AppDeps): FastifyPluginAsync =>
   async (app) => {
     app.addContentTypeParser(
@@ -65,7 +66,7 @@ export const signUpPages =
 
     app.get('/signup/confirm', { schema: { hide: true } }, async (req, reply) => {
       const token = String((req.query as { token?: unknown }).token ?? '');
-      const found = token.length >= 10 && token.length <= 200 ? await peekSignUp(deps, token) : null;
+      const found = plausibleToken(token) ? await peekSignUp(deps, token) : null;
       if (!found) return problemPage(reply, signUpLinkInvalid());
       return send(
         reply,
@@ -82,8 +83,8 @@ export const signUpPages =
           reply,
           new AppError(403, 'CROSS_SITE', 'Open the link from the email in your browser.'),
         );
-      const token = String((req.body as { token?: unknown } | null)?.token ?? '');
-      if (token.length < 10 || token.length > 200) return problemPage(reply, signUpLinkInvalid());
+      const token = formField(req.body, 'token');
+      if (!plausibleToken(token)) return problemPage(reply, signUpLinkInvalid());
       try {
         const { tenant, session } = await confirmSignUp(deps, token, req.id);
         setSessionCookie(deps, reply, session.secret, session.expiresAt);
@@ -97,6 +98,60 @@ export const signUpPages =
         );
       } catch (err) {
         if (err instanceof AppError && err.status < 500) return problemPage(reply, err);
+        throw err;
+      }
+    });
+
+    const resetFailed = (reply: FastifyReply, err: AppError) =>
+      problemPage(reply, err, 'The password was not changed');
+
+    app.get('/password-reset', { schema: { hide: true } }, async (req, reply) => {
+      const token = String((req.query as { token?: unknown }).token ?? '');
+      if (!plausibleToken(token) || !(await isResetLinkValid(deps, token)))
+        return resetFailed(reply, resetLinkInvalid());
+      return send(
+        reply,
+        200,
+        'Choose a new password',
+        html`<form method="post" action="/password-reset"><input type="hidden" name="token" value="${token}">
+<p><label for="password">New password (at least ${PASSWORD_POLICY.min} characters)</label><br>
+<input id="password" name="password" type="password" autocomplete="new-password" required minlength="${PASSWORD_POLICY.min}" maxlength="${PASSWORD_POLICY.max}"></p>
+<button type="submit">Set the password</button></form>
+<p>Every other session of your account is signed out.</p>`,
+      );
+    });
+
+    app.post('/password-reset', { schema: { hide: true } }, async (req, reply) => {
+      if (crossSite(req))
+        return resetFailed(
+          reply,
+          new AppError(403, 'CROSS_SITE', 'Open the link from the email in your browser.'),
+        );
+      const token = formField(req.body, 'token');
+      const password = formField(req.body, 'password');
+      if (!plausibleToken(token)) return resetFailed(reply, resetLinkInvalid());
+      if (password.length < PASSWORD_POLICY.min || password.length > PASSWORD_POLICY.max) {
+        return resetFailed(
+          reply,
+          new AppError(
+            400,
+            'PASSWORD_INVALID',
+            `A password is ${PASSWORD_POLICY.min} to ${PASSWORD_POLICY.max} characters; go back and choose another.`,
+          ),
+        );
+      }
+      try {
+        const { session } = await confirmPasswordReset(deps, token, password);
+        setSessionCookie(deps, reply, session.secret, session.expiresAt);
+        return send(
+          reply,
+          200,
+          'Your password is set',
+          html`<p>You are signed in, and every other session of your account was signed out.</p>
+<p><a href="/api/docs">API reference</a></p>`,
+        );
+      } catch (err) {
+        if (err instanceof AppError && err.status < 500) return resetFailed(reply, err);
         throw err;
       }
     });
