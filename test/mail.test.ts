@@ -76,8 +76,6 @@ describe('mail without an SMTP server: the outbox', () => {
     });
     const text = await subreg(['mail', 'outbox'], false, env);
     expect(text.stdout.split('\n')[0]).toMatch(/^\d{4}-\d\d-\d\dT\S+Z {2}two@example\.test {2}Two$/);
-    const empty = await subreg(['mail', 'outbox'], false, { DATA_DIR: path.join(dir, 'empty') });
-    expect(empty.stdout).toContain('no messages in');
   }, 120_000);
 
   it('sign-up without SMTP leaves the confirmation in the outbox, and its link works', async () => {
