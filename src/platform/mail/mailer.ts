@@ -1,5 +1,4 @@
 import path from 'node:path';
-import nodemailer from 'nodemailer';
 import { AppError } from '../errors.js';
 import { outboxDir, writeToOutbox } from './outbox.js';
 
@@ -40,28 +39,38 @@ export interface MailerOptions {
  * send through the same `send`.
  */
 export function createMailer(opts: MailerOptions): Mailer {
+  // nodemailer is loaded on the first message: most processes (the CLI) never send one.
+  type Transport = import('nodemailer').Transporter;
+  let transport: Promise<Transport> | null = null;
+  type Nodemailer = typeof import('nodemailer')['default'];
+  const load = (make: (nm: Nodemailer) => Transport) =>
+    (transport ??= import('nodemailer').then((m) => make(m.default)));
+  const close = () => void transport?.then((t) => t.close());
   if (opts.smtpUrl) {
-    const transport = nodemailer.createTransport(opts.smtpUrl);
+    const smtpUrl = opts.smtpUrl;
     return {
       mode: 'smtp',
       async send(m) {
         try {
-          const info = await transport.sendMail({ from: opts.from, ...m });
+          const t = await load((nm) => nm.createTransport(smtpUrl));
+          const info = await t.sendMail({ from: opts.from, ...m });
           return { messageId: info.messageId, file: null };
         } catch (err) {
           throw mailUnavailable(err);
         }
       },
-      close: () => transport.close(),
+      close,
     };
   }
-  // CRLF line ends, as RFC 5322 says; the message is composed exactly as it would be sent.
-  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   const dir = outboxDir(opts.dataDir);
   return {
     mode: 'outbox',
     async send(m) {
       const date = new Date();
+      // CRLF line ends, as RFC 5322 says; the message is composed exactly as it would be sent.
+      const composer = await load((nm) =>
+        nm.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }),
+      );
       const info = await composer.sendMail({ from: opts.from, date, ...m });
       let file: string;
       try {
@@ -72,7 +81,7 @@ export function createMailer(opts: MailerOptions): Mailer {
       opts.log(`mail written to ${shown(file)}`);
       return { messageId: info.messageId, file };
     },
-    close: () => composer.close(),
+    close,
   };
 }
 
