@@ -13,6 +13,7 @@ import { TenantDirectory } from './features/tenants/tenant-directory.js';
 import { buildApp } from './http/app.js';
 import type { AppConfig } from './platform/config.js';
 import type { AppDeps } from './platform/context.js';
+import { createMailer } from './platform/mail/mailer.js';
 import { createMetrics } from './platform/metrics.js';
 
 export interface Running {
@@ -22,12 +23,17 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export function makeDeps(config: AppConfig, runtime: DatabaseRuntime): AppDeps {
+export function makeDeps(
+  config: AppConfig,
+  runtime: DatabaseRuntime,
+  log: (msg: string) => void = (m) => process.stderr.write(`${m}\n`),
+): AppDeps {
   const deps: AppDeps = {
     config,
     dbs: runtime.dbs,
     directory: new TenantDirectory(runtime.dbs.control),
     metrics: createMetrics(),
+    mail: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, log }),
     publicCache: new PublicCache(),
   };
   deps.moves = new RegionMoves(deps, runtime.targets.regions);
@@ -37,7 +43,7 @@ export function makeDeps(config: AppConfig, runtime: DatabaseRuntime): AppDeps {
 /** Boots databases (embedded or configured), migrations, demo data and the HTTP server. */
 export async function startServer(config: AppConfig, log: (msg: string) => void): Promise<Running> {
   const runtime = await startDatabases(config, log);
-  const deps = makeDeps(config, runtime);
+  const deps = makeDeps(config, runtime, log);
   log(`audit keys: ${runtime.dbs.auditKeys?.source}`);
   if (config.loadDemoData) {
     const loaded = await loadDemoData(deps);
@@ -71,6 +77,7 @@ export async function startServer(config: AppConfig, log: (msg: string) => void)
       await stopListening();
       await jobs.stop(); // running jobs finish before the pools close
       await runtime.close();
+      deps.mail?.close();
     })();
     return stopping;
   };

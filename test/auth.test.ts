@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, bearer, createHarness, makeTenant, uniqueSlug } from './support/harness.js';
+import { type Harness, bearer, createHarness, makeTenant, signUp, uniqueSlug } from './support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -12,23 +12,16 @@ const cookieOf = (res: { cookies: { name: string; value: string }[] }) =>
 
 describe('sign-up, sessions and CSRF', () => {
   it('sign-up creates a tenant in the chosen region with its owner, signed in', async () => {
-    const slug = uniqueSlug('su');
-    const res = await h.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/signup',
-      payload: {
-        email: `${slug}@example.test`,
-        password: 'a long password',
-        tenant: { slug, name: 'Sign Up Co', region: 'us-central' },
-      },
+    const {
+      slug,
+      cookie,
+      csrfToken: csrf,
+      session,
+    } = await signUp(h, {
+      region: 'us-central',
+      name: 'Sign Up Co',
     });
-    expect(res.statusCode, res.body).toBe(201);
-    const session = res.cookies.find((c) => c.name === 'subreg_session');
-    expect(session?.httpOnly).toBe(true);
-    expect(session?.sameSite).toBe('Lax');
-    expect(res.json().tenants).toEqual([{ slug, name: 'Sign Up Co', region: 'us-central', role: 'owner' }]);
-    const csrf = res.json().csrfToken as string;
-    const cookie = cookieOf(res);
+    expect(session.tenants).toEqual([{ slug, name: 'Sign Up Co', region: 'us-central', role: 'owner' }]);
     const noCsrf = await h.app.inject({
       method: 'POST',
       url: `/api/v1/tenants/${slug}/lists`,

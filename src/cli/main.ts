@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerListCommands } from './commands/list.js';
+import { registerMailCommands } from './commands/mail.js';
 import { registerPublishCommands } from './commands/publish.js';
 import { registerRegionCommands } from './commands/region.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -40,5 +41,6 @@ registerListCommands(program);
 registerImportCommand(program);
 registerPublishCommands(program);
 registerRegionCommands(program);
+registerMailCommands(program);
 
 await program.parseAsync(process.argv);

@@ -1,5 +1,5 @@
 import { ConfigError } from '../platform/config.js';
-import { AppError } from '../platform/errors.js';
+import { summariseError } from '../platform/error-summary.js';
 
 /** Global flags, set once from the command line before a command runs. */
 export const cliFlags = { json: false };
@@ -27,16 +27,11 @@ export function printResult(result: unknown, opts: OutputOptions, text?: string)
   }
 }
 
-/** One clear line on stderr and a non-zero exit; never a stack trace for expected errors. */
+/** One clear line on stderr and a non-zero exit; never a stack trace, SQL or data. */
 export function fail(err: unknown, opts: OutputOptions): never {
-  let code = 'ERROR';
-  const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof AppError) code = err.code;
-  else if (err instanceof ConfigError) code = 'CONFIG_INVALID';
-  else if ((err as { code?: unknown })?.code && typeof (err as { code: unknown }).code === 'string') {
-    code = (err as { code: string }).code;
-  }
+  const { code, message } =
+    err instanceof ConfigError ? { code: 'CONFIG_INVALID', message: err.message } : summariseError(err);
   if (opts.json) process.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
-  else process.stderr.write(`subreg: ${message}\n`);
+  else process.stderr.write(`subreg: ${code}: ${message}\n`);
   process.exit(1);
 }

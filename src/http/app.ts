@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -11,6 +12,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { auditRoutes } from '../features/audit/audit.routes.js';
 import { authRoutes } from '../features/auth/auth.routes.js';
+import { accountPages } from '../features/auth/account-pages.js';
 import { entitiesRoutes } from '../features/entities/entities.routes.js';
 import { entriesRoutes } from '../features/entries/entries.routes.js';
 import { healthRoutes } from '../features/health/health.routes.js';
@@ -48,10 +50,10 @@ const JSON_BODY_LIMIT = 1024 * 1024;
 
 export interface BuildAppOptions {
   logger?: boolean;
-  /** where the logs go (tests read them); stdout by default */
-  logStream?: { write(line: string): void };
   /** sign-in and sign-up attempts per minute per client address */
   authRateLimit?: number;
+  /** where log lines go (tests capture them); stdout when absent */
+  logStream?: DestinationStream;
 }
 
 export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -173,6 +175,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     { prefix: '/api/v1' },
   );
   await app.register(publicRoutes(deps));
+  await app.register(accountPages(deps));
   return app;
 }
 

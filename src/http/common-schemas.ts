@@ -1,12 +1,26 @@
 import { z } from 'zod';
+import { describeChar, findUnsafeChar } from '../platform/unsafe-chars.js';
 
-/** Text as people write it: bounded, no NUL bytes (PostgreSQL refuses them), ends trimmed. */
-export const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+/**
+ * Refuses characters nothing can store or publish (NUL and other C0 controls except tab, LF and
+ * CR; lone surrogates; U+FFFE/U+FFFF: platform/unsafe-chars.ts), naming the character and
+ * where it is, so the sender can find it: "body.purpose: contains U+FFFF (a noncharacter) at
+ * position 12; remove it".
+ */
+export function refuseUnsafeChars(ctx: z.core.ParsePayload<string>): void {
+  const bad = findUnsafeChar(ctx.value);
+  if (bad)
+    ctx.issues.push({
+      code: 'custom',
+      input: ctx.value,
+      message: `contains ${describeChar(bad.codePoint)} at position ${bad.position}; remove it`,
+    });
+}
+
+export const storableString = () => z.string().check(refuseUnsafeChars);
+
+/** Text as people write it: bounded, storable (see above), ends trimmed. */
+export const text = (max: number) => storableString().trim().max(max, `must be at most ${max} characters`);
 
 export const requiredText = (max: number) => text(max).pipe(z.string().min(1, 'must not be empty'));
 

@@ -38,6 +38,10 @@ export interface AppConfig {
   metrics: MetricsAccess;
   /** bearer token of the operator API (region moves); null: the operator API is off */
   operatorToken: string | null;
+  /** smtp(s)://user:pass@host:port; null: mail is written to dataDir/outbox as .eml files */
+  smtpUrl: string | null;
+  /** the From of every mail, e.g. `subreg <no-reply@example.com>` */
+  mailFrom: string;
 }
 
 export interface AuditKeySettings {
@@ -123,6 +127,11 @@ const envSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   OPERATOR_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must look like smtp://user:password@host:587 or smtps://host:465')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(200).optional(),
 });
 
 /** `eu-west` <-> `REGION_EU_WEST_DATABASE_URL` */
@@ -313,5 +322,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null, host: e.METRICS_HOST },
     operatorToken: e.OPERATOR_TOKEN ?? null,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM ?? 'subreg <no-reply@localhost>',
   };
 }

@@ -5,6 +5,7 @@ import type { Databases } from '../db/databases.js';
 import type { TenantDirectory, TenantRecord } from '../features/tenants/tenant-directory.js';
 import type { AppConfig } from './config.js';
 import { forbidden } from './errors.js';
+import { type Mailer, createMailer } from './mail/mailer.js';
 import type { Metrics } from './metrics.js';
 
 export type Role = 'owner' | 'editor' | 'viewer';
@@ -38,6 +39,8 @@ export interface AppDeps {
   dbs: Databases;
   directory: TenantDirectory;
   metrics: Metrics;
+  /** email: SMTP when configured, else .eml files in DATA_DIR/outbox (see `mailerOf`) */
+  mail?: Mailer;
   /** renderings of published versions (optional: tests and the CLI may go without) */
   publicCache?: PublicCache;
   /** region moves (the operator's); absent where no owner connections are at hand */
@@ -66,3 +69,14 @@ export const auditActor = (ctx: TenantContext) => ({
   actorId: ctx.actor.id,
   requestId: ctx.requestId,
 });
+
+/** The deps' mailer, made from the configuration the first time one is needed. */
+export function mailerOf(deps: AppDeps): Mailer {
+  deps.mail ??= createMailer({
+    smtpUrl: deps.config.smtpUrl,
+    from: deps.config.mailFrom,
+    dataDir: deps.config.dataDir,
+    log: (m) => process.stderr.write(`${m}\n`),
+  });
+  return deps.mail;
+}

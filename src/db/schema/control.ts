@@ -217,3 +217,40 @@ export const regionMoves = pgTable(
       .where(sql`state in ('planned', 'running', 'failed', 'rolling_back')`),
   ],
 );
+
+/**
+ * A sign-up waiting for its address to be confirmed: the workspace to create and the owner's
+ * password hash. The link's secret is sent once by email and only its sha256 is kept; the row
+ * is used once (`used_at`) and expires.
+ */
+export const signupRequests = pgTable(
+  'signup_requests',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    email: text('email').notNull(),
+    name: text('name').notNull().default(''),
+    passwordHash: text('password_hash').notNull(),
+    tenantSlug: text('tenant_slug').notNull(),
+    tenantName: text('tenant_name').notNull(),
+    regionId: text('region_id').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('signup_requests_expires_idx').on(t.expiresAt)],
+);
+
+/** A link that sets a new password: single use, short-lived, only the secret's sha256 kept. */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('password_resets_user_idx').on(t.userId)],
+);

@@ -1,39 +1,49 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { memberships, tenants, users } from '../../db/schema/control.js';
 import { problemResponses } from '../../http/common-schemas.js';
 import { SESSION_COOKIE, requireActor } from '../../http/request-auth.js';
 import type { AppDeps } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
-import { createTenant } from '../tenants/tenants.service.js';
-import { createSession, findUserByEmail, logIn, logOut } from './auth.service.js';
-import { logInBody, sessionView, signUpBody } from './auth.schemas.js';
+import { logIn, logOut } from './auth.service.js';
+import {
+  logInBody,
+  passwordResetAccepted,
+  passwordResetBody,
+  passwordResetConfirmBody,
+  sessionView,
+  signUpAccepted,
+  signUpBody,
+  signUpConfirmBody,
+} from './auth.schemas.js';
+import { confirmPasswordReset, requestPasswordReset } from './password-reset.service.js';
+import { sessionBody, setSessionCookie } from './session-view.js';
+import { confirmSignUp, requestSignUp } from './signup.service.js';
 
-async function sessionBody(deps: AppDeps, userId: string, csrfToken: string) {
-  const [user] = await deps.dbs.control.select().from(users).where(eq(users.id, userId));
-  const rows = await deps.dbs.control
-    .select({ slug: tenants.slug, name: tenants.name, region: tenants.regionId, role: memberships.role })
-    .from(memberships)
-    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
-    .where(eq(memberships.userId, userId))
-    .orderBy(tenants.slug);
-  return { user: { id: user!.id, email: user!.email, name: user!.name }, csrfToken, tenants: rows };
-}
+/** Sign-ups per address per hour: enough for typos and a lost email, not for flooding an inbox. */
+export const SIGNUPS_PER_ADDRESS_PER_HOUR = 5;
 
 export const authRoutes =
   (deps: AppDeps, attemptsPerMinute: number): FastifyPluginAsyncZod =>
   async (app) => {
-    const setCookie = (reply: FastifyReply, secret: string, expires: Date) =>
-      reply.setCookie(SESSION_COOKIE, secret, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: deps.config.secureCookies,
-        path: '/',
-        expires,
-      });
     const limited = { rateLimit: { max: attemptsPerMinute, timeWindow: '1 minute' } };
+    const perAddress = app.createRateLimit({
+      max: SIGNUPS_PER_ADDRESS_PER_HOUR,
+      timeWindow: '1 hour',
+      keyGenerator: (req) =>
+        `${req.routeOptions.url}:${String((req.body as { email?: unknown })?.email).toLowerCase()}`,
+    });
+    /** Sign-up and password reset email an address: a few times an hour at most. */
+    const limitPerAddress = async (req: FastifyRequest) => {
+      const limit = await perAddress(req);
+      if (!limit.isAllowed && limit.isExceeded) {
+        throw new AppError(
+          429,
+          'RATE_LIMITED',
+          'Too many requests for this address in the last hour; check your inbox (and spam folder), or try again later.',
+        );
+      }
+    };
 
     app.post(
       '/auth/signup',
@@ -41,34 +51,79 @@ export const authRoutes =
         config: limited,
         schema: {
           tags: ['auth'],
-          summary: 'Create a workspace (tenant) in a region, and its owner',
+          summary:
+            'Ask for a workspace (tenant) in a region and its owner; a link to confirm the address follows by email',
+          description:
+            'The answer is the same whether or not the address has an account: a new address receives a link ' +
+            '(single use, 24 hours) that creates the workspace and signs in (POST /auth/signup/confirm); an address ' +
+            'that has an account is told so by email. Slug, region and password are checked first (400/409).',
+          security: [],
           body: signUpBody,
+          response: { 202: signUpAccepted, ...problemResponses },
+        },
+      },
+      async (req, reply) => {
+        await limitPerAddress(req);
+        return reply.code(202).send(await requestSignUp(deps, req.body));
+      },
+    );
+
+    app.post(
+      '/auth/signup/confirm',
+      {
+        config: limited,
+        schema: {
+          tags: ['auth'],
+          summary:
+            "Confirm a sign-up with the emailed link's token: creates the workspace and its owner, signs in",
+          security: [],
+          body: signUpConfirmBody,
           response: { 201: sessionView, ...problemResponses },
         },
       },
       async (req, reply) => {
-        const b = req.body;
-        if (await findUserByEmail(deps, b.email)) {
-          // Same words whatever the cause: sign-up does not reveal which emails have accounts.
-          throw new AppError(
-            400,
-            'SIGNUP_FAILED',
-            'Sign-up failed. If you already have an account, sign in and create the workspace from there.',
-          );
-        }
-        const { ownerId } = await createTenant(
-          deps,
-          {
-            slug: b.tenant.slug,
-            name: b.tenant.name,
-            regionId: b.tenant.region,
-            owner: { email: b.email, name: b.name, password: b.password },
-          },
-          req.id,
-        );
-        const s = await createSession(deps, ownerId);
-        setCookie(reply, s.secret, s.expiresAt);
-        return reply.code(201).send(await sessionBody(deps, ownerId, s.csrfToken));
+        const { ownerId, session } = await confirmSignUp(deps, req.body.token, req.id);
+        setSessionCookie(deps, reply, session.secret, session.expiresAt);
+        return reply.code(201).send(await sessionBody(deps, ownerId, session.csrfToken));
+      },
+    );
+
+    app.post(
+      '/auth/password-reset',
+      {
+        config: limited,
+        schema: {
+          tags: ['auth'],
+          summary: 'Forgot the password: a single-use link to set a new one follows by email',
+          description:
+            'The answer is the same whether or not the address has an account; an address without one is told so by email.',
+          security: [],
+          body: passwordResetBody,
+          response: { 202: passwordResetAccepted, ...problemResponses },
+        },
+      },
+      async (req, reply) => {
+        await limitPerAddress(req);
+        return reply.code(202).send(await requestPasswordReset(deps, req.body.email));
+      },
+    );
+
+    app.post(
+      '/auth/password-reset/confirm',
+      {
+        config: limited,
+        schema: {
+          tags: ['auth'],
+          summary: "Set a new password with the emailed link's token; ends every other session, signs in",
+          security: [],
+          body: passwordResetConfirmBody,
+          response: { 200: sessionView, ...problemResponses },
+        },
+      },
+      async (req, reply) => {
+        const { userId, session } = await confirmPasswordReset(deps, req.body.token, req.body.password);
+        setSessionCookie(deps, reply, session.secret, session.expiresAt);
+        return sessionBody(deps, userId, session.csrfToken);
       },
     );
 
@@ -86,7 +141,7 @@ export const authRoutes =
       async (req, reply) => {
         const meta = { ip: req.ip, requestId: req.id };
         const { user, session } = await logIn(deps, req.body.email, req.body.password, meta);
-        setCookie(reply, session.secret, session.expiresAt);
+        setSessionCookie(deps, reply, session.secret, session.expiresAt);
         return sessionBody(deps, user.id, session.csrfToken);
       },
     );

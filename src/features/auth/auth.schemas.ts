@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requiredText } from '../../http/common-schemas.js';
+import { requiredText, storableString } from '../../http/common-schemas.js';
 
 export const email = z.email({ message: 'must be an email address' }).max(254);
 export const password = z
@@ -12,13 +12,24 @@ export const signUpBody = z.strictObject({
   password,
   name: requiredText(120).optional(),
   tenant: z.strictObject({
-    slug: z.string().min(1).max(48),
+    slug: z.string().min(1).max(48).describe('URL name of the workspace: /t/{slug}'),
     name: requiredText(120),
     region: z.string().min(1).max(40).describe('Home region id, e.g. eu-west; see GET /api/v1/regions'),
   }),
 });
 
-export const logInBody = z.strictObject({ email: z.string().max(254), password: z.string().max(200) });
+export const signUpAccepted = z
+  .object({
+    status: z.literal('confirmation_sent'),
+    detail: z.string(),
+  })
+  .meta({ id: 'SignUpAccepted' });
+
+export const signUpConfirmBody = z.strictObject({
+  token: z.string().min(10).max(200).describe('the `token` parameter of the link in the email'),
+});
+
+export const logInBody = z.strictObject({ email: storableString().max(254), password: z.string().max(200) });
 
 export const sessionView = z
   .object({
@@ -34,3 +45,14 @@ export const sessionView = z
     ),
   })
   .meta({ id: 'Session' });
+
+export const passwordResetBody = z.strictObject({ email });
+
+export const passwordResetAccepted = z
+  .object({ status: z.literal('reset_sent'), detail: z.string() })
+  .meta({ id: 'PasswordResetAccepted' });
+
+export const passwordResetConfirmBody = z.strictObject({
+  token: z.string().min(10).max(200).describe('the `token` parameter of the link in the email'),
+  password,
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requiredText, text } from '../../http/common-schemas.js';
+import { refuseUnsafeChars, requiredText, text } from '../../http/common-schemas.js';
 
 export const entityKind = z.enum(['affiliate', 'infrastructure', 'third_party']);
 
@@ -17,6 +17,7 @@ export const entityFields = {
   website: z
     .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
     .max(500)
+    .check(refuseUnsafeChars)
     .nullable(),
   parentId: z.uuid().nullable(),
 };

@@ -1,3 +1,4 @@
+import { cleanBlocks } from './clean-blocks.js';
 import { detectFormat } from './detect-format.js';
 import { IMPORT_LIMITS } from './limits.js';
 import {
@@ -47,8 +48,9 @@ export async function importDocument(input: ImportInput): Promise<ImportResult> 
       'This file is not text, Markdown, HTML, CSV/TSV, XLSX, DOCX or PDF. Save it in one of those formats (legacy .doc and .xls: save as .docx or .xlsx).',
     );
   }
-  const blocks = await readSafely(format, bytes);
+  const { blocks, warning } = cleanBlocks(await readSafely(format, bytes));
   const { records, warnings } = recogniseRecords(blocks);
+  if (warning) warnings.unshift(warning);
   if (records.length > IMPORT_LIMITS.maxRecords) {
     throw new ImportError(
       'TOO_MANY_RECORDS',

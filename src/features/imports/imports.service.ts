@@ -7,6 +7,7 @@ import { type AppDeps, type TenantContext, auditActor, requireRole } from '../..
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
 import { createHash } from 'node:crypto';
 import { newId } from '../../platform/ids.js';
+import { stripUnsafeChars } from '../../platform/unsafe-chars.js';
 import { appendAuditEvent } from '../audit/audit.repo.js';
 import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import { normalizeName } from '../entities/normalize-name.js';
@@ -40,6 +41,7 @@ export async function createImport(deps: AppDeps, ctx: TenantContext, listId: st
   }
   const id = newId();
   const records: StoredImportRecord[] = result.records;
+  const fileName = stripUnsafeChars(upload.fileName).slice(0, 255);
   const storing = deps.dbs.withTenant(ctx.tenant, async (tx) => {
     await claimIdempotencyKey(tx, ctx);
     if (!(await selectList(tx, listId))) throw listNotFound();
@@ -47,7 +49,7 @@ export async function createImport(deps: AppDeps, ctx: TenantContext, listId: st
       tenantId: ctx.tenant.id,
       id,
       listId,
-      fileName: upload.fileName.slice(0, 255),
+      fileName,
       format: result.format,
       sizeBytes: upload.bytes.length,
       sha256: createHash('sha256').update(upload.bytes).digest('hex'),
@@ -61,7 +63,7 @@ export async function createImport(deps: AppDeps, ctx: TenantContext, listId: st
       action: 'import.created',
       objectType: 'import',
       objectId: id,
-      after: { listId, fileName: upload.fileName, format: result.format, records: records.length },
+      after: { listId, fileName, format: result.format, records: records.length },
     });
     const preview = previewImport(records, await repo.selectDraft(tx, listId));
     const row = await repo.selectImportSummary(tx, listId, id);

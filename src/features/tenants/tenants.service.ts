@@ -11,11 +11,56 @@ import type { TenantRecord } from './tenant-directory.js';
 export const SLUG_RE = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
 const RESERVED_SLUGS = new Set(['api', 'admin', 'app', 'assets', 'static', 'www', 'new', 'login', 'signup']);
 
+/** The slug's form and the region: what does not depend on who asks (sign-up checks it first). */
+export async function checkSlugAndRegion(deps: AppDeps, slug: string, regionId: string): Promise<void> {
+  if (!SLUG_RE.test(slug) || RESERVED_SLUGS.has(slug)) {
+    throw badRequest(
+      'INVALID_SLUG',
+      'A workspace slug is 1-48 lower-case letters, digits or hyphens, not starting or ending with a hyphen, and not a reserved word.',
+    );
+  }
+  if (!deps.dbs.hasRegion(regionId)) {
+    const known = await deps.dbs.control.select({ id: regions.id }).from(regions);
+    throw badRequest(
+      'UNKNOWN_REGION',
+      `Region "${regionId}" does not exist. Choose one of: ${known.map((r) => r.id).join(', ')}.`,
+    );
+  }
+}
+
+/** Whether a workspace already has the slug (public anyway: /t/{slug}). */
+export async function isSlugTaken(deps: AppDeps, slug: string): Promise<boolean> {
+  const rows = await deps.dbs.control
+    .select({ id: tenants.id })
+    .from(tenants)
+    .where(eq(tenants.slug, slug))
+    .limit(1);
+  return rows.length > 0;
+}
+
+export const slugTaken = (slug: string) =>
+  new AppError(409, 'SLUG_TAKEN', `The workspace slug "${slug}" is taken; choose another.`);
+
+export const accountExists = () =>
+  new AppError(
+    409,
+    'ACCOUNT_EXISTS',
+    'This address has an account now: sign in with it and create the workspace from there.',
+  );
+
 export interface CreateTenantInput {
   slug: string;
   name: string;
   regionId: string;
-  owner: { email: string; name?: string; password?: string | null };
+  owner: {
+    email: string;
+    name?: string;
+    password?: string | null;
+    /** an argon2 hash made earlier (a confirmed sign-up), instead of `password` */
+    passwordHash?: string | null;
+    /** refuse (409 ACCOUNT_EXISTS) instead of making an existing user the owner */
+    mustBeNew?: boolean;
+  };
 }
 
 /**
@@ -28,20 +73,9 @@ export async function createTenant(
   input: CreateTenantInput,
   requestId: string | null = null,
 ): Promise<{ tenant: TenantRecord; ownerId: string; createdUser: boolean }> {
-  if (!SLUG_RE.test(input.slug) || RESERVED_SLUGS.has(input.slug)) {
-    throw badRequest(
-      'INVALID_SLUG',
-      'A workspace slug is 1-48 lower-case letters, digits or hyphens, not starting or ending with a hyphen, and not a reserved word.',
-    );
-  }
-  if (!deps.dbs.hasRegion(input.regionId)) {
-    const known = await deps.dbs.control.select({ id: regions.id }).from(regions);
-    throw badRequest(
-      'UNKNOWN_REGION',
-      `Region "${input.regionId}" does not exist. Choose one of: ${known.map((r) => r.id).join(', ')}.`,
-    );
-  }
-  const passwordHash = input.owner.password ? await hashPassword(input.owner.password) : null;
+  await checkSlugAndRegion(deps, input.slug, input.regionId);
+  const passwordHash =
+    input.owner.passwordHash ?? (input.owner.password ? await hashPassword(input.owner.password) : null);
   const tenantId = newId();
   const { ownerId, createdUser } = await deps.dbs.inControl(async (tx) => {
     const taken = await tx
@@ -49,8 +83,7 @@ export async function createTenant(
       .from(tenants)
       .where(eq(tenants.slug, input.slug))
       .limit(1);
-    if (taken[0])
-      throw new AppError(409, 'SLUG_TAKEN', `The workspace slug "${input.slug}" is taken; choose another.`);
+    if (taken[0]) throw slugTaken(input.slug);
     await tx
       .insert(tenants)
       .values({ id: tenantId, slug: input.slug, name: input.name, regionId: input.regionId });
@@ -60,6 +93,7 @@ export async function createTenant(
       .where(sql`lower(${users.email}) = lower(${input.owner.email})`)
       .limit(1);
     let userId = existing[0]?.id;
+    if (userId && input.owner.mustBeNew) throw accountExists();
     let created = false;
     if (!userId) {
       userId = newId();

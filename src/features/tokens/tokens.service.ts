@@ -2,7 +2,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import { apiTokens } from '../../db/schema/control.js';
 import { appendAuditEvent } from '../audit/audit.repo.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
-import { notFound } from '../../platform/errors.js';
+import { badRequest, notFound } from '../../platform/errors.js';
 import { newId, randomSecret, sha256Hex } from '../../platform/ids.js';
 
 export interface TokenView {
@@ -68,12 +68,38 @@ export async function issueToken(
   return { ...v, token: secret };
 }
 
+const MIN_LIFETIME_MS = 60_000;
+const MAX_LIFETIME_YEARS = 5;
+
+/**
+ * A token's expiry must lie ahead (at least a minute: a token born expired is a mistake) and
+ * within 5 years (a date in year 20250 is a typo); a token that never expires says so with null.
+ */
+export function checkTokenExpiry(expiresAt: Date, now = new Date()): void {
+  const when = expiresAt.toISOString();
+  if (expiresAt.getTime() < now.getTime() + MIN_LIFETIME_MS) {
+    throw badRequest(
+      'TOKEN_EXPIRY_INVALID',
+      `expiresAt ${when} is not in the future: the token would be expired at once. Choose a later date, or null for a token that does not expire.`,
+    );
+  }
+  const max = new Date(now);
+  max.setUTCFullYear(max.getUTCFullYear() + MAX_LIFETIME_YEARS);
+  if (expiresAt > max) {
+    throw badRequest(
+      'TOKEN_EXPIRY_INVALID',
+      `expiresAt ${when} is more than ${MAX_LIFETIME_YEARS} years away. Choose a date before ${max.toISOString().slice(0, 10)}, or null for a token that does not expire.`,
+    );
+  }
+}
+
 export async function createToken(
   deps: AppDeps,
   ctx: TenantContext,
   input: { name: string; scope: 'read' | 'write'; expiresAt?: string | null },
 ) {
   requireRole(ctx, 'owner');
+  if (input.expiresAt) checkTokenExpiry(new Date(input.expiresAt));
   return issueToken(
     deps,
     {

@@ -1,3 +1,5 @@
+import { replaceUnsafeChars } from '../../platform/unsafe-chars.js';
+
 /**
  * Escaping by construction: `html` escapes every interpolated value unless it is already Html
  * (made by `html` itself or by `raw`, which only constant markup may use). No caller can forget
@@ -20,8 +22,9 @@ const ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
+/** Escaped, and characters HTML and XML forbid (NUL, U+FFFF...; old data may hold them) replaced. */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+  return replaceUnsafeChars(value).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 }
 
 function render(v: Interpolation): string {

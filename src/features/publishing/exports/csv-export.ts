@@ -1,10 +1,13 @@
+import { replaceUnsafeChars } from '../../../platform/unsafe-chars.js';
 import type { PublicListView } from '../public-view.js';
 import { exportRows } from './rows.js';
 
 /** A cell a spreadsheet would run as a formula starts with one of these: neutralise it. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-export function csvCell(value: string): string {
+export function csvCell(raw: string): string {
+  // Old data may hold characters the API now refuses (NUL, U+FFFF...): replaced, never written.
+  const value = replaceUnsafeChars(raw);
   const safe = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

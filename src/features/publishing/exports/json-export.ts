@@ -1,3 +1,4 @@
+import { safeJsonStrings } from '../../../platform/unsafe-chars.js';
 import type { PublicListView } from '../public-view.js';
 
 export const JSON_SCHEMA_PATH = '/schemas/list-version-v1.json';
@@ -69,5 +70,6 @@ export function jsonExport(view: PublicListView): Buffer {
       removedInVersion: f.removedInVersion,
     })),
   };
-  return Buffer.from(`${JSON.stringify(out, null, 2)}\n`);
+  // Old data may hold characters the API now refuses (U+FFFF...): replaced, never written.
+  return Buffer.from(`${JSON.stringify(out, safeJsonStrings, 2)}\n`);
 }

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { replaceUnsafeChars } from '../../../platform/unsafe-chars.js';
 import type { PublicListView } from '../public-view.js';
 import { csvCell } from './csv-export.js';
 import { exportRows } from './rows.js';
@@ -42,7 +43,9 @@ export async function xlsxExport(view: PublicListView): Promise<Buffer> {
   return fixZipTimestamps(Buffer.from(await wb.xlsx.writeBuffer()), wb.created);
 }
 
-function neutral(value: string): string {
+/** A cell's text: characters XML forbids replaced (an old value may hold them), formulas neutralised. */
+function neutral(raw: string): string {
+  const value = replaceUnsafeChars(raw);
   const quoted = csvCell(value);
   return quoted.startsWith("'") || quoted.startsWith(`"'`) ? `'${value}` : value;
 }

@@ -1,4 +1,5 @@
 import { DOCUMENT_FIELD_LABELS, FIELD_LABELS, fieldWords } from '../field-labels.js';
+import { replaceUnsafeChars } from '../../../platform/unsafe-chars.js';
 import type { PublicListView, VersionSummary } from '../public-view.js';
 
 export interface FeedItem {
@@ -63,10 +64,9 @@ export function feedItems(view: PublicListView): FeedItem[] {
   }));
 }
 
-/** XML text: escaped, and characters XML 1.0 forbids (controls) removed. */
+/** XML text: escaped, and characters XML 1.0 forbids (controls, U+FFFF...) replaced. */
 export function xmlText(s: string): string {
-  return s
-    .replace(/[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '')
+  return replaceUnsafeChars(s)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -1,3 +1,4 @@
+import { safeJsonStrings } from '../../../platform/unsafe-chars.js';
 import type { PublicListView } from '../public-view.js';
 import { feedItems, xmlText } from './feed-items.js';
 
@@ -79,5 +80,5 @@ export function jsonFeed(view: PublicListView): Buffer {
       _subreg: { effective_at: i.effective },
     })),
   };
-  return Buffer.from(`${JSON.stringify(feed, null, 2)}\n`);
+  return Buffer.from(`${JSON.stringify(feed, safeJsonStrings, 2)}\n`);
 }

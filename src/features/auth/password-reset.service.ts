@@ -1,0 +1,87 @@
+import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { passwordResets, sessions, users } from '../../db/schema/control.js';
+import { type AppDeps, mailerOf } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
+import { randomSecret, sha256Hex } from '../../platform/ids.js';
+import { createSession, findUserByEmail } from './auth.service.js';
+import { hashPassword } from './passwords.js';
+import { noAccountMail, resetPasswordMail } from './signup-mail.js';
+
+export const RESET_LINK_MINUTES = 60;
+
+/** The one answer to every request for a password reset, whoever owns the address. */
+export const RESET_ACCEPTED = {
+  status: 'reset_sent' as const,
+  detail: `Check your inbox: we sent a link to set a new password (it works once, for ${RESET_LINK_MINUTES} minutes), or a note that this address has no account.`,
+};
+
+export const resetLink = (baseUrl: string, token: string) =>
+  `${baseUrl}/password-reset?token=${encodeURIComponent(token)}`;
+
+/** A single-use link that sets a new password for the user (only its sha256 is kept). */
+export async function issueResetLink(deps: AppDeps, userId: string): Promise<string> {
+  await deps.dbs.control.delete(passwordResets).where(lt(passwordResets.expiresAt, new Date()));
+  const token = randomSecret('srg_pw_', 32);
+  await deps.dbs.control.insert(passwordResets).values({
+    tokenHash: sha256Hex(token),
+    userId,
+    expiresAt: new Date(Date.now() + RESET_LINK_MINUTES * 60_000),
+  });
+  return resetLink(deps.config.publicBaseUrl, token);
+}
+
+/**
+ * "I forgot my password": the same answer and one email for every address, so the answer does
+ * not tell whether it has an account. An address with an account gets a link; one without is
+ * told so (and how to sign up).
+ */
+export async function requestPasswordReset(deps: AppDeps, email: string): Promise<typeof RESET_ACCEPTED> {
+  const user = await findUserByEmail(deps, email);
+  const baseUrl = deps.config.publicBaseUrl;
+  const message = user
+    ? resetPasswordMail(user.email, await issueResetLink(deps, user.id), RESET_LINK_MINUTES)
+    : noAccountMail(email, baseUrl);
+  await mailerOf(deps).send(message);
+  return RESET_ACCEPTED;
+}
+
+export const resetLinkInvalid = () =>
+  new AppError(
+    400,
+    'RESET_LINK_INVALID',
+    `This password link is not valid: it was used already, has expired (links last ${RESET_LINK_MINUTES} minutes) or was copied incompletely. Ask for a new one.`,
+  );
+
+const pending = (token: string) =>
+  and(
+    eq(passwordResets.tokenHash, sha256Hex(token)),
+    isNull(passwordResets.usedAt),
+    gt(passwordResets.expiresAt, new Date()),
+  );
+
+export async function isResetLinkValid(deps: AppDeps, token: string): Promise<boolean> {
+  const rows = await deps.dbs.control
+    .select({ userId: passwordResets.userId })
+    .from(passwordResets)
+    .where(pending(token));
+  return rows.length > 0;
+}
+
+/**
+ * Sets the new password from a link: claims the link (once), replaces the hash, ends every
+ * session of the user (whoever had the old password is signed out) and signs in anew.
+ */
+export async function confirmPasswordReset(deps: AppDeps, token: string, password: string) {
+  const passwordHash = await hashPassword(password);
+  const [row] = await deps.dbs.control
+    .update(passwordResets)
+    .set({ usedAt: new Date() })
+    .where(pending(token))
+    .returning();
+  if (!row) throw resetLinkInvalid();
+  await deps.dbs.inControl(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, row.userId));
+    await tx.delete(sessions).where(eq(sessions.userId, row.userId));
+  });
+  return { userId: row.userId, session: await createSession(deps, row.userId) };
+}

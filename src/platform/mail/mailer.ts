@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { AppError } from '../errors.js';
+import { outboxDir, writeToOutbox } from './outbox.js';
+
+/** One message: plain text always (every client reads it), HTML when it helps. */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  headers?: Record<string, string>;
+}
+
+export interface SentMail {
+  messageId: string;
+  /** the .eml file, when the message went to the outbox */
+  file: string | null;
+}
+
+export interface Mailer {
+  readonly mode: 'smtp' | 'outbox';
+  send(message: MailMessage): Promise<SentMail>;
+  close(): void;
+}
+
+export interface MailerOptions {
+  /** smtp(s)://...; null: no SMTP server, messages are written to dataDir/outbox */
+  smtpUrl: string | null;
+  from: string;
+  dataDir: string;
+  /** one line per message written to the outbox, so a newcomer finds it */
+  log: (line: string) => void;
+}
+
+/**
+ * The platform's mail: nodemailer over SMTP when SMTP_URL is set; otherwise every message is
+ * written as an RFC 5322 .eml file under DATA_DIR/outbox (one file per message, named so that
+ * names sort by time) and `subreg mail outbox` lists them. Later features (change notices)
+ * send through the same `send`.
+ */
+export function createMailer(opts: MailerOptions): Mailer {
+  // nodemailer is loaded on the first message: most processes (the CLI) never send one.
+  type Transport = import('nodemailer').Transporter;
+  let transport: Promise<Transport> | null = null;
+  type Nodemailer = typeof import('nodemailer')['default'];
+  const load = (make: (nm: Nodemailer) => Transport) =>
+    (transport ??= import('nodemailer').then((m) => make(m.default)));
+  const close = () => void transport?.then((t) => t.close());
+  if (opts.smtpUrl) {
+    const smtpUrl = opts.smtpUrl;
+    return {
+      mode: 'smtp',
+      async send(m) {
+        try {
+          const t = await load((nm) => nm.createTransport(smtpUrl));
+          const info = await t.sendMail({ from: opts.from, ...m });
+          return { messageId: info.messageId, file: null };
+        } catch (err) {
+          throw mailUnavailable(err);
+        }
+      },
+      close,
+    };
+  }
+  const dir = outboxDir(opts.dataDir);
+  return {
+    mode: 'outbox',
+    async send(m) {
+      const date = new Date();
+      // CRLF line ends, as RFC 5322 says; the message is composed exactly as it would be sent.
+      const composer = await load((nm) =>
+        nm.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }),
+      );
+      const info = await composer.sendMail({ from: opts.from, date, ...m });
+      let file: string;
+      try {
+        file = await writeToOutbox(dir, info.message as Buffer, date);
+      } catch (err) {
+        throw mailUnavailable(err);
+      }
+      opts.log(`mail written to ${shown(file)}`);
+      return { messageId: info.messageId, file };
+    },
+    close,
+  };
+}
+
+/** data/outbox/... when the file is under the working directory (as with the defaults). */
+function shown(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
+}
+
+function mailUnavailable(err: unknown): AppError {
+  const e = new AppError(
+    503,
+    'MAIL_UNAVAILABLE',
+    'We could not send the email just now; nothing was lost. Try again in a few minutes.',
+  );
+  (e as { cause?: unknown }).cause = err;
+  return e;
+}
