@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMetricsListener } from '../../src/features/health/metrics-access.js';
+import { confirmationLink } from '../support/smtp.js';
 import {
   type Harness,
   type TestTenant,
@@ -76,6 +77,12 @@ describe('private answers are never stored by caches', () => {
         tenant: { slug, name: 'Headers Co', region: 'eu-west' },
       },
     });
+    const mails = h.mailbox.to(`${slug}@example.test`);
+    const confirmed = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/signup/confirm',
+      payload: { token: confirmationLink(mails[mails.length - 1]!).token },
+    });
     const token = await h.app.inject({
       method: 'POST',
       url: `/api/v1/tenants/${t.tenant.slug}/tokens`,
@@ -100,7 +107,8 @@ describe('private answers are never stored by caches', () => {
     });
     for (const [what, res, status] of [
       ['login', login, 200],
-      ['sign-up', signup, 201],
+      ['sign-up', signup, 202],
+      ['sign-up confirmed (a session)', confirmed, 201],
       ['token', token, 201],
       ['invitation', invitation, 201],
       ['read', read, 200],
