@@ -143,15 +143,19 @@ export async function selectAttemptsOf(tx: TenantTx, deliveryIds: string[]) {
     .orderBy(asc(webhookAttempts.attemptedAt));
 }
 
-/** Deliveries of this tenant that should have been attempted by `before` but were not. */
-export async function selectOverdueDeliveries(tx: TenantTx, before: Date, limit: number) {
-  return tx
-    .select({ id: webhookDeliveries.id })
-    .from(webhookDeliveries)
-    .where(
-      and(inArray(webhookDeliveries.status, ['pending', 'sending']), lte(webhookDeliveries.nextAt, before)),
-    )
-    .limit(limit);
+/**
+ * Deliveries of this tenant that should have been attempted by `before` but were not (a lost
+ * job, a worker that died mid-attempt): pending again and due now, so they are not picked twice.
+ */
+export async function requeueOverdueDeliveries(tx: TenantTx, before: Date, now: Date, limit: number) {
+  const rows = await tx.execute<{ id: string }>(sql`
+    update webhook_deliveries set status = 'pending', next_at = ${now.toISOString()}::timestamptz
+    where id in (
+      select id from webhook_deliveries
+      where status in ('pending', 'sending') and next_at <= ${before.toISOString()}::timestamptz
+      limit ${limit} for update skip locked)
+    returning id`);
+  return rows.rows.map((r) => r.id);
 }
 
 /** Tenants of this region database with an overdue delivery (a definer function: ids only). */
