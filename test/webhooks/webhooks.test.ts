@@ -283,6 +283,27 @@ describe('webhooks: delivery', () => {
     expect(await auditActions(s)).toContain('webhook.delivery_resent');
   });
 
+  it('gives a delivery up after 24 hours of failures and disables the endpoint that failed all along', async () => {
+    const s = await signUp(h);
+    const ep = await addEndpoint(s);
+    await publishList(s, 'Slow Ltd');
+    const tenant = await tenantOf(s);
+    const [d] = await deliveriesOf(s, ep.id);
+    receiver.answer(500, 500);
+    expect(await deliverWebhook(h.deps, { tenantId: tenant.id, deliveryId: d!.id })).toBe('retrying');
+    // A day has passed since it was queued.
+    await h.deps.dbs.withTenant(tenant, (tx) =>
+      tx.execute(
+        `update webhook_deliveries set queued_at = now() - interval '25 hours' where id = '${d!.id}'`,
+      ),
+    );
+    expect(await deliverWebhook(h.deps, { tenantId: tenant.id, deliveryId: d!.id })).toBe('failed');
+    expect((await deliveriesOf(s, ep.id))[0]).toMatchObject({ status: 'failed', attempts: 2 });
+    const endpoint = (await call(s, 'GET', `/webhooks/${ep.id}`)).json();
+    expect(endpoint).toMatchObject({ enabled: false, failureCount: 2 });
+    expect(endpoint.disabledReason).toMatch(/failed for 24 hours/);
+  });
+
   it('the test button sends webhook.test now and answers with the attempt', async () => {
     const s = await signUp(h);
     const ep = await addEndpoint(s);

@@ -164,21 +164,28 @@ async function recordAttempt(
     if (!givingUp)
       await repo.enqueueDeliveryJob(tx, { tenantId: a.tenant.id, deliveryId: delivery.id }, nextAt);
   }
-  if (!isTest) await updateEndpointHealth(deps, tx, a.tenant, a.endpoint.id, result.success, now);
+  if (!isTest)
+    await updateEndpointHealth(deps, tx, a.tenant, a.endpoint.id, now, {
+      success: result.success,
+      gaveUpAfter: outcome === 'failed' ? attempts : null,
+    });
   return outcome;
 }
 
-/** The endpoint's run of failures; a run too long or too old disables it and tells the owners. */
+/**
+ * The endpoint's run of failures; a run too long (attempts) or too old (hours) disables it and
+ * tells the owners.
+ */
 async function updateEndpointHealth(
   deps: AppDeps,
   tx: TenantTx,
   tenant: { id: string; slug: string; name: string },
   endpointId: string,
-  success: boolean,
   now: Date,
+  result: { success: boolean; gaveUpAfter: number | null },
 ): Promise<void> {
   const settings = deps.config.webhooks;
-  if (success) {
+  if (result.success) {
     await repo.updateEndpoint(tx, endpointId, { failureCount: 0, failingSince: null });
     return;
   }
@@ -187,7 +194,11 @@ async function updateEndpointHealth(
   const failureCount = endpoint.failureCount + 1;
   const failingSince = endpoint.failingSince ?? now;
   const tooMany = failureCount >= settings.disableAfterFailures;
-  const tooLong = now.getTime() - failingSince.getTime() >= settings.giveUpAfterHours * HOUR_MS;
+  // Failing for the whole window: by the clock, or a delivery given up whose every attempt
+  // belongs to the current run of failures (no success of any delivery in between).
+  const tooLong =
+    now.getTime() - failingSince.getTime() >= settings.giveUpAfterHours * HOUR_MS ||
+    (result.gaveUpAfter !== null && failureCount >= result.gaveUpAfter);
   if (!endpoint.enabled || !(tooMany || tooLong)) {
     await repo.updateEndpoint(tx, endpointId, { failureCount, failingSince });
     return;
