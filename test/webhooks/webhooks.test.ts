@@ -304,6 +304,27 @@ describe('webhooks: delivery', () => {
     expect(endpoint.disabledReason).toMatch(/failed for 24 hours/);
   });
 
+  it('a rotated secret signs the next call; the old one no longer verifies', async () => {
+    const s = await signUp(h);
+    const ep = await addEndpoint(s);
+    const rotated = await call(s, 'POST', `/webhooks/${ep.id}/secret`);
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    const secret = rotated.json().secret as string;
+    expect(secret).toMatch(/^whsec_/);
+    expect(secret).not.toBe(ep.secret);
+    const start = receiver.calls.length;
+    expect((await call(s, 'POST', `/webhooks/${ep.id}/test`)).json().status).toBe('delivered');
+    const got = receiver.calls[start]!;
+    const headers = {
+      'webhook-id': String(got.headers['webhook-id']),
+      'webhook-timestamp': String(got.headers['webhook-timestamp']),
+      'webhook-signature': String(got.headers['webhook-signature']),
+    };
+    expect(new Webhook(secret).verify(got.body, headers)).toMatchObject({ type: 'webhook.test' });
+    expect(() => new Webhook(ep.secret).verify(got.body, headers)).toThrow();
+    expect(await auditActions(s)).toContain('webhook.secret_rotated');
+  });
+
   it('the test button sends webhook.test now and answers with the attempt', async () => {
     const s = await signUp(h);
     const ep = await addEndpoint(s);

@@ -149,6 +149,19 @@ export const webhooksRoutes =
         service.deleteEndpoint(deps, await tenantContext(req, deps, 'owner'), req.params.webhookId),
     );
     app.post(
+      '/tenants/:tenant/webhooks/:webhookId/secret',
+      {
+        schema: {
+          tags,
+          summary: 'Replace the signing secret; the new one is in this answer only',
+          params: endpointParams,
+          response: { 200: endpointView.extend({ secret: z.string() }), ...problemResponses },
+        },
+      },
+      async (req) =>
+        service.rotateSecret(deps, await tenantContext(req, deps, 'owner'), req.params.webhookId),
+    );
+    app.post(
       '/tenants/:tenant/webhooks/:webhookId/test',
       {
         schema: {

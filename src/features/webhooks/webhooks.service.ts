@@ -161,6 +161,35 @@ export async function updateEndpoint(deps: AppDeps, ctx: TenantContext, id: stri
   });
 }
 
+/**
+ * A new signing secret, in this answer only; calls are signed with it from now on (the old one
+ * stops at once: update the receiver first, or accept both there for a moment).
+ */
+export async function rotateSecret(deps: AppDeps, ctx: TenantContext, id: string) {
+  requireRole(ctx, 'owner');
+  const keys = deps.dbs.auditKeys;
+  if (!keys) throw new Error('audit keys are needed to seal webhook secrets');
+  const secret = newWebhookSecret();
+  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    const before = await repo.selectEndpoint(tx, id, { lock: true });
+    if (!before) throw endpointNotFound();
+    const row = await repo.updateEndpoint(tx, id, {
+      secretSealed: sealSecret(keys, id, secret),
+      secretPrefix: secret.slice(0, 10),
+    });
+    const view = endpointView(row!);
+    await appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'webhook.secret_rotated',
+      objectType: 'webhook_endpoint',
+      objectId: id,
+      before: { secretPrefix: before.secretPrefix },
+      after: { secretPrefix: view.secretPrefix },
+    });
+    return { ...view, secret };
+  });
+}
+
 export async function deleteEndpoint(deps: AppDeps, ctx: TenantContext, id: string) {
   requireRole(ctx, 'owner');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
