@@ -16,9 +16,14 @@ const OVERDUE_MS = 2 * 60_000;
 const NO_TENANT = '00000000-0000-0000-0000-000000000000';
 
 export function registerWebhookJobs(jobs: Jobs, deps: AppDeps, log: (msg: string) => void): void {
-  jobs.handle(DELIVER_QUEUE, async (data) => {
-    await deliverWebhook(deps, { tenantId: String(data.tenantId), deliveryId: String(data.deliveryId) });
-  });
+  // Calls mostly wait on receivers (up to the timeout each): several at once per region.
+  jobs.handle(
+    DELIVER_QUEUE,
+    async (data) => {
+      await deliverWebhook(deps, { tenantId: String(data.tenantId), deliveryId: String(data.deliveryId) });
+    },
+    { batchSize: 10 },
+  );
   jobs.handle(
     SWEEP_QUEUE,
     async (data) => {
