@@ -9,6 +9,7 @@ import { diffSnapshots, isEmptyChangeSet } from './diff-snapshots.js';
 import type { ChangeSet, PublishedVersion, VersionSummary } from './public-view.js';
 import { buildSnapshot, snapshotHash } from './snapshot.js';
 import * as repo from './versions.repo.js';
+import { queueVersionPublishedWebhooks } from '../webhooks/webhook-enqueue.js';
 
 const listNotFound = () => notFound('list', 'LIST_NOT_FOUND');
 const versionNotFound = () => notFound('version', 'VERSION_NOT_FOUND');
@@ -117,6 +118,7 @@ export async function publishList(deps: AppDeps, ctx: TenantContext, listId: str
       changes,
       contentHash: snapshotHash(snapshot),
     });
+    await queueVersionPublishedWebhooks(tx, deps, ctx.tenant, list, row);
     await appendAuditEvent(tx, {
       ...auditActor(ctx),
       action: 'list.published',
