@@ -8,9 +8,17 @@ import type { AppDeps } from '../platform/context.js';
 /** Where `npm run build:web` writes the admin app (gitignored). */
 export const ADMIN_DIST = path.resolve(import.meta.dirname, '../../dist/admin');
 
+/**
+ * React Aria's press handling adds one <style> (touch-action on pressable elements, so taps are
+ * not delayed); this is its hash. If React Aria changes that text, the browser test sees the CSP
+ * refusal on the console; the app works without it (styles.css carries the same rule).
+ */
+const REACT_ARIA_PRESS_STYLE = "'sha256-38RhXrc7EdReTKsOm23ZPOCUgniTUUcjky8QOOrQx6o='";
+
 /** The app loads only its own files and talks only to its own server. */
 export const ADMIN_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  `default-src 'self'; script-src 'self'; style-src 'self' ${REACT_ARIA_PRESS_STYLE}; ` +
+  "img-src 'self' data:; connect-src 'self'; " +
   "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const TYPES: Record<string, string> = {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { ADMIN_CSP } from '../../src/web/admin-static.js';
 import { type Harness, type TestTenant, bearer, createHarness, makeTenant } from '../support/harness.js';
 
@@ -27,9 +27,14 @@ const problems: string[] = [];
 async function newPage(width = 1280): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width, height: 900 } });
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(15_000);
+  onTestFailed(async ({ task }) => {
+    const name = task.name.replace(/\W+/g, '-').slice(0, 40);
+    await page.screenshot({ path: path.join(SHOTS, `failed-${name}.png`), caret: 'initial' }).catch(() => {});
+  });
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(m.text());
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text()))
+      problems.push(`${m.text()} at ${m.location().url}:${m.location().lineNumber}`);
   });
   page.on('pageerror', (e) => problems.push(e.message));
   return { context, page };
@@ -41,13 +46,23 @@ async function check(page: Page, name: string) {
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
     .analyze();
   const violations = axe.violations.map(
-    (v) => `${name}: ${v.id}: ${v.help} ${v.nodes.map((n) => `${n.target.join(' ')} ${n.html.slice(0, 200)}`).join(' | ')}`,
+    (v) =>
+      `${name}: ${v.id}: ${v.help} ${v.nodes.map((n) => `${n.target.join(' ')} ${n.html.slice(0, 200)}`).join(' | ')}`,
   );
   expect(violations).toEqual([]);
   const width = page.viewportSize()?.width ?? 1280;
-  await page.screenshot({ path: path.join(SHOTS, `admin-${name}-${width}.png`), fullPage: true });
+  // caret 'initial': hiding it injects a <style>, which the app's CSP (rightly) refuses
+  await page.screenshot({
+    path: path.join(SHOTS, `admin-${name}-${width}.png`),
+    fullPage: true,
+    caret: 'initial',
+  });
   await page.setViewportSize({ width: 375, height: 800 });
-  await page.screenshot({ path: path.join(SHOTS, `admin-${name}-375.png`), fullPage: true });
+  await page.screenshot({
+    path: path.join(SHOTS, `admin-${name}-375.png`),
+    fullPage: true,
+    caret: 'initial',
+  });
   await page.setViewportSize({ width, height: 900 });
 }
 
@@ -84,7 +99,13 @@ beforeAll(async () => {
   owner = await makeTenant(h);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+    ],
   });
 }, 90_000);
 
@@ -172,11 +193,11 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('admin app in Chromium (apt-get instal
     await page.getByRole('button', { name: 'Apply to the draft' }).click();
     await page.getByText('Applied to the draft.').waitFor();
 
-    await page.getByRole('link', { name: 'Entries', exact: true }).click();
+    await page.getByRole('navigation', { name: 'List' }).getByRole('link', { name: 'Entries' }).click();
     await page.getByRole('heading', { name: 'Entries (39)' }).waitFor();
     await check(page, 'entries');
     // inline edit: a refusal is shown next to the field, a good value is saved
-    const firstName = page.getByLabel('Name of entry 1');
+    const firstName = page.getByLabel('Name of entry 1', { exact: true });
     const before = await firstName.inputValue();
     await firstName.fill('');
     await firstName.press('Enter');
@@ -189,7 +210,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('admin app in Chromium (apt-get instal
     await page.getByText('0 of 39 shown.').waitFor();
     await page.getByLabel('Filter entries').fill('');
 
-    await page.getByRole('link', { name: 'Publish', exact: true }).click();
+    await page.getByRole('navigation', { name: 'List' }).getByRole('link', { name: 'Publish' }).click();
     await page.getByText(/39\s*added/).waitFor();
     await check(page, 'publish');
     await page.getByLabel('Summary').fill('First version, from our PDF');
@@ -244,10 +265,18 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('admin app in Chromium (apt-get instal
       payload: { token, password: 'viewer password 1' },
     });
     expect(accepted.statusCode, accepted.body).toBe(200);
-    // a change in the draft, so there is something a viewer could try to publish
+    // its own list with one entry in the draft, so there is something a viewer could try to publish
+    const list = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/tenants/${owner.tenant.slug}/lists`,
+      headers: bearer(owner.write),
+      payload: { slug: 'viewer-test', title: 'Viewer test' },
+    });
+    expect(list.statusCode, list.body).toBe(201);
+    const viewerList = list.json().id as string;
     const entry = await h.app.inject({
       method: 'POST',
-      url: `/api/v1/tenants/${owner.tenant.slug}/lists/${listId}/entries`,
+      url: `/api/v1/tenants/${owner.tenant.slug}/lists/${viewerList}/entries`,
       headers: bearer(owner.write),
       payload: { entity: { legalName: 'Viewer Test GmbH' }, locations: ['Germany'] },
     });
@@ -255,7 +284,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('admin app in Chromium (apt-get instal
 
     const { context, page } = await newPage();
     await signIn(page, email, 'viewer password 1');
-    await page.goto(`${origin}/app/t/${owner.tenant.slug}/lists/${listId}/publish`);
+    await page.goto(`${origin}/app/t/${owner.tenant.slug}/lists/${viewerList}/publish`);
     await page.getByText(/cannot publish/).waitFor();
     expect(await page.getByRole('button', { name: /Publish version/ }).count()).toBe(0);
     await check(page, 'publish-viewer');
@@ -267,7 +296,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('admin app in Chromium (apt-get instal
         body: '{}',
       });
       return res.status;
-    }, `/api/v1/tenants/${owner.tenant.slug}/lists/${listId}/versions`);
+    }, `/api/v1/tenants/${owner.tenant.slug}/lists/${viewerList}/versions`);
     expect(refused).toBe(403);
     await context.close();
     expect(problems).toEqual([]);

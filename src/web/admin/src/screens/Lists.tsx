@@ -64,7 +64,7 @@ export function ListsScreen({ tenant }: { tenant: Tenant }) {
         <section aria-labelledby="new-list">
           <h2 id="new-list">New list</h2>
           <Form
-        validationBehavior="aria"
+            validationBehavior="aria"
             className="inline-form"
             validationErrors={fieldErrors(create.error)}
             onSubmit={(e) => {

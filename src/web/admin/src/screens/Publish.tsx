@@ -93,7 +93,7 @@ export function PublishTab({ tenant, list }: { tenant: Tenant; list: List }) {
             <ChangeList title="Removed" names={d.changes.removed.map((e) => e.legalName)} />
             {editable ? (
               <Form
-        validationBehavior="aria"
+                validationBehavior="aria"
                 validationErrors={fieldErrors(publish.error)}
                 onSubmit={(e) => {
                   e.preventDefault();
