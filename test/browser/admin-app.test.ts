@@ -332,6 +332,17 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('admin app in Chromium (apt-get instal
 
     const { context, page } = await newPage();
     await signIn(page, owner.ownerEmail, owner.password);
+    await page.getByRole('link', { name: 'A thousand' }).waitFor();
+    await check(page, 'lists');
+    // settings: a refusal next to its field, then saved
+    await page.goto(`${origin}/app/t/${owner.tenant.slug}/lists/${id}/settings`);
+    await page.getByLabel('Notice period (days)').fill('400');
+    await page.getByLabel('Notice period (days)').press('Enter');
+    await page.locator('.react-aria-FieldError', { hasText: '365' }).waitFor();
+    await page.getByLabel('Notice period (days)').fill('30');
+    await page.getByLabel('Notice period (days)').press('Enter');
+    await page.getByText('Saved.').waitFor();
+    await check(page, 'settings');
     await page.goto(`${origin}/app/t/${owner.tenant.slug}/lists/${id}/entries`);
     await page.getByRole('heading', { name: 'Entries (1000)' }).waitFor({ timeout: 30_000 });
     const inPage = await page.locator('table.grid tbody tr:not(.spacer-row)').count();
