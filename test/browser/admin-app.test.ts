@@ -248,6 +248,12 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('admin app in Chromium (apt-get instal
       `/api/v1/tenants/${owner.tenant.slug}/lists/${listId}/entries`,
     );
     expect(status).toBe(404);
+    // signing out ends the session: the app and / go to the sign-in page
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to subreg' }).waitFor();
+    await page.goto(`${origin}/`);
+    await page.getByRole('heading', { name: 'Sign in to subreg' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/app/login');
     await context.close();
   });
 
