@@ -26,6 +26,7 @@ import { tenantsRoutes } from '../features/tenants/tenants.routes.js';
 import { tokensRoutes } from '../features/tokens/tokens.routes.js';
 import { webhooksRoutes } from '../features/webhooks/webhooks.routes.js';
 import type { AppDeps } from '../platform/context.js';
+import { adminStatic } from '../web/admin-static.js';
 import { IdempotentReplay } from '../features/idempotency/idempotency.service.js';
 import { AppError } from '../platform/errors.js';
 import { loggerOptions } from '../platform/logger.js';
@@ -178,6 +179,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   );
   await app.register(publicRoutes(deps));
   await app.register(accountPages(deps));
+  await app.register(adminStatic(deps));
   return app;
 }
 
