@@ -1,3 +1,5 @@
+import { subscribersRoutes } from '../features/notices/subscribers.routes.js';
+import { subscribeRoutes } from '../features/notices/subscribe.routes.js';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -170,11 +172,13 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
       await api.register(auditRoutes(deps));
       await api.register(importsRoutes(deps));
       await api.register(versionsRoutes(deps));
+      await api.register(subscribersRoutes(deps));
       await api.register(regionsRoutes(deps));
     },
     { prefix: '/api/v1' },
   );
   await app.register(publicRoutes(deps));
+  await app.register(subscribeRoutes(deps));
   await app.register(accountPages(deps));
   return app;
 }
