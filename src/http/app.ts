@@ -1,3 +1,4 @@
+import { noticesRoutes } from '../features/notices/notices.routes.js';
 import { subscribersRoutes } from '../features/notices/subscribers.routes.js';
 import { subscribeRoutes } from '../features/notices/subscribe.routes.js';
 import cookie from '@fastify/cookie';
@@ -173,6 +174,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
       await api.register(importsRoutes(deps));
       await api.register(versionsRoutes(deps));
       await api.register(subscribersRoutes(deps));
+      await api.register(noticesRoutes(deps));
       await api.register(regionsRoutes(deps));
     },
     { prefix: '/api/v1' },

@@ -121,7 +121,8 @@ export function noticeMail(n: NoticeContent): MailMessage {
     subject: headerSafe(`${n.tenantName}: sub-processor change on ${day} (${n.listTitle})`, 200),
     text: text.join('\n'),
     html: html.join('\n'),
-    headers: { ...unsubscribeHeaders(n.unsubscribeUrl), 'Message-ID': n.messageId },
+    messageId: n.messageId,
+    headers: unsubscribeHeaders(n.unsubscribeUrl),
   };
 }
 
@@ -151,7 +152,8 @@ export function withdrawalMail(p: {
       '',
       `To stop these notices: ${p.unsubscribeUrl}`,
     ].join('\n'),
-    headers: { ...unsubscribeHeaders(p.unsubscribeUrl), 'Message-ID': p.messageId },
+    messageId: p.messageId,
+    headers: unsubscribeHeaders(p.unsubscribeUrl),
   };
 }
 

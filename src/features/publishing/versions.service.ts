@@ -9,6 +9,9 @@ import { diffSnapshots, isEmptyChangeSet } from './diff-snapshots.js';
 import type { ChangeSet, PublishedVersion, VersionSummary } from './public-view.js';
 import { buildSnapshot, snapshotHash } from './snapshot.js';
 import * as repo from './versions.repo.js';
+import type { TenantTx } from '../../db/databases.js';
+import { selectNoticeOfVersion } from '../notices/notices.repo.js';
+import { announcesChange, createNotice, withdrawNoticeInTx } from '../notices/notices.service.js';
 
 const listNotFound = () => notFound('list', 'LIST_NOT_FOUND');
 const versionNotFound = () => notFound('version', 'VERSION_NOT_FOUND');
@@ -176,13 +179,58 @@ export async function publishList(deps: AppDeps, ctx: TenantContext, listId: str
         replacesVersion: row.replacesVersion,
       },
     });
+    const queued = await noticeFor(
+      deps,
+      tx,
+      ctx,
+      row,
+      latest,
+      pending && input.replacePending ? pending : null,
+    );
     const view = toPublishedVersion(row);
     await recordIdempotentResponse(tx, ctx, view);
-    return { view, slug: list.slug };
+    return { view, slug: list.slug, queued };
   });
   const published = await publishing.finally(observeDuration);
   deps.publicCache?.published(ctx.tenant.id, published.slug, listId, published.view.number);
+  if (published.queued) deps.noticeKick?.(ctx.tenant);
   return published.view;
+}
+
+/**
+ * The notice a version owes (in the publish's transaction): a replaced pending version's notice
+ * is withdrawn, and the new one announces the changes against the version before that.
+ * Returns whether any message was queued.
+ */
+async function noticeFor(
+  deps: AppDeps,
+  tx: TenantTx,
+  ctx: TenantContext,
+  row: repo.VersionRow,
+  latest: repo.VersionRow | null,
+  replaced: repo.VersionRow | null,
+): Promise<boolean> {
+  if (!latest) return false;
+  let queued = 0;
+  let base = latest;
+  if (replaced) {
+    const old = await selectNoticeOfVersion(tx, row.listId, replaced.number);
+    if (old && old.status !== 'withdrawn')
+      queued += await withdrawNoticeInTx(deps, tx, ctx, old, `Replaced by version ${row.number}.`);
+    base = (await repo.selectVersionBefore(tx, row.listId, replaced.number)) ?? latest;
+  }
+  const changes = base === latest ? row.changes : diffSnapshots(base.snapshot, row.snapshot);
+  if (!announcesChange(changes)) return queued > 0;
+  const { recipients } = await createNotice(deps, tx, ctx, {
+    listId: row.listId,
+    number: row.number,
+    baseVersion: base.number,
+    publishedAt: row.publishedAt,
+    effectiveAt: row.effectiveAt,
+    emergencyReason: row.emergencyReason,
+    counts: countsOf(changes),
+  });
+  return queued + recipients > 0;
 }
 
 export async function listVersions(

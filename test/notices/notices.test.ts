@@ -1,0 +1,238 @@
+import type { ParsedMail } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverDue } from '../../src/features/notices/notice-worker.js';
+import { createMailer } from '../../src/platform/mail/mailer.js';
+import { type Harness, type TestTenant, bearer, createHarness, makeTenant } from '../support/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(() => h.close());
+
+const DAY = 86_400_000;
+const rawHeader = (mail: ParsedMail, name: string) =>
+  mail.headerLines
+    .find((l) => l.key === name)
+    ?.line.slice(name.length + 1)
+    .replace(/\r?\n\s+/g, ' ')
+    .trim();
+
+/** A tenant with a published 30-day list (Acme, Beta) and confirmed subscribers. */
+async function setUp(subscribers: string[]) {
+  const t = await makeTenant(h);
+  const base = `/api/v1/tenants/${t.tenant.slug}`;
+  const list = await h.app.inject({
+    method: 'POST',
+    url: `${base}/lists`,
+    headers: bearer(t.write),
+    payload: { slug: 'main', title: 'Sub-processors', noticePeriodDays: 30 },
+  });
+  const url = `${base}/lists/${list.json().id}`;
+  const ids: Record<string, string> = {};
+  for (const name of ['Acme Ltd', 'Beta GmbH']) {
+    const e = await h.app.inject({
+      method: 'POST',
+      url: `${url}/entries`,
+      headers: bearer(t.write),
+      payload: {
+        entity: { legalName: name },
+        group: 'Platform',
+        purpose: `${name} hosting`,
+        locations: ['Germany'],
+      },
+    });
+    ids[name] = e.json().id;
+  }
+  expect((await publish(t, url)).statusCode).toBe(201);
+  for (const email of subscribers) {
+    const r = await h.app.inject({
+      method: 'POST',
+      url: `${base}/subscribers`,
+      headers: bearer(t.write),
+      payload: { email },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+  }
+  return { t, base, url, ids, listId: list.json().id as string };
+}
+
+const publish = (t: TestTenant, url: string, payload: object = {}) =>
+  h.app.inject({ method: 'POST', url: `${url}/versions`, headers: bearer(t.write), payload });
+
+async function changeDraft(t: TestTenant, url: string, ids: Record<string, string>) {
+  await h.app.inject({
+    method: 'PATCH',
+    url: `${url}/entries/${ids['Acme Ltd']}`,
+    headers: bearer(t.write),
+    payload: { locations: ['Germany', 'France'] },
+  });
+  await h.app.inject({
+    method: 'DELETE',
+    url: `${url}/entries/${ids['Beta GmbH']}`,
+    headers: bearer(t.write),
+  });
+  await h.app.inject({
+    method: 'POST',
+    url: `${url}/entries`,
+    headers: bearer(t.write),
+    payload: {
+      entity: { legalName: 'Gamma <b>Inc</b>\r\nBcc: x@evil.test' },
+      group: 'Platform',
+      purpose: 'Support',
+    },
+  });
+}
+
+describe('change notices by email', () => {
+  it('publishing queues one message per subscriber in its transaction; the worker sends them with content and headers', async () => {
+    const a = `a-${Date.now()}@customer.test`;
+    const b = `b-${Date.now()}@customer.test`;
+    const { t, base, url, ids } = await setUp([a, b]);
+    await changeDraft(t, url, ids);
+    const started = Date.now();
+    const v2 = await publish(t, url, { summary: 'Gamma joins for support' });
+    expect(v2.statusCode, v2.body).toBe(201);
+    expect(Date.now() - started).toBeLessThan(1000);
+    // Nothing sent inside the request: the deliveries wait, queued, for the worker.
+    expect(h.mailbox.to(a)).toHaveLength(0);
+    const notices = (
+      await h.app.inject({ method: 'GET', url: `${base}/notices`, headers: bearer(t.read) })
+    ).json();
+    expect(notices.items).toHaveLength(1);
+    const notice = notices.items[0];
+    expect(notice).toMatchObject({
+      version: 2,
+      baseVersion: 1,
+      status: 'scheduled',
+      counts: { added: 1, removed: 1, changed: 1 },
+      deliveries: { recipients: 2, sent: 0 },
+    });
+    expect(new Date(notice.effectiveAt).getTime() - new Date(notice.publishedAt).getTime()).toBe(30 * DAY);
+
+    const run = await deliverDue(h.deps, t.tenant);
+    expect(run).toEqual({ sent: 2, retrying: 0, failed: 0 });
+    const mail = h.mailbox.only(a);
+    expect(h.mailbox.only(b).messageId).not.toBe(mail.messageId);
+    expect(mail.subject).toContain('sub-processor change on');
+    expect(mail.text).toContain('Added:\n  + Gamma <b>Inc</b>');
+    expect(mail.text).toContain('Removed:\n  - Beta GmbH');
+    expect(mail.text).toContain('Locations: Germany -> Germany; France');
+    expect(mail.text).toContain(`/t/${t.tenant.slug}/main`);
+    expect(mail.html).toContain('Gamma &lt;b&gt;Inc&lt;/b&gt;');
+    expect(mail.html).toContain('<del>Germany</del> → <ins>Germany; France</ins>');
+    expect(mail.text).toMatch(/\/objections\/new\?token=o\./);
+    expect(rawHeader(mail, 'list-unsubscribe')).toMatch(/^<http.*\/subscriptions\/unsubscribe\?token=u\./);
+    expect(rawHeader(mail, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+    expect(mail.messageId).toMatch(new RegExp(`^<notice\\.${notice.id}\\.[0-9a-f-]{36}@`));
+    expect(h.mailbox.messages.some((m) => JSON.stringify(m.to).includes('evil.test'))).toBe(false);
+
+    // Every attempt is recorded; a second run sends nothing again.
+    expect(await deliverDue(h.deps, t.tenant)).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    const deliveries = (
+      await h.app.inject({ method: 'GET', url: `${base}/deliveries`, headers: bearer(t.read) })
+    ).json();
+    expect(deliveries.items).toHaveLength(2);
+    for (const d of deliveries.items)
+      expect(d).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
+    expect(deliveries.items.map((d: { messageId: string }) => d.messageId)).toContain(mail.messageId);
+
+    // One-click unsubscribe from the header: the next notice does not go there.
+    const header = rawHeader(mail, 'list-unsubscribe')!;
+    const u = new URL(header.slice(1, -1));
+    const unsub = await h.app.inject({
+      method: 'POST',
+      url: `${u.pathname}${u.search}`,
+      payload: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(unsub.statusCode).toBe(200);
+    await h.app.inject({
+      method: 'POST',
+      url: `${url}/entries`,
+      headers: bearer(t.write),
+      payload: { entity: { legalName: 'Delta SA' }, group: 'Platform' },
+    });
+    expect((await publish(t, url)).statusCode).toBe(201);
+    await deliverDue(h.deps, t.tenant);
+    expect(h.mailbox.to(a)).toHaveLength(1);
+    expect(h.mailbox.to(b)).toHaveLength(2);
+  });
+
+  it('retries with backoff while the SMTP server is down, recording each attempt, then delivers', async () => {
+    const a = `down-${Date.now()}@customer.test`;
+    const { t, base, url, ids } = await setUp([a]);
+    await changeDraft(t, url, ids);
+    expect((await publish(t, url)).statusCode).toBe(201);
+    const working = h.deps.mail;
+    h.deps.mail = createMailer({
+      smtpUrl: 'smtp://127.0.0.1:9',
+      from: 'x <x@x.test>',
+      dataDir: '/nonexistent',
+      log: () => {},
+    });
+    try {
+      expect(await deliverDue(h.deps, t.tenant)).toEqual({ sent: 0, retrying: 1, failed: 0 });
+      const failed = (
+        await h.app.inject({ method: 'GET', url: `${base}/deliveries?failed=true`, headers: bearer(t.read) })
+      ).json();
+      expect(failed.items).toHaveLength(1);
+      expect(failed.items[0]).toMatchObject({
+        status: 'queued',
+        attempts: 1,
+        lastError: expect.stringMatching(/ECONNREFUSED|connect/i),
+      });
+      // Not due again at once: the backoff holds it for a minute or more.
+      expect(await deliverDue(h.deps, t.tenant)).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    } finally {
+      h.deps.mail?.close();
+      h.deps.mail = working;
+    }
+    h.deps.now = () => new Date(Date.now() + 3 * 60_000);
+    try {
+      expect(await deliverDue(h.deps, t.tenant)).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    } finally {
+      h.deps.now = undefined;
+    }
+    const all = (
+      await h.app.inject({ method: 'GET', url: `${base}/deliveries`, headers: bearer(t.read) })
+    ).json();
+    expect(all.items[0]).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+    expect(h.mailbox.to(a)).toHaveLength(1);
+  });
+
+  it('a notice withdrawn before its date: those told are told of the withdrawal, once', async () => {
+    const a = `wd-${Date.now()}@customer.test`;
+    const { t, base, url, ids } = await setUp([a]);
+    await changeDraft(t, url, ids);
+    expect((await publish(t, url)).statusCode).toBe(201);
+    await deliverDue(h.deps, t.tenant);
+    expect(h.mailbox.to(a)).toHaveLength(1);
+    const notice = (
+      await h.app.inject({ method: 'GET', url: `${base}/notices`, headers: bearer(t.read) })
+    ).json().items[0];
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `${base}/notices/${notice.id}/withdraw`,
+      headers: bearer(t.write),
+      payload: { reason: 'We keep Beta after all.' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      status: 'withdrawn',
+      withdrawalRecipients: 1,
+      withdrawnReason: 'We keep Beta after all.',
+    });
+    await deliverDue(h.deps, t.tenant);
+    const [, withdrawal] = h.mailbox.to(a);
+    expect(withdrawal?.subject).toContain('is withdrawn');
+    expect(withdrawal?.text).toContain('We keep Beta after all.');
+    const again = await h.app.inject({
+      method: 'POST',
+      url: `${base}/notices/${notice.id}/withdraw`,
+      headers: bearer(t.write),
+      payload: { reason: 'again' },
+    });
+    expect(again.statusCode).toBe(409);
+  });
+});
