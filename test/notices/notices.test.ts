@@ -235,4 +235,93 @@ describe('change notices by email', () => {
     });
     expect(again.statusCode).toBe(409);
   });
+
+  it('objections: from the personal link before the effective date only; staff answer by email', async () => {
+    const a = `ob-a-${Date.now()}@customer.test`;
+    const b = `ob-b-${Date.now()}@customer.test`;
+    const { t, base, url, ids } = await setUp([a, b]);
+    await changeDraft(t, url, ids);
+    expect((await publish(t, url)).statusCode).toBe(201);
+    await deliverDue(h.deps, t.tenant);
+    const linkOf = (email: string) => {
+      const link = /https?:\/\/\S+\/objections\/new\?token=\S+/.exec(h.mailbox.only(email).text ?? '')?.[0];
+      if (!link) throw new Error('no objection link');
+      return new URL(link);
+    };
+    const la = linkOf(a);
+    const token = la.searchParams.get('token')!;
+    const page = await h.app.inject({ method: 'GET', url: `${la.pathname}${la.search}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<textarea id="reason" name="reason"');
+    expect(page.body).not.toContain('<script');
+    const form = (body: Record<string, string>) =>
+      h.app.inject({
+        method: 'POST',
+        url: `/t/${t.tenant.slug}/objections`,
+        payload: new URLSearchParams(body).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+    const sent = await form({
+      token,
+      organisation: 'Customer AG',
+      contact: 'Dana DPO',
+      reason: 'Gamma is not acceptable to us.',
+    });
+    expect(sent.statusCode, sent.body).toBe(201);
+    expect(sent.body).toContain('Your objection is recorded');
+    expect((await form({ token, reason: 'again' })).statusCode).toBe(409);
+
+    // Hostile input: forged token, over-long reason, oversized body, a header in a name.
+    const forged = `${token.slice(0, -2)}xx`;
+    expect((await form({ token: forged, reason: 'x' })).statusCode).toBe(400);
+    const lb = linkOf(b).searchParams.get('token')!;
+    const long = await form({ token: lb, reason: 'x'.repeat(5001) });
+    expect(long.statusCode).toBe(400);
+    expect(long.body).toContain('at most 5000 characters');
+    expect((await form({ token: lb, reason: 'y'.repeat(20_000) })).statusCode).toBe(413);
+    expect((await form({ token: lb, reason: 'z', organisation: 'A\r\nBcc: x@evil.test' })).statusCode).toBe(
+      400,
+    );
+    expect((await form({ token: lb, reason: '' })).statusCode).toBe(400);
+
+    const notice = (
+      await h.app.inject({ method: 'GET', url: `${base}/notices`, headers: bearer(t.read) })
+    ).json().items[0];
+    const inbox = (
+      await h.app.inject({
+        method: 'GET',
+        url: `${base}/notices/${notice.id}/objections`,
+        headers: bearer(t.read),
+      })
+    ).json();
+    expect(inbox.items).toMatchObject([
+      { email: a, organisation: 'Customer AG', contact: 'Dana DPO', status: 'open' },
+    ]);
+    const answered = await h.app.inject({
+      method: 'PATCH',
+      url: `${base}/objections/${inbox.items[0].id}`,
+      headers: bearer(t.write),
+      payload: { status: 'upheld', answer: 'We will not use Gamma for your data.' },
+    });
+    expect(answered.statusCode, answered.body).toBe(200);
+    expect(answered.json()).toMatchObject({ status: 'upheld', answerMailedAt: expect.any(String) });
+    const answerMail = h.mailbox.to(a).at(-1)!;
+    expect(answerMail.subject).toContain('answered your objection');
+    expect(answerMail.text).toContain('We will not use Gamma for your data.');
+
+    // After the effective date: refused with a clear message.
+    h.deps.now = () => new Date(Date.now() + 31 * DAY);
+    try {
+      const late = await form({ token: lb, reason: 'Too late?' });
+      expect(late.statusCode).toBe(410);
+      expect(late.body).toContain('objections had to arrive before that date');
+      const latePage = await h.app.inject({
+        method: 'GET',
+        url: `/t/${t.tenant.slug}/objections/new?token=${lb}`,
+      });
+      expect(latePage.statusCode).toBe(410);
+    } finally {
+      h.deps.now = undefined;
+    }
+  });
 });
