@@ -110,6 +110,13 @@ describe('change notices by email', () => {
     });
     expect(new Date(notice.effectiveAt).getTime() - new Date(notice.publishedAt).getTime()).toBe(30 * DAY);
 
+    // The trust page says the change is coming, what applies until then, and how to object.
+    const page = await h.app.inject({ method: 'GET', url: `/t/${t.tenant.slug}/main` });
+    expect(page.body).toContain('Change announced for');
+    expect(page.body).toMatch(/until that date, <a href="[^"]+\/versions\/1">version 1<\/a> applies/);
+    expect(page.body).toContain('1 addition, 1 removal, 1 change');
+    expect(page.body).toContain('To object, use the personal link');
+
     const run = await deliverDue(h.deps, t.tenant);
     expect(run).toEqual({ sent: 2, retrying: 0, failed: 0 });
     const mail = h.mailbox.only(a);
