@@ -1,4 +1,5 @@
 import type { ParsedMail } from 'mailparser';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDue } from '../../src/features/notices/notice-worker.js';
 import { createMailer } from '../../src/platform/mail/mailer.js';
@@ -330,5 +331,62 @@ describe('change notices by email', () => {
     } finally {
       h.deps.now = undefined;
     }
+  });
+
+  it('replacing a pending version withdraws its notice and announces the new one against the version in force', async () => {
+    const a = `rp-${Date.now()}@customer.test`;
+    const { t, base, url, ids } = await setUp([a]);
+    await changeDraft(t, url, ids);
+    expect((await publish(t, url)).statusCode).toBe(201);
+    await deliverDue(h.deps, t.tenant);
+    await h.app.inject({
+      method: 'POST',
+      url: `${url}/entries`,
+      headers: bearer(t.write),
+      payload: { entity: { legalName: 'Delta SA' }, group: 'Platform' },
+    });
+    const v3 = await publish(t, url, { replacePending: true });
+    expect(v3.statusCode, v3.body).toBe(201);
+    expect(v3.json()).toMatchObject({ number: 3, replacesVersion: 2 });
+    const notices = (
+      await h.app.inject({ method: 'GET', url: `${base}/notices`, headers: bearer(t.read) })
+    ).json().items;
+    expect(
+      notices.map((n: { version: number; status: string; baseVersion: number }) => [
+        n.version,
+        n.status,
+        n.baseVersion,
+      ]),
+    ).toEqual([
+      [3, 'scheduled', 1],
+      [2, 'withdrawn', 1],
+    ]);
+    await deliverDue(h.deps, t.tenant);
+    const [first, withdrawal, second] = h.mailbox.to(a);
+    expect(first?.subject).toContain('sub-processor change');
+    expect(withdrawal?.text).toContain('Replaced by version 3.');
+    // Against version 1 (in force): Gamma and Delta added, Beta removed, Acme changed.
+    expect(second?.text).toContain('  + Gamma <b>Inc</b>');
+    expect(second?.text).toContain('  + Delta SA');
+    expect(second?.text).toContain('Removed:\n  - Beta GmbH');
+  });
+
+  it('publishing stays under a second with 10,000 subscribers: the messages are only queued', async () => {
+    const { t, base, url, ids } = await setUp([]);
+    await h.deps.dbs.withTenant(t.tenant, (tx) =>
+      tx.execute(sql`insert into subscribers (tenant_id, id, email, status, added_by)
+        select ${t.tenant.id}::uuid, gen_random_uuid(), 'bulk' || g || '@customer.test', 'confirmed', 'staff'
+        from generate_series(1, 10000) g`),
+    );
+    await changeDraft(t, url, ids);
+    const started = performance.now();
+    const res = await publish(t, url);
+    const ms = performance.now() - started;
+    expect(res.statusCode).toBe(201);
+    console.log(`publish with 10,000 subscribers: ${ms.toFixed(0)} ms`);
+    expect(ms).toBeLessThan(1000);
+    const n = (await h.app.inject({ method: 'GET', url: `${base}/notices`, headers: bearer(t.read) })).json()
+      .items[0];
+    expect(n.deliveries.recipients).toBe(10_000);
   });
 });
