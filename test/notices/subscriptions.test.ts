@@ -190,6 +190,10 @@ describe('subscribing', () => {
       `email=a%40x.test&organisation=${'x'.repeat(10_000)}`,
     );
     expect(big.statusCode).toBe(413);
+    // Every list of the tenant, from the tenant's page: the same double opt-in.
+    const whole = await post(`/t/${t.tenant.slug}/subscribe`, { email: `all-${t.tenant.slug}@x.test` });
+    expect(whole.statusCode).toBe(202);
+    expect(h.mailbox.only(`all-${t.tenant.slug}@x.test`).text).toContain('the sub-processor lists of');
     expect(
       (await post(`/t/${t.tenant.slug}/nope/subscribe`, { email: `z-${t.tenant.slug}@x.test` })).statusCode,
     ).toBe(404);
