@@ -8,6 +8,7 @@ export default defineConfig({
     './src/db/schema/region-versions.ts',
     './src/db/schema/region-idempotency.ts',
     './src/db/schema/region-webhooks.ts',
+    './src/db/schema/region-notices.ts',
   ],
   out: './src/db/migrations/region',
 });

@@ -3,6 +3,7 @@ import { Jobs } from './platform/jobs.js';
 import { describeDatabaseUrl, registerRunningServer } from './db/running-servers.js';
 import { registerAuditJobs } from './features/audit/audit.jobs.js';
 import { registerWebhookJobs } from './features/webhooks/webhooks.jobs.js';
+import { registerNoticeJobs } from './features/notices/notices.jobs.js';
 import { PublicCache } from './features/publishing/public-cache.js';
 import type { FastifyInstance } from 'fastify';
 import { type DatabaseRuntime, startDatabases } from './db/bootstrap.js';
@@ -54,6 +55,7 @@ export async function startServer(config: AppConfig, log: (msg: string) => void)
   const jobs = new Jobs(runtime.targets.regions, log);
   registerAuditJobs(jobs, deps, log);
   registerWebhookJobs(jobs, deps, log);
+  registerNoticeJobs(jobs, deps, log);
   if (config.runWorkers) await jobs.start();
   deps.metrics.watchQueues(() => jobs.queueStats());
   const app = await buildApp(deps);

@@ -4,6 +4,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerListCommands } from './commands/list.js';
 import { registerMailCommands } from './commands/mail.js';
+import { registerNoticeCommands } from './commands/notices.js';
 import { registerPublishCommands } from './commands/publish.js';
 import { registerRegionCommands } from './commands/region.js';
 import { registerMigrateCommand } from './commands/migrate.js';
@@ -44,5 +45,6 @@ registerPublishCommands(program);
 registerRegionCommands(program);
 registerMailCommands(program);
 registerWebhookCommands(program);
+registerNoticeCommands(program);
 
 await program.parseAsync(process.argv);

@@ -1,3 +1,7 @@
+import { objectionPages, objectionsRoutes } from '../features/notices/objections.routes.js';
+import { noticesRoutes } from '../features/notices/notices.routes.js';
+import { subscribersRoutes } from '../features/notices/subscribers.routes.js';
+import { subscribeRoutes } from '../features/notices/subscribe.routes.js';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -173,11 +177,16 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
       await api.register(importsRoutes(deps));
       await api.register(webhooksRoutes(deps));
       await api.register(versionsRoutes(deps));
+      await api.register(subscribersRoutes(deps));
+      await api.register(noticesRoutes(deps));
+      await api.register(objectionsRoutes(deps));
       await api.register(regionsRoutes(deps));
     },
     { prefix: '/api/v1' },
   );
   await app.register(publicRoutes(deps));
+  await app.register(subscribeRoutes(deps));
+  await app.register(objectionPages(deps));
   await app.register(accountPages(deps));
   await app.register(adminStatic(deps));
   return app;

@@ -45,7 +45,14 @@ export interface AppDeps {
   publicCache?: PublicCache;
   /** region moves (the operator's); absent where no owner connections are at hand */
   moves?: RegionMoves;
+  /** the clock of notice periods, effective dates and links (tests move it; default: real time) */
+  now?: () => Date;
+  /** wakes the notice worker after a commit that queued messages (absent: the periodic sweep) */
+  noticeKick?: (tenant: TenantRecord) => void;
 }
+
+/** What time it is for the rules of notices (injectable, so tests can reach an effective date). */
+export const nowOf = (deps: Pick<AppDeps, 'now'>): Date => (deps.now ? deps.now() : new Date());
 
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };
 

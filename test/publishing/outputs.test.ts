@@ -82,7 +82,11 @@ describe('former sub-processors', () => {
       headers: bearer(t.write),
     });
     const leavesAt = new Date(Date.now() + 10 * 86_400_000).toISOString();
-    const v2 = await publish(t, url, { summary: 'Beta leaves', effectiveAt: leavesAt });
+    const v2 = await publish(t, url, {
+      summary: 'Beta leaves',
+      effectiveAt: leavesAt,
+      emergency: { reason: 'Beta closes its business at short notice.' },
+    });
     await addEntry(t, url, { legalName: 'Delta SA' });
     await publish(t, url);
 

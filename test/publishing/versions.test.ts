@@ -53,7 +53,8 @@ describe('publishing versions', () => {
       counts: { added: 3, removed: 0, changed: 0 },
     });
     const effective = new Date(v1.json().effectiveAt).getTime() - new Date(v1.json().publishedAt).getTime();
-    expect(Math.round(effective / 86_400_000)).toBe(30);
+    // The first version is the baseline (no change to announce): in force from publication.
+    expect(effective).toBe(0);
     expect((await publish(t, url)).json().code).toBe('NOTHING_TO_PUBLISH');
 
     // Change the draft: a purpose, a location, a removal, an addition.
@@ -74,10 +75,20 @@ describe('publishing versions', () => {
       headers: bearer(t.write),
       payload: { entity: { legalName: 'Delta SA' }, group: 'Platform', locations: ['France'] },
     });
-    const v2 = (
-      await publish(t, url, { effectiveAt: new Date(Date.now() + 86_400_000).toISOString() })
-    ).json();
+    // A day ahead on a 30-day list: refused, with the earliest date allowed.
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    const tooSoon = await publish(t, url, { effectiveAt: tomorrow });
+    expect(tooSoon.statusCode).toBe(422);
+    expect(tooSoon.json()).toMatchObject({ code: 'NOTICE_TOO_SHORT' });
+    expect(tooSoon.json().detail).toContain(`30 days' notice, so the earliest effective date is`);
+    expect((await publish(t, url, { effectiveAt: tomorrow, emergency: { reason: 'x' } })).statusCode).toBe(
+      400,
+    );
+    // An emergency notice with a written reason may be shorter; the reason is kept.
+    const reason = 'The hosting provider closes its Frankfurt site at short notice.';
+    const v2 = (await publish(t, url, { effectiveAt: tomorrow, emergency: { reason } })).json();
     expect(v2.number).toBe(2);
+    expect(v2.emergencyReason).toBe(reason);
     expect(v2.counts).toEqual({ added: 1, removed: 1, changed: 1 });
     expect(v2.changes.changed[0].changes).toEqual([
       { field: 'purpose', before: 'Acme Ltd purpose', after: 'Hosting' },
@@ -103,6 +114,22 @@ describe('publishing versions', () => {
     ).json();
     expect(diff).toMatchObject({ from: 1, to: 2 });
     expect(diff.changes.added.map((e: { legalName: string }) => e.legalName)).toEqual(['Delta SA']);
+
+    // Version 2 takes effect tomorrow: a later version may follow it (taking effect after it),
+    // but supersedes it before its date only on purpose.
+    await h.app.inject({
+      method: 'POST',
+      url: `${url}/entries`,
+      headers: bearer(t.write),
+      payload: { entity: { legalName: 'Epsilon BV' }, group: 'Platform' },
+    });
+    const early = await publish(t, url, { effectiveAt: tomorrow, emergency: { reason } });
+    expect(early.statusCode).toBe(422);
+    expect(early.json()).toMatchObject({ code: 'VERSION_PENDING' });
+    expect(early.json().detail).toContain('"replacePending": true');
+    const v3 = await publish(t, url, { effectiveAt: tomorrow, emergency: { reason }, replacePending: true });
+    expect(v3.statusCode, v3.body).toBe(201);
+    expect(v3.json()).toMatchObject({ number: 3, replacesVersion: 2 });
   });
 
   it('two publishes at once get consecutive numbers, never the same one', async () => {

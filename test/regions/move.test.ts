@@ -25,6 +25,7 @@ describe('moving a tenant between regions', () => {
     const sourceRows = await tenantRowsIn(regionUrl(targets, 'eu-west'), t.tenant.id);
     expect(Object.keys(sourceRows).sort()).toEqual([
       'public.audit_events',
+      'public.change_notices', // the fixture's second version announces a change (no subscribers)
       'public.entities',
       'public.entries',
       'public.imports',

@@ -9,6 +9,15 @@ import { fail, printResult } from '../output.js';
 import { withProgress } from '../progress.js';
 import { withRuntime } from '../with-runtime.js';
 
+interface PublishOptions {
+  tenant: string;
+  list: string;
+  summary?: string;
+  effectiveAt?: string;
+  emergencyReason?: string;
+  replacePending?: boolean;
+}
+
 export function registerPublishCommands(program: Command): void {
   program
     .command('publish')
@@ -16,8 +25,19 @@ export function registerPublishCommands(program: Command): void {
     .requiredOption('--tenant <slug>', 'workspace slug')
     .requiredOption('--list <slug-or-id>', 'list slug or id')
     .option('--summary <text>', 'what changed, for the version history')
-    .option('--effective-at <iso>', "when it takes effect (default: now + the list's notice period)")
-    .action(async (o: { tenant: string; list: string; summary?: string; effectiveAt?: string }) => {
+    .option(
+      '--effective-at <iso>',
+      "when it takes effect (default and earliest: now + the list's notice period)",
+    )
+    .option(
+      '--emergency-reason <text>',
+      'an emergency notice: allows --effective-at inside the notice period',
+    )
+    .option(
+      '--replace-pending',
+      'replace the version that has not taken effect yet (its notice is withdrawn)',
+    )
+    .action(async (o: PublishOptions) => {
       const opts = program.opts();
       try {
         if (o.effectiveAt && Number.isNaN(Date.parse(o.effectiveAt))) {
@@ -30,7 +50,12 @@ export function registerPublishCommands(program: Command): void {
           const ctx = await cliTenantContext(deps, o.tenant);
           const listId = await cliListId(deps, ctx, o.list);
           return withProgress(`publishing ${o.tenant}/${o.list}`, opts, () =>
-            publishList(deps, ctx, listId, { summary: o.summary, effectiveAt: o.effectiveAt }),
+            publishList(deps, ctx, listId, {
+              summary: o.summary,
+              effectiveAt: o.effectiveAt,
+              emergency: o.emergencyReason ? { reason: o.emergencyReason } : undefined,
+              replacePending: o.replacePending,
+            }),
           );
         });
         const { snapshot: _s, changes: _c, ...summary } = v;

@@ -35,6 +35,10 @@ export const listVersions = pgTable(
     changes: jsonb('changes').$type<ChangeSet>().notNull(),
     /** sha256 of the canonical snapshot: what the JSON export and ETags derive from */
     contentHash: text('content_hash').notNull(),
+    /** why this version takes effect sooner than the list's notice period allows (emergency) */
+    emergencyReason: text('emergency_reason'),
+    /** the pending (not yet effective) version this one replaced: that one never takes effect */
+    replacesVersion: integer('replaces_version'),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.listId, t.number] }),

@@ -90,6 +90,10 @@ export interface VersionSummary {
   /** the author's name when publishing (user name or email, token name); null before it was kept */
   authorName?: string | null;
   summary: string | null;
+  /** an emergency notice's reason (effective sooner than the notice period) */
+  emergencyReason?: string | null;
+  /** the pending version this one replaced */
+  replacesVersion?: number | null;
   counts: { added: number; removed: number; changed: number };
   /** the change set itself: present in PublicListView.history (feeds name what changed) */
   changes?: ChangeSet;

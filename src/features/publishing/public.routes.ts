@@ -157,16 +157,6 @@ export const publicRoutes =
       return serve(req, reply, tenant, list, null, format, {});
     });
 
-    app.post('/t/:tenant/:list/subscribe', async (_req, reply) => {
-      reply.header('content-security-policy', CSP);
-      return reply
-        .code(501)
-        .type('text/html; charset=utf-8')
-        .send(
-          '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Subscriptions are coming</title></head><body><main><h1>Subscriptions are not open yet</h1><p>Email notices of changes arrive with the next release of this service. Until then, follow the list with its Atom, RSS or JSON feed.</p></main></body></html>',
-        );
-    });
-
     app.get(JSON_SCHEMA_PATH, async (_req, reply) =>
       reply
         .header('cache-control', 'public, max-age=86400')

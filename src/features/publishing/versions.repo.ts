@@ -87,6 +87,8 @@ export async function selectVersionHistory(tx: TenantTx, listId: string, limit =
       authorId: listVersions.authorId,
       authorDisplay: listVersions.authorDisplay,
       summary: listVersions.summary,
+      emergencyReason: listVersions.emergencyReason,
+      replacesVersion: listVersions.replacesVersion,
       changes: listVersions.changes,
       total: sql<number>`count(*) over ()::int`,
     })

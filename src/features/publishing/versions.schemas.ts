@@ -53,6 +53,13 @@ export const versionSummaryView = z
     author: z.string().nullable().describe('who published: "user:<id>", "token:<id>" or "system"'),
     authorName: z.string().nullable().optional().describe("the author's name when publishing"),
     summary: z.string().nullable(),
+    emergencyReason: z.string().nullable().optional().describe('set on an emergency notice'),
+    replacesVersion: z
+      .number()
+      .int()
+      .nullable()
+      .optional()
+      .describe('the pending version this one replaced (it never took effect)'),
     counts: z.object({ added: z.number().int(), removed: z.number().int(), changed: z.number().int() }),
   })
   .meta({ id: 'VersionSummary' });
@@ -83,7 +90,21 @@ export const publishBody = z.strictObject({
   effectiveAt: z.iso
     .datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-12-31T00:00:00Z' })
     .optional()
-    .describe("when the version takes effect; default: now plus the list's notice period"),
+    .describe(
+      "when the version takes effect; default and earliest: now plus the list's notice period (sooner only with `emergency`)",
+    ),
+  emergency: z
+    .strictObject({
+      reason: text(2000)
+        .refine((r) => r.trim().length >= 10, 'write the reason in a sentence (at least 10 characters)')
+        .describe('why the notice is shorter than promised; stored with the version and shown to recipients'),
+    })
+    .optional()
+    .describe('an emergency notice: allows an effective date inside the notice period'),
+  replacePending: z
+    .boolean()
+    .optional()
+    .describe('replace the version that has not taken effect yet (its notice is withdrawn)'),
 });
 
 export const versionNumberParam = z.coerce

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { apiTokens, users } from '../../db/schema/control.js';
 import { pageFrom } from '../../http/common-schemas.js';
-import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
-import { badRequest, conflict, notFound } from '../../platform/errors.js';
+import { type AppDeps, type TenantContext, auditActor, nowOf, requireRole } from '../../platform/context.js';
+import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
 import { appendAuditEvent } from '../audit/audit.repo.js';
 import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import { diffSnapshots, isEmptyChangeSet } from './diff-snapshots.js';
@@ -10,6 +10,9 @@ import type { ChangeSet, PublishedVersion, VersionSummary } from './public-view.
 import { buildSnapshot, snapshotHash } from './snapshot.js';
 import * as repo from './versions.repo.js';
 import { queueVersionPublishedWebhooks } from '../webhooks/webhook-enqueue.js';
+import type { TenantTx } from '../../db/databases.js';
+import { selectNoticeOfVersion } from '../notices/notices.repo.js';
+import { announcesChange, createNotice, withdrawNoticeInTx } from '../notices/notices.service.js';
 
 const listNotFound = () => notFound('list', 'LIST_NOT_FOUND');
 const versionNotFound = () => notFound('version', 'VERSION_NOT_FOUND');
@@ -19,6 +22,10 @@ export interface PublishInput {
   summary?: string | undefined;
   /** ISO 8601; default: now + the list's notice period */
   effectiveAt?: string | undefined;
+  /** an effective date inside the notice period needs a written reason, stored and shown */
+  emergency?: { reason: string } | undefined;
+  /** publishing while a version is still to take effect replaces it (it never takes effect) */
+  replacePending?: boolean | undefined;
 }
 
 export const countsOf = (c: ChangeSet) => ({
@@ -31,7 +38,11 @@ export function toVersionSummary(
   v: Pick<
     repo.VersionRow,
     'number' | 'publishedAt' | 'effectiveAt' | 'authorType' | 'authorId' | 'summary' | 'changes'
-  > & { authorDisplay?: string | null },
+  > & {
+    authorDisplay?: string | null;
+    emergencyReason?: string | null;
+    replacesVersion?: number | null;
+  },
 ): VersionSummary {
   return {
     number: v.number,
@@ -40,12 +51,40 @@ export function toVersionSummary(
     author: v.authorId ? `${v.authorType}:${v.authorId}` : v.authorType,
     authorName: v.authorDisplay ?? null,
     summary: v.summary,
+    emergencyReason: v.emergencyReason ?? null,
+    replacesVersion: v.replacesVersion ?? null,
     counts: countsOf(v.changes),
   };
 }
 
 export function toPublishedVersion(v: repo.VersionRow): PublishedVersion {
   return { ...toVersionSummary(v), snapshot: v.snapshot, changes: v.changes };
+}
+
+/**
+ * One rule for every version: it takes effect at least the list's notice period after it is
+ * published, unless it is an emergency notice with a written reason; never in the past.
+ */
+export function effectiveDate(noticePeriodDays: number, publishedAt: Date, input: PublishInput): Date {
+  const earliest = new Date(publishedAt.getTime() + noticePeriodDays * DAY_MS);
+  if (!input.effectiveAt) return earliest;
+  const wanted = new Date(input.effectiveAt);
+  if (wanted.getTime() < publishedAt.getTime() - 60_000) {
+    throw badRequest(
+      'EFFECTIVE_IN_PAST',
+      'effectiveAt must not be in the past: customers need notice before a change applies.',
+    );
+  }
+  // A minute of slack for clocks and for a client that computed the date just before sending.
+  if (wanted.getTime() < earliest.getTime() - 60_000 && !input.emergency) {
+    throw new AppError(
+      422,
+      'NOTICE_TOO_SHORT',
+      `This list promises ${noticePeriodDays} days' notice, so the earliest effective date is ${earliest.toISOString()}. Choose that date or later, or publish an emergency notice with a written reason ("emergency": {"reason": "..."}), which recipients are shown.`,
+      { earliestEffectiveAt: earliest.toISOString() },
+    );
+  }
+  return wanted;
 }
 
 /** Who published, in words, frozen with the version (a user may be renamed or leave later). */
@@ -117,14 +156,20 @@ export async function publishList(deps: AppDeps, ctx: TenantContext, listId: str
     if (!latest && snapshot.entries.length === 0) {
       throw badRequest('LIST_EMPTY', 'The list has no entries yet; add or import some before publishing.');
     }
-    const publishedAt = new Date();
-    const effectiveAt = input.effectiveAt
-      ? new Date(input.effectiveAt)
-      : new Date(publishedAt.getTime() + list.noticePeriodDays * DAY_MS);
-    if (effectiveAt.getTime() < publishedAt.getTime() - 60_000) {
-      throw badRequest(
-        'EFFECTIVE_IN_PAST',
-        'effectiveAt must not be in the past: customers need notice before a change applies.',
+    const publishedAt = nowOf(deps);
+    // The first version is the list's baseline: it announces no change to anyone, so it is in
+    // force from its publication (or the date given); every later one keeps the notice period.
+    const effectiveAt = effectiveDate(latest ? list.noticePeriodDays : 0, publishedAt, input);
+    // Versions take effect in order: one still pending is never superseded before its date,
+    // unless this version replaces it on purpose (it then never takes effect; its notice is
+    // withdrawn).
+    const pending = latest && latest.effectiveAt > publishedAt ? latest : null;
+    if (pending && !input.replacePending && effectiveAt <= pending.effectiveAt) {
+      throw new AppError(
+        422,
+        'VERSION_PENDING',
+        `Version ${pending.number} takes effect on ${pending.effectiveAt.toISOString()}, so this version must take effect after that date. Choose a later effectiveAt, or publish with "replacePending": true to replace version ${pending.number} (it never takes effect and its notice is withdrawn).`,
+        { pendingVersion: pending.number, pendingEffectiveAt: pending.effectiveAt.toISOString() },
       );
     }
     const row = await repo.insertVersion(tx, {
@@ -140,6 +185,8 @@ export async function publishList(deps: AppDeps, ctx: TenantContext, listId: str
       snapshot,
       changes,
       contentHash: snapshotHash(snapshot),
+      emergencyReason: input.emergency?.reason ?? null,
+      replacesVersion: input.replacePending && pending ? pending.number : null,
     });
     await queueVersionPublishedWebhooks(tx, deps, ctx.tenant, list, row);
     await appendAuditEvent(tx, {
@@ -153,15 +200,62 @@ export async function publishList(deps: AppDeps, ctx: TenantContext, listId: str
         effectiveAt: row.effectiveAt,
         counts: countsOf(changes),
         contentHash: row.contentHash,
+        emergencyReason: row.emergencyReason,
+        replacesVersion: row.replacesVersion,
       },
     });
+    const queued = await noticeFor(
+      deps,
+      tx,
+      ctx,
+      row,
+      latest,
+      pending && input.replacePending ? pending : null,
+    );
     const view = toPublishedVersion(row);
     await recordIdempotentResponse(tx, ctx, view);
-    return { view, slug: list.slug };
+    return { view, slug: list.slug, queued };
   });
   const published = await publishing.finally(observeDuration);
   deps.publicCache?.published(ctx.tenant.id, published.slug, listId, published.view.number);
+  if (published.queued) deps.noticeKick?.(ctx.tenant);
   return published.view;
+}
+
+/**
+ * The notice a version owes (in the publish's transaction): a replaced pending version's notice
+ * is withdrawn, and the new one announces the changes against the version before that.
+ * Returns whether any message was queued.
+ */
+async function noticeFor(
+  deps: AppDeps,
+  tx: TenantTx,
+  ctx: TenantContext,
+  row: repo.VersionRow,
+  latest: repo.VersionRow | null,
+  replaced: repo.VersionRow | null,
+): Promise<boolean> {
+  if (!latest) return false;
+  let queued = 0;
+  let base = latest;
+  if (replaced) {
+    const old = await selectNoticeOfVersion(tx, row.listId, replaced.number);
+    if (old && old.status !== 'withdrawn')
+      queued += await withdrawNoticeInTx(deps, tx, ctx, old, `Replaced by version ${row.number}.`);
+    base = (await repo.selectVersionBefore(tx, row.listId, replaced.number)) ?? latest;
+  }
+  const changes = base === latest ? row.changes : diffSnapshots(base.snapshot, row.snapshot);
+  if (!announcesChange(changes)) return queued > 0;
+  const { recipients } = await createNotice(deps, tx, ctx, {
+    listId: row.listId,
+    number: row.number,
+    baseVersion: base.number,
+    publishedAt: row.publishedAt,
+    effectiveAt: row.effectiveAt,
+    emergencyReason: row.emergencyReason,
+    counts: countsOf(changes),
+  });
+  return queued + recipients > 0;
 }
 
 export async function listVersions(

@@ -31,8 +31,24 @@ export function renderListPage(view: PublicListView, filters: ListFilters): stri
     tenantSlug: view.tenant.slug,
     crumbs: [{ label: view.tenant.name, href: `/t/${view.tenant.slug}` }, { label: doc.title }],
     feeds: feedsOf(view),
-    body: listDocument(view, filters, basePath),
+    body: html`${upcomingNote(view, basePath)}${listDocument(view, filters, basePath)}`,
   });
+}
+
+/**
+ * A version announced ahead of its date says so: when it takes effect, what applies until then,
+ * and how to object. A pure function of the version (renderings are cached by version), so it
+ * stays true after the date too.
+ */
+export function upcomingNote(view: PublicListView, basePath: string) {
+  const v = view.version;
+  const announced = new Date(v.effectiveAt).getTime() - new Date(v.publishedAt).getTime() > 60_000;
+  if (v.number < 2 || !announced) return html``;
+  const c = v.counts;
+  return html`<section class="notice upcoming" role="note" aria-labelledby="upcoming-h"><h2 id="upcoming-h">Change announced for <time datetime="${v.effectiveAt}">${humanDate(v.effectiveAt)}</time></h2>
+<p>Version ${v.number} was published <time datetime="${v.publishedAt}">${humanDate(v.publishedAt)}</time> and takes effect on <strong>${humanDate(v.effectiveAt)}</strong>; until that date, <a href="${basePath}/versions/${v.number - 1}">version ${v.number - 1}</a> applies. <a href="${basePath}/versions/${v.number}">What changes</a>: ${plural(c.added, 'addition')}, ${plural(c.removed, 'removal')}, ${plural(c.changed, 'change')}.</p>
+${v.emergencyReason ? html`<p><strong>Emergency notice</strong>, shorter than the usual notice period: ${text(v.emergencyReason)}</p>` : ''}
+<p>To object, use the personal link in the notice emailed to subscribers before that date; to receive notices, subscribe on <a href="/t/${view.tenant.slug}">${text(view.tenant.name)}</a>’s page.</p></section>`;
 }
 
 /** /t/{tenant}/{list}/versions/{n}: a past (or the current) version and what it changed. */

@@ -9,12 +9,16 @@ export interface MailMessage {
   text: string;
   html?: string;
   headers?: Record<string, string>;
+  /** `<id@host>`: a stable one lets a recipient's server recognise a repeat */
+  messageId?: string;
 }
 
 export interface SentMail {
   messageId: string;
   /** the .eml file, when the message went to the outbox */
   file: string | null;
+  /** the SMTP server's answer to the message (e.g. "250 OK: queued as ..."), when sent over SMTP */
+  response?: string;
 }
 
 export interface Mailer {
@@ -54,7 +58,7 @@ export function createMailer(opts: MailerOptions): Mailer {
         try {
           const t = await load((nm) => nm.createTransport(smtpUrl));
           const info = await t.sendMail({ from: opts.from, ...m });
-          return { messageId: info.messageId, file: null };
+          return { messageId: info.messageId, file: null, response: String(info.response ?? '') };
         } catch (err) {
           throw mailUnavailable(err);
         }

@@ -1,0 +1,182 @@
+import type { MailMessage } from '../../platform/mail/mailer.js';
+import { FIELD_LABELS } from '../publishing/field-labels.js';
+import type { ChangeSet, SnapshotEntry } from '../publishing/public-view.js';
+import { esc, headerSafe, humanDay, unsubscribeHeaders } from './mail-text.js';
+
+/**
+ * The messages of change notices. Subjects carry staff text (tenant name, list title) made
+ * header-safe; bodies carry it escaped (HTML) or as is (text). Every message has the one-click
+ * unsubscribe headers.
+ */
+
+export function confirmationMail(p: {
+  to: string;
+  confirmUrl: string;
+  unsubscribeUrl: string;
+  tenantName: string;
+  listTitle: string | null;
+  hours: number;
+}): MailMessage {
+  const what = p.listTitle
+    ? `changes to "${p.listTitle}" of ${p.tenantName}`
+    : `changes to the sub-processor lists of ${p.tenantName}`;
+  return {
+    to: p.to,
+    subject: headerSafe(`Confirm: notices of sub-processor changes from ${p.tenantName}`),
+    text: [
+      `Someone, hopefully you, asked to be told by email of ${what}.`,
+      '',
+      `To confirm, open this link within ${p.hours} hours:`,
+      '',
+      p.confirmUrl,
+      '',
+      'If you did not ask for this, ignore this message: you will receive nothing more.',
+    ].join('\n'),
+    headers: unsubscribeHeaders(p.unsubscribeUrl),
+  };
+}
+
+const show = (v: string | string[] | boolean | null) =>
+  v === null || v === '' ? '(none)' : Array.isArray(v) ? v.join('; ') || '(none)' : String(v);
+
+const entryLine = (e: SnapshotEntry) =>
+  [e.legalName, e.purpose, e.locations.map((l) => l.written).join('; ')].filter((x) => x).join(' · ');
+
+export interface NoticeContent {
+  to: string;
+  messageId: string;
+  tenantName: string;
+  listTitle: string;
+  listUrl: string;
+  diffUrl: string;
+  versionNumber: number;
+  effectiveAt: Date;
+  emergencyReason: string | null;
+  summary: string | null;
+  changes: ChangeSet;
+  objectUrl: string;
+  unsubscribeUrl: string;
+}
+
+export function noticeMail(n: NoticeContent): MailMessage {
+  const day = humanDay(n.effectiveAt);
+  const c = n.changes;
+  const text: string[] = [
+    `${n.tenantName} will change its sub-processor list "${n.listTitle}" on ${day} (${n.effectiveAt.toISOString()}).`,
+  ];
+  if (n.emergencyReason)
+    text.push(
+      '',
+      `This is an emergency notice, shorter than the usual notice period. Reason: ${n.emergencyReason}`,
+    );
+  if (n.summary) text.push('', `Summary: ${n.summary}`);
+  if (c.added.length) text.push('', 'Added:', ...c.added.map((e) => `  + ${entryLine(e)}`));
+  if (c.removed.length) text.push('', 'Removed:', ...c.removed.map((e) => `  - ${entryLine(e)}`));
+  if (c.changed.length) {
+    text.push('', 'Changed:');
+    for (const e of c.changed) {
+      text.push(`  * ${e.legalName}`);
+      for (const f of e.changes)
+        text.push(`      ${FIELD_LABELS[f.field] ?? f.field}: ${show(f.before)} -> ${show(f.after)}`);
+    }
+  }
+  text.push(
+    '',
+    `The list: ${n.listUrl}`,
+    `What changed: ${n.diffUrl}`,
+    '',
+    `To object to this change before ${day}, use your personal link (do not forward it):`,
+    n.objectUrl,
+    '',
+    `To stop these notices: ${n.unsubscribeUrl}`,
+  );
+  const li = (items: string[]) => `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`;
+  const html: string[] = [
+    `<p><strong>${esc(n.tenantName)}</strong> will change its sub-processor list “${esc(n.listTitle)}” on <strong>${esc(day)}</strong>.</p>`,
+  ];
+  if (n.emergencyReason)
+    html.push(
+      `<p><strong>Emergency notice</strong> (shorter than the usual notice period): ${esc(n.emergencyReason)}</p>`,
+    );
+  if (n.summary) html.push(`<p>${esc(n.summary)}</p>`);
+  if (c.added.length) html.push('<h2>Added</h2>', li(c.added.map((e) => esc(entryLine(e)))));
+  if (c.removed.length) html.push('<h2>Removed</h2>', li(c.removed.map((e) => esc(entryLine(e)))));
+  if (c.changed.length)
+    html.push(
+      '<h2>Changed</h2>',
+      li(
+        c.changed.map(
+          (e) =>
+            `${esc(e.legalName)}${li(e.changes.map((f) => `${esc(FIELD_LABELS[f.field] ?? f.field)}: <del>${esc(show(f.before))}</del> → <ins>${esc(show(f.after))}</ins>`))}`,
+        ),
+      ),
+    );
+  html.push(
+    `<p><a href="${esc(n.listUrl)}">The list</a> · <a href="${esc(n.diffUrl)}">What changed</a></p>`,
+    `<p><a href="${esc(n.objectUrl)}">Object to this change</a> (before ${esc(day)}; your personal link, do not forward it)</p>`,
+    `<p><small><a href="${esc(n.unsubscribeUrl)}">Stop these notices</a></small></p>`,
+  );
+  return {
+    to: n.to,
+    subject: headerSafe(`${n.tenantName}: sub-processor change on ${day} (${n.listTitle})`, 200),
+    text: text.join('\n'),
+    html: html.join('\n'),
+    messageId: n.messageId,
+    headers: unsubscribeHeaders(n.unsubscribeUrl),
+  };
+}
+
+export function withdrawalMail(p: {
+  to: string;
+  messageId: string;
+  tenantName: string;
+  listTitle: string;
+  versionNumber: number;
+  effectiveAt: Date;
+  reason: string | null;
+  listUrl: string;
+  unsubscribeUrl: string;
+}): MailMessage {
+  const day = humanDay(p.effectiveAt);
+  return {
+    to: p.to,
+    subject: headerSafe(
+      `${p.tenantName}: the change announced for ${day} is withdrawn (${p.listTitle})`,
+      200,
+    ),
+    text: [
+      `${p.tenantName} has withdrawn the change to "${p.listTitle}" it announced for ${day}. It will not take effect.`,
+      ...(p.reason ? ['', `Reason: ${p.reason}`] : []),
+      '',
+      `The list as it stands: ${p.listUrl}`,
+      '',
+      `To stop these notices: ${p.unsubscribeUrl}`,
+    ].join('\n'),
+    messageId: p.messageId,
+    headers: unsubscribeHeaders(p.unsubscribeUrl),
+  };
+}
+
+export function objectionAnswerMail(p: {
+  to: string;
+  tenantName: string;
+  listTitle: string;
+  status: string;
+  answer: string;
+  unsubscribeUrl: string;
+}): MailMessage {
+  return {
+    to: p.to,
+    subject: headerSafe(`${p.tenantName} answered your objection (${p.listTitle})`, 200),
+    text: [
+      `${p.tenantName} answered your objection to the change of "${p.listTitle}".`,
+      '',
+      `Status: ${p.status}`,
+      '',
+      p.answer,
+      '',
+      `To stop these notices: ${p.unsubscribeUrl}`,
+    ].join('\n'),
+    headers: unsubscribeHeaders(p.unsubscribeUrl),
+  };
+}

@@ -1,0 +1,171 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { TenantTx } from '../../db/databases.js';
+import { changeNotices, deliveryAttempts, noticeDeliveries } from '../../db/schema/region-notices.js';
+
+export type NoticeRow = typeof changeNotices.$inferSelect;
+export type DeliveryRow = typeof noticeDeliveries.$inferSelect;
+
+export async function insertNotice(tx: TenantTx, row: typeof changeNotices.$inferInsert) {
+  const [r] = await tx.insert(changeNotices).values(row).returning();
+  return r!;
+}
+
+export async function selectNotice(tx: TenantTx, id: string, lock = false) {
+  const q = tx.select().from(changeNotices).where(eq(changeNotices.id, id));
+  const [r] = lock ? await q.for('update') : await q;
+  return r ?? null;
+}
+
+export async function selectNoticeOfVersion(tx: TenantTx, listId: string, number: number) {
+  const [r] = await tx
+    .select()
+    .from(changeNotices)
+    .where(and(eq(changeNotices.listId, listId), eq(changeNotices.versionNumber, number)))
+    .for('update');
+  return r ?? null;
+}
+
+/**
+ * One delivery per recipient, in one statement (100,000 recipients are one INSERT ... SELECT,
+ * not 100,000 round trips). The Message-ID is fixed here, per (notice, recipient, kind).
+ */
+export async function queueDeliveries(
+  tx: TenantTx,
+  p: {
+    tenantId: string;
+    noticeId: string;
+    kind: 'notice' | 'withdrawal';
+    domain: string;
+    now: Date;
+    recipients: 'subscribers' | 'told';
+    listId: string;
+  },
+): Promise<number> {
+  const source =
+    p.recipients === 'subscribers'
+      ? sql`select distinct on (email) id as subscriber_id, email from subscribers
+             where status = 'confirmed' and (list_id = ${p.listId}::uuid or list_id is null)
+             order by email, list_id nulls last`
+      : sql`select subscriber_id, email from notice_deliveries
+             where notice_id = ${p.noticeId}::uuid and kind = 'notice' and attempts > 0`;
+  const res = await tx.execute(sql`
+    insert into notice_deliveries
+      (tenant_id, id, notice_id, subscriber_id, kind, email, status, attempts, next_attempt_at, message_id)
+    select ${p.tenantId}::uuid, gen_random_uuid(), ${p.noticeId}::uuid, r.subscriber_id, ${p.kind}, r.email,
+           'queued', 0, ${p.now.toISOString()}::timestamptz,
+           '<' || ${p.kind} || '.' || ${p.noticeId} || '.' || r.subscriber_id || '@' || ${p.domain} || '>'
+    from (${source}) r
+    on conflict do nothing`);
+  return res.rowCount ?? 0;
+}
+
+/** Messages of a withdrawn notice that were never tried are simply not sent. */
+export async function dropUntriedNotices(tx: TenantTx, noticeId: string) {
+  await tx
+    .delete(noticeDeliveries)
+    .where(
+      and(
+        eq(noticeDeliveries.noticeId, noticeId),
+        eq(noticeDeliveries.kind, 'notice'),
+        eq(noticeDeliveries.attempts, 0),
+      ),
+    );
+}
+
+export const LEASE_MS = 5 * 60_000;
+
+/**
+ * Claims due deliveries: queued and due, or `sending` with a lapsed lease (the worker that took
+ * them died). SKIP LOCKED lets several workers share the work without waiting on each other.
+ */
+export async function claimDue(tx: TenantTx, now: Date, limit: number): Promise<DeliveryRow[]> {
+  const iso = now.toISOString();
+  const res = await tx.execute<Record<string, unknown>>(sql`
+    update notice_deliveries d set status = 'sending', attempts = d.attempts + 1,
+           lease_until = ${new Date(now.getTime() + LEASE_MS).toISOString()}::timestamptz
+    where (d.tenant_id, d.id) in (
+      select tenant_id, id from notice_deliveries
+      where (status = 'queued' and next_attempt_at <= ${iso}::timestamptz)
+         or (status = 'sending' and lease_until < ${iso}::timestamptz)
+      order by next_attempt_at
+      limit ${limit}
+      for update skip locked)
+    returning d.id, d.notice_id, d.subscriber_id, d.kind, d.email, d.attempts, d.message_id`);
+  return res.rows.map((r) => ({
+    id: String(r.id),
+    noticeId: String(r.notice_id),
+    subscriberId: String(r.subscriber_id),
+    kind: r.kind as DeliveryRow['kind'],
+    email: String(r.email),
+    attempts: Number(r.attempts),
+    messageId: String(r.message_id),
+  })) as DeliveryRow[];
+}
+
+export async function recordAttempt(
+  tx: TenantTx,
+  p: {
+    tenantId: string;
+    deliveryId: string;
+    at: Date;
+    ok: boolean;
+    response: string;
+    next: { status: 'sent' | 'queued' | 'failed'; nextAttemptAt?: Date };
+  },
+) {
+  await tx.insert(deliveryAttempts).values({
+    tenantId: p.tenantId,
+    id: crypto.randomUUID(),
+    deliveryId: p.deliveryId,
+    at: p.at,
+    result: p.ok ? 'sent' : 'failed',
+    smtpResponse: p.response.slice(0, 1000),
+  });
+  await tx
+    .update(noticeDeliveries)
+    .set({
+      status: p.next.status,
+      leaseUntil: null,
+      ...(p.ok ? { sentAt: p.at, lastError: null } : { lastError: p.response.slice(0, 1000) }),
+      ...(p.next.nextAttemptAt ? { nextAttemptAt: p.next.nextAttemptAt } : {}),
+    })
+    .where(eq(noticeDeliveries.id, p.deliveryId));
+}
+
+export async function selectNotices(tx: TenantTx, listId: string | undefined, limit: number, offset: number) {
+  return tx
+    .select({
+      n: changeNotices,
+      recipients: sql<number>`(select count(*) from notice_deliveries d where d.notice_id = change_notices.id and d.kind = 'notice')::int`,
+      sent: sql<number>`(select count(*) from notice_deliveries d where d.notice_id = change_notices.id and d.kind = 'notice' and d.status = 'sent')::int`,
+      failed: sql<number>`(select count(*) from notice_deliveries d where d.notice_id = change_notices.id and d.kind = 'notice' and d.status = 'failed')::int`,
+      total: sql<number>`count(*) over ()::int`,
+    })
+    .from(changeNotices)
+    .where(listId ? eq(changeNotices.listId, listId) : undefined)
+    .orderBy(desc(changeNotices.publishedAt))
+    .limit(limit)
+    .offset(offset);
+}
+
+export async function selectDeliveries(
+  tx: TenantTx,
+  f: { noticeId?: string | undefined; failed?: boolean | undefined },
+  limit: number,
+  offset: number,
+) {
+  return tx
+    .select({ d: noticeDeliveries, total: sql<number>`count(*) over ()::int` })
+    .from(noticeDeliveries)
+    .where(
+      and(
+        f.noticeId ? eq(noticeDeliveries.noticeId, f.noticeId) : undefined,
+        f.failed
+          ? sql`(${noticeDeliveries.status} = 'failed' or ${noticeDeliveries.lastError} is not null and ${noticeDeliveries.status} <> 'sent')`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(noticeDeliveries.createdAt), noticeDeliveries.email)
+    .limit(limit)
+    .offset(offset);
+}

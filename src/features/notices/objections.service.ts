@@ -1,0 +1,216 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { lists, tenantProfiles } from '../../db/schema/region.js';
+import { noticeDeliveries, objections } from '../../db/schema/region-notices.js';
+import {
+  type AppDeps,
+  type TenantContext,
+  auditActor,
+  mailerOf,
+  nowOf,
+  requireRole,
+} from '../../platform/context.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { appendAuditEvent } from '../audit/audit.repo.js';
+import type { TenantRecord } from '../tenants/tenant-directory.js';
+import { verifyLink } from './links.js';
+import { objectionAnswerMail } from './notice-mail.js';
+import { selectNotice } from './notices.repo.js';
+import { linkInvalid, tenantDisplayName, unsubscribeUrl } from './subscribers.service.js';
+
+export type ObjectionStatus = 'open' | 'resolved' | 'withdrawn' | 'upheld';
+
+/** What the objection form shows, or why it cannot be used (forged link, too late, withdrawn). */
+export async function objectionTarget(deps: AppDeps, tenant: TenantRecord, token: string) {
+  const claims = verifyLink(deps, tenant.id, 'object', token);
+  if (!claims) throw linkInvalid();
+  const now = nowOf(deps);
+  return deps.dbs.withTenant(tenant, async (tx) => {
+    const [d] = await tx.select().from(noticeDeliveries).where(eq(noticeDeliveries.id, claims.id));
+    const notice = d ? await selectNotice(tx, d.noticeId) : null;
+    if (!d || !notice) throw linkInvalid();
+    const [list] = await tx.select({ title: lists.title }).from(lists).where(eq(lists.id, notice.listId));
+    const [profile] = await tx.select({ contact: tenantProfiles.contactEmail }).from(tenantProfiles);
+    const contact = profile?.contact ? ` Write to ${profile.contact} instead.` : '';
+    if (notice.status === 'withdrawn')
+      throw new AppError(
+        410,
+        'NOTICE_WITHDRAWN',
+        `This change was withdrawn: it will not take effect, so there is nothing to object to.`,
+      );
+    if (notice.effectiveAt <= now)
+      throw new AppError(
+        410,
+        'OBJECTION_PERIOD_OVER',
+        `This change took effect on ${notice.effectiveAt.toISOString().slice(0, 10)}; objections had to arrive before that date and are closed now.${contact}`,
+      );
+    return {
+      delivery: d,
+      notice,
+      listTitle: list?.title ?? '',
+      tenantName: await tenantDisplayName(tx, tenant),
+    };
+  });
+}
+
+export interface ObjectionInput {
+  reason: string;
+  organisation?: string | null | undefined;
+  contact?: string | null | undefined;
+}
+
+/** An objection from a recipient's personal link, before the effective date; one per message. */
+export async function submitObjection(
+  deps: AppDeps,
+  tenant: TenantRecord,
+  token: string,
+  input: ObjectionInput,
+) {
+  const target = await objectionTarget(deps, tenant, token);
+  return deps.dbs.withTenant(tenant, async (tx) => {
+    const [already] = await tx
+      .select({ id: objections.id })
+      .from(objections)
+      .where(eq(objections.deliveryId, target.delivery.id));
+    if (already)
+      throw new AppError(
+        409,
+        'OBJECTION_EXISTS',
+        'Your objection to this change is already recorded; the provider will answer it by email.',
+      );
+    const row = {
+      tenantId: tenant.id,
+      id: newId(),
+      noticeId: target.notice.id,
+      deliveryId: target.delivery.id,
+      email: target.delivery.email,
+      organisation: input.organisation ?? null,
+      contact: input.contact ?? null,
+      reason: input.reason,
+      status: 'open' as const,
+    };
+    await tx.insert(objections).values(row);
+    await appendAuditEvent(tx, {
+      tenantId: tenant.id,
+      actorType: 'system',
+      actorId: `subscriber:${target.delivery.subscriberId}`,
+      requestId: null,
+      action: 'objection.received',
+      objectType: 'objection',
+      objectId: row.id,
+      after: {
+        noticeId: row.noticeId,
+        email: row.email,
+        organisation: row.organisation,
+        contact: row.contact,
+        reason: row.reason,
+      },
+    });
+    return { id: row.id, notice: target.notice, listTitle: target.listTitle, tenantName: target.tenantName };
+  });
+}
+
+export interface ObjectionView {
+  id: string;
+  noticeId: string;
+  email: string;
+  organisation: string | null;
+  contact: string | null;
+  reason: string;
+  status: ObjectionStatus;
+  answer: string | null;
+  answeredAt: string | null;
+  answerMailedAt: string | null;
+  createdAt: string;
+}
+
+const toView = (o: typeof objections.$inferSelect): ObjectionView => ({
+  id: o.id,
+  noticeId: o.noticeId,
+  email: o.email,
+  organisation: o.organisation,
+  contact: o.contact,
+  reason: o.reason,
+  status: o.status,
+  answer: o.answer,
+  answeredAt: o.answeredAt?.toISOString() ?? null,
+  answerMailedAt: o.answerMailedAt?.toISOString() ?? null,
+  createdAt: o.createdAt.toISOString(),
+});
+
+/** The objections inbox of one notice, oldest first. */
+export async function listObjections(deps: AppDeps, ctx: TenantContext, noticeId: string) {
+  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    if (!(await selectNotice(tx, noticeId))) throw notFound('notice', 'NOTICE_NOT_FOUND');
+    const rows = await tx
+      .select()
+      .from(objections)
+      .where(eq(objections.noticeId, noticeId))
+      .orderBy(asc(objections.createdAt), asc(objections.id));
+    return { items: rows.map(toView) };
+  });
+}
+
+/** Staff answer an objection and set its status; the answer is emailed to the objector. */
+export async function answerObjection(
+  deps: AppDeps,
+  ctx: TenantContext,
+  id: string,
+  input: { status: ObjectionStatus; answer: string },
+) {
+  requireRole(ctx, 'editor');
+  const now = nowOf(deps);
+  const { view, mail } = await deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    const [before] = await tx.select().from(objections).where(eq(objections.id, id)).for('update');
+    if (!before) throw notFound('objection', 'OBJECTION_NOT_FOUND');
+    const [after] = await tx
+      .update(objections)
+      .set({ status: input.status, answer: input.answer, answeredAt: now, updatedAt: now })
+      .where(eq(objections.id, id))
+      .returning();
+    await appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'objection.answered',
+      objectType: 'objection',
+      objectId: id,
+      before: { status: before.status, answer: before.answer },
+      after: { status: input.status, answer: input.answer },
+    });
+    const notice = await selectNotice(tx, before.noticeId);
+    const [list] = notice
+      ? await tx.select({ title: lists.title }).from(lists).where(eq(lists.id, notice.listId))
+      : [];
+    const [d] = before.deliveryId
+      ? await tx
+          .select()
+          .from(noticeDeliveries)
+          .where(and(eq(noticeDeliveries.id, before.deliveryId)))
+      : [];
+    return {
+      view: toView(after!),
+      mail: objectionAnswerMail({
+        to: before.email,
+        tenantName: await tenantDisplayName(tx, ctx.tenant),
+        listTitle: list?.title ?? '',
+        status: input.status,
+        answer: input.answer,
+        unsubscribeUrl: d
+          ? unsubscribeUrl(deps, ctx.tenant, d.subscriberId)
+          : `${deps.config.publicBaseUrl}/t/${ctx.tenant.slug}`,
+      }),
+    };
+  });
+  // Sent after the commit: the answer stands even if mail is down; answerMailedAt says whether it went.
+  try {
+    await mailerOf(deps).send(mail);
+    await deps.dbs.withTenant(ctx.tenant, (tx) =>
+      tx
+        .update(objections)
+        .set({ answerMailedAt: nowOf(deps) })
+        .where(eq(objections.id, id)),
+    );
+    return { ...view, answerMailedAt: nowOf(deps).toISOString() };
+  } catch {
+    return view;
+  }
+}
