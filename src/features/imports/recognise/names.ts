@@ -1,5 +1,5 @@
 import { isPlace } from '../../../domain/locations/index.js';
-import { LEGAL_FORM_WORDS } from './organisation.js';
+import { FORMER_MARKER, LEGAL_FORM_AT_END, LEGAL_FORM_WORDS, TRADING_MARKER } from './vocabulary.js';
 import { collapseSpace } from '../text-values.js';
 
 /** A name cell split into the entities it names. */
@@ -9,12 +9,9 @@ export interface SplitName {
   formerNames: string[];
 }
 
-/** Legal-form words that end a company name; "A Ltd and B GmbH" names two companies. */
-const LEGAL_FORM =
-  /(?:\b(?:limited|ltd|plc|llc|llp|lp|inc|incorporated|corp|corporation|gmbh|ag|kg|se|sa|sas|sarl|s\.?a\.?r\.?l|srl|spa|s\.?p\.?a|bv|b\.v|nv|n\.v|oy|oyj|ab|as|a\/s|aps|asa|sl|s\.l|slu|s\.l\.u|eood|ood|kft|zrt|sp\.? z o\.?o|pte|pty|pvt|sdn bhd|bhd|kk|k\.k|ug|e\.?k|mbh|holdings)\.?)\s*$/i;
-
-const TRADING = String.raw`(?:t\/as|t\/a|trading as|d\/b\/a|dba|doing business as|aka|a\/k\/a|also known as|handelnd als|firmierend als)`;
-const FORMER = String.raw`(?:formerly|previously|prev\.|f\/k\/a|fka|formerly known as|vormals|ehemals|früher)`;
+const LEGAL_FORM = LEGAL_FORM_AT_END;
+const TRADING = TRADING_MARKER;
+const FORMER = FORMER_MARKER;
 
 const FORMER_THEN_NOW = new RegExp(
   String.raw`^(?:${FORMER})\s+(?:${TRADING}\s+)?(.+?),?\s+(?:and\s+)?(?:now|currently|jetzt)\s+(?:${TRADING}\s+)?(.+)$`,

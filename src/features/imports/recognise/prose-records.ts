@@ -7,6 +7,7 @@ import { sentenceEntryRuns } from './sentence-entries.js';
 import { isPlaceList, splitLocationCell } from './locations.js';
 import { looksLikeOrganisation } from './organisation.js';
 import { splitNames } from './names.js';
+import { INTRODUCES_LIST, THRESHOLDS, TYPE_LABEL } from './vocabulary.js';
 
 type Found = { at: number; records: ProvenancedRecord[] };
 
@@ -85,9 +86,6 @@ function recordsFromKeyValues(blocks: readonly Block[]): Found[] {
   return found;
 }
 
-const INTRODUCES_LIST =
-  /sub-?processors?|unterauftrag|subunternehmer|auftragsverarbeiter|service providers|vendors/i;
-
 const SEPARATOR = /\s+[–—-]\s+|\s*\|\s*|\t+/;
 
 /** A run of bullets where most read as "name – purpose – location". */
@@ -99,9 +97,15 @@ function recordsFromBullets(blocks: readonly Block[]): Found[] {
   let intro: Extract<Block, { kind: 'heading' | 'paragraph' }> | undefined;
   const runs: { parsed: Found[]; items: number }[] = [];
   const closeRun = () => {
-    if (run.length > 0 && run.length / runItems >= 0.5) runs.push({ parsed: run, items: runItems });
+    if (run.length > 0 && run.length / runItems >= THRESHOLDS.bulletRunShare)
+      runs.push({ parsed: run, items: runItems });
     // A list introduced as the sub-processors, whose items are just company names.
-    else if (names.length >= 2 && names.length / runItems >= 0.8 && intro && INTRODUCES_LIST.test(intro.text))
+    else if (
+      names.length >= THRESHOLDS.minEntries &&
+      names.length / runItems >= THRESHOLDS.bareNameShare &&
+      intro &&
+      INTRODUCES_LIST.test(intro.text)
+    )
       found.push(...names);
     run = [];
     names = [];
@@ -123,7 +127,8 @@ function recordsFromBullets(blocks: readonly Block[]): Found[] {
   closeRun();
   // Entries may be spread over sections (one under "Infrastructure", three under "Services"):
   // accept every well-read run once the document has at least two such entries in all.
-  if (runs.reduce((n, r) => n + r.parsed.length, 0) >= 2) for (const r of runs) found.push(...r.parsed);
+  if (runs.reduce((n, r) => n + r.parsed.length, 0) >= THRESHOLDS.minEntries)
+    for (const r of runs) found.push(...r.parsed);
   return found.sort((a, b) => a.at - b.at);
 }
 
@@ -171,7 +176,5 @@ function toRecords(name: string, fields: Draft['fields'], pos: Block['pos']): Pr
 
 /** A bullet part that is only a type label ("Affiliate", "Third party"), not a purpose. */
 function isTypeLabel(part: string): boolean {
-  return /^(?:affiliates?|group compan(?:y|ies)|infrastructure(?: provider)?|third[- ]part(?:y|ies)|3rd[- ]party|konzerngesellschaft|drittanbieter)$/i.test(
-    part.trim(),
-  );
+  return TYPE_LABEL.test(part.trim());
 }

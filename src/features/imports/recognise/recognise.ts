@@ -4,6 +4,7 @@ import { isPlaceList } from './locations.js';
 import { recordsFromProse } from './prose-records.js';
 import { headingPaths, type SectionMeaning, sectionMeanings } from './sections.js';
 import { recordsFromTable } from './table-records.js';
+import { LOCATED_IN } from './vocabulary.js';
 
 export interface Recognised {
   records: ProvenancedRecord[];
@@ -56,9 +57,6 @@ export function recogniseRecords(blocks: readonly Block[]): Recognised {
   });
   return { records, warnings };
 }
-
-const LOCATED_IN =
-  /\b(?:located|based|hosted|processed|stored|established)\s+(?:in|within)\s+(?:the\s+)?([^:;.]+?)\s*[:.]?\s*$/i;
 
 /**
  * "These subprocessors are all located in the United States:" — a sentence ending in a colon

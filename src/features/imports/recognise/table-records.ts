@@ -2,7 +2,7 @@ import type { EntityType, Position, ProvenancedRecord, TableRow } from '../model
 import { collapseSpace, dropTrailingStop, isDebrisCell, joinWrappedLines } from '../text-values.js';
 import { splitLocationCell } from './locations.js';
 import { type ColumnMap, type ColumnMeaning, assignColumns, readHeaderRow } from './header.js';
-import { LEGAL_FORM_WORDS } from './organisation.js';
+import { LEGAL_FORM_WORDS, THRESHOLDS } from './vocabulary.js';
 import { inferColumns } from './infer-columns.js';
 import { typeFromText } from './entity-type.js';
 import { splitNames } from './names.js';
@@ -14,7 +14,7 @@ export interface SectionContext {
 }
 
 /** How many leading rows may come before the header (a title, a date, an empty row). */
-const HEADER_SEARCH_ROWS = 12;
+const HEADER_SEARCH_ROWS = THRESHOLDS.headerSearchRows;
 
 /**
  * Turns one table into records. Returns null when the table is not a list of sub-processors
