@@ -3,13 +3,15 @@ import { collapseSpace, dropTrailingStop } from '../text-values.js';
 import { typeFromText } from './entity-type.js';
 import { isColumnTitle } from './header.js';
 import { labelledFields } from './labelled-fields.js';
+import { brandBulletRuns } from './brand-bullets.js';
 import { sentenceEntryRuns } from './sentence-entries.js';
 import { isPlaceList, splitLocationCell } from './locations.js';
 import { looksLikeOrganisation } from './organisation.js';
 import { splitNames } from './names.js';
 import { INTRODUCES_LIST, THRESHOLDS, TYPE_LABEL } from './vocabulary.js';
 
-type Found = { at: number; records: ProvenancedRecord[] };
+/** Records found at a block; `reason` says how the block was read, for the preview. */
+type Found = { at: number; records: ProvenancedRecord[]; reason?: string };
 
 /**
  * Entries that are not in a table: one section per entry ("## Acme Ltd" then "Purpose: ...",
@@ -19,7 +21,10 @@ type Found = { at: number; records: ProvenancedRecord[] };
 export function recordsFromProse(blocks: readonly Block[]): Found[] {
   const sections = recordsFromKeyValues(blocks);
   const taken = new Set(sections.map((f) => f.at));
-  const bullets = recordsFromBullets(blocks).filter((f) => !taken.has(f.at));
+  const bullets = withBrandRuns(
+    blocks,
+    recordsFromBullets(blocks).filter((f) => !taken.has(f.at)),
+  ).filter((f) => !taken.has(f.at));
   for (const f of bullets) taken.add(f.at);
   const paragraphs = sentenceEntryRuns(blocks)
     .filter((f) => !taken.has(f.at))
@@ -32,6 +37,29 @@ export function recordsFromProse(blocks: readonly Block[]): Found[] {
       ),
     }));
   return [...sections, ...bullets, ...paragraphs].sort((a, b) => a.at - b.at);
+}
+
+/**
+ * Two readings of a bullet run compete: "name – purpose – location" parts, and brands with what
+ * they are for (brand-bullets). The one that reads more of the run's items wins; a tie keeps
+ * the parts.
+ */
+function withBrandRuns(blocks: readonly Block[], parts: Found[]): Found[] {
+  let out = parts;
+  for (const run of brandBulletRuns(blocks)) {
+    const inRun = new Set(run.items);
+    const byParts = out.filter((f) => inRun.has(f.at)).length;
+    if (run.entries.length <= byParts) continue;
+    out = out.filter((f) => !inRun.has(f.at));
+    out = out.concat(
+      run.entries.map((e, i) => ({
+        at: e.at,
+        records: toRecords(e.name, e.purpose ? { purpose: e.purpose } : {}, e.pos),
+        reason: i === 0 ? run.reason : undefined,
+      })),
+    );
+  }
+  return out.sort((a, b) => a.at - b.at);
 }
 
 type Field = 'location' | 'purpose' | 'dataCategories' | 'type' | 'group';

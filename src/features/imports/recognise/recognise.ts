@@ -66,7 +66,9 @@ function introducedPlace(blocks: readonly Block[], at: number): string | null {
   let i = at - 1;
   while (i >= 0 && blocks[i]?.kind === 'item') i--;
   const b = blocks[i];
-  if (b?.kind !== 'paragraph' || !b.text.trim().endsWith(':')) return null;
+  // "Subprocessors operating within the European Union" as the heading of the list says it too.
+  const states = b?.kind === 'heading' || (b?.kind === 'paragraph' && b.text.trim().endsWith(':'));
+  if (!b || b.kind === 'table' || !states) return null;
   const m = LOCATED_IN.exec(b.text);
   return m?.[1] && isPlaceList(m[1]) ? m[1].trim() : null;
 }

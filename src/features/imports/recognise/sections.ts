@@ -24,13 +24,21 @@ export interface HeadingPath {
 export function headingPaths(blocks: readonly Block[]): HeadingPath[] {
   const stack: { text: string; level: number }[] = [];
   let gap = 0;
+  let lastLine: number | undefined;
   return blocks.map((b) => {
     const path: HeadingPath = { headings: [...stack].reverse(), gap };
     if (b.kind === 'heading') {
       while (stack.length > 0 && (stack[stack.length - 1]?.level ?? 0) >= b.level) stack.pop();
       stack.push({ text: b.text, level: b.level });
       gap = 0;
-    } else if (b.kind === 'paragraph') gap++;
+    } else if (b.kind === 'paragraph') {
+      // Lines of one paragraph in extracted text come as paragraphs on adjacent lines: one gap.
+      const line = b.pos.line;
+      if (line === undefined || lastLine === undefined || line !== lastLine + 1) gap++;
+      lastLine = line;
+      return path;
+    }
+    lastLine = undefined;
     return path;
   });
 }

@@ -54,7 +54,7 @@ export const GROUP_ROLE_PURPOSE =
 
 /** "… all located in the United States:": the place a sentence before a list gives to all of it. */
 export const LOCATED_IN =
-  /\b(?:located|based|hosted|processed|stored|established)\s+(?:in|within)\s+(?:the\s+)?([^:;.]+?)\s*[:.]?\s*$/i;
+  /\b(?:located|based|hosted|processed|stored|established|operating|situated)\s+(?:in|within)\s+(?:the\s+)?([^:;.]+?)\s*[:.]?\s*$/i;
 
 /** A heading or sentence that introduces the list of sub-processors. */
 export const INTRODUCES_LIST =
@@ -80,6 +80,10 @@ export const THRESHOLDS = {
   bulletRunShare: 0.5,
   /** a run of bare names is the list when at least this share of its items are names */
   bareNameShare: 0.8,
+  /** a run of bullets is a list of brands when at least this share of its items read as one */
+  brandRunShare: 0.8,
+  /** headings and paragraphs looked at above a bullet run for what introduces it */
+  introLookBack: 4,
   /** entries needed in a document before its bullets are taken for records */
   minEntries: 2,
   /** leading rows that may come before a table's header (a title, a date, an empty row) */
