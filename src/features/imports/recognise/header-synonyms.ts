@@ -141,6 +141,7 @@ const PURPOSE: Synonyms = {
   dienstleistung: 3,
   'art der leistung': 3,
   taetigkeit: 2,
+  funktion: 2,
   tatigkeit: 2,
   beschreibung: 2,
   gegenstand: 2,

@@ -56,6 +56,10 @@ export const GROUP_ROLE_PURPOSE =
 export const LOCATED_IN =
   /\b(?:located|based|hosted|processed|stored|established|operating|situated)\s+(?:in|within)\s+(?:the\s+)?([^:;.]+?)\s*[:.]?\s*$/i;
 
+/** The text of a link under a name ("Privacy terms · DPA", "privacy", "Site policies"): not a name. */
+export const LINK_TEXT =
+  /^(?:(?:privacy(?: policy| terms| notice| statement)?|terms(?: of service| and conditions)?|dpa|site policies|trust (?:cent(?:re|er)|portal)|website|more info(?:rmation)?|datenschutz(?:erklärung|hinweise)?|agb|sub-?processors?)\s*(?:[·|•,/]\s*)?)+$/i;
+
 /** A heading or sentence that introduces the list of sub-processors. */
 export const INTRODUCES_LIST =
   /sub-?processors?|unterauftrag|subunternehmer|auftragsverarbeiter|service providers|vendors/i;
