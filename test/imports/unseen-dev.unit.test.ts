@@ -19,7 +19,6 @@ const SHAPES: Record<string, string[]> = {
     'miso.md',
     'zulip-kandra-labs.md',
   ],
-  'a table cell holding the name and its postal address, or the name and a link text': ['ormy.html'],
 };
 
 /** Names only: these documents still miss other fields (see the benchmark's --dev-detail). */
