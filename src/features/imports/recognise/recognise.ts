@@ -5,6 +5,7 @@ import { recordsFromProse } from './prose-records.js';
 import { headingPaths, type SectionMeaning, sectionMeanings } from './sections.js';
 import { recordsFromTable } from './table-records.js';
 import { LOCATED_IN } from './vocabulary.js';
+import { rebuildFlattenedTables } from './flattened-table.js';
 
 export interface Recognised {
   records: ProvenancedRecord[];
@@ -17,7 +18,8 @@ type Found = { at: number; records: ProvenancedRecord[] };
  * Finds the records in a document's blocks: tables with a sub-processor header first; when
  * the document has none, entries written as bullets or one block per entry.
  */
-export function recogniseRecords(blocks: readonly Block[]): Recognised {
+export function recogniseRecords(read: readonly Block[]): Recognised {
+  const blocks = rebuildFlattenedTables(read);
   const paths = headingPaths(blocks);
   const none: SectionMeaning = { group: null, type: null };
   const found: Found[] = [];

@@ -88,6 +88,10 @@ export const THRESHOLDS = {
   brandRunShare: 0.8,
   /** headings and paragraphs looked at above a bullet run for what introduces it */
   introLookBack: 4,
+  /** a flattened table: at most this many rows, cut points per line, characters per line */
+  flattenedMaxRows: 1000,
+  flattenedMaxCuts: 24,
+  flattenedMaxLine: 600,
   /** entries needed in a document before its bullets are taken for records */
   minEntries: 2,
   /** leading rows that may come before a table's header (a title, a date, an empty row) */
