@@ -48,7 +48,9 @@ function withBrandRuns(blocks: readonly Block[], parts: Found[]): Found[] {
   let out = parts;
   for (const run of brandBulletRuns(blocks)) {
     const inRun = new Set(run.items);
-    const byParts = out.filter((f) => inRun.has(f.at)).length;
+    // a reading that found bare names only (no purpose, no place) says less than brands with theirs
+    const says = (f: Found) => f.records.some((r) => r.purpose || r.locations.length > 0);
+    const byParts = out.filter((f) => inRun.has(f.at) && says(f)).length;
     if (run.entries.length <= byParts) continue;
     out = out.filter((f) => !inRun.has(f.at));
     out = out.concat(
