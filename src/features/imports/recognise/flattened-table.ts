@@ -27,7 +27,9 @@ export function rebuildFlattenedTables(blocks: readonly Block[]): Block[] {
     let j = i + 1;
     for (; j < blocks.length && rows.length <= THRESHOLDS.flattenedMaxRows; j++) {
       const r = blocks[j]!;
-      if (r.kind === 'table' || line === undefined || r.pos.line !== line + 1) break;
+      if (r.kind === 'table') break;
+      // Text has line numbers: a row is the very next line. PDF text has none: the next block.
+      if (line !== undefined && r.pos.line !== line + 1) break;
       const cells = cutRow(r.text, header.meanings);
       if (!cells) break;
       rows.push({ cells, pos: r.pos });
@@ -142,5 +144,6 @@ function cutRow(text: string, meanings: readonly (ColumnMeaning | null)[]): stri
     b = a;
   }
   const nameAt = meanings.findIndex((mm) => mm?.role === 'name');
-  return looksLikeOrganisation(cells[nameAt] ?? '') ? cells : null;
+  const filled = cells.filter(Boolean).length;
+  return filled >= 2 && looksLikeOrganisation(cells[nameAt] ?? '') ? cells : null;
 }
