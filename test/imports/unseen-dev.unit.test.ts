@@ -73,3 +73,31 @@ describe('a flattened table, hostile', () => {
     expect(performance.now() - t0).toBeLessThan(2000);
   });
 });
+
+describe('the preview says where the reading was a guess', () => {
+  it('names the bullet runs read as brands and the place carried from their heading', async () => {
+    const file = 'miso.md';
+    const { warnings } = await importDocument({
+      bytes: fs.readFileSync(path.join(DEV, file)),
+      fileName: file,
+    });
+    expect(warnings).toEqual([
+      "Unsure: read as a bullet list of 4 entries under 'Subprocessors operating within the European Union'; check these entries.",
+      "Unsure: read as a bullet list of 5 entries under 'Subprocessors operting outside the European Union'; check these entries.",
+      "Unsure: the place 'European Union' is stated once for a list; given to its 4 entries that name none.",
+    ]);
+  });
+
+  it('names a table rebuilt from cells that ran together', async () => {
+    const file = 'mailabl.txt';
+    const { warnings } = await importDocument({
+      bytes: fs.readFileSync(path.join(DEV, file)),
+      fileName: file,
+    });
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^Unsure: read the lines under 'ProcessorPurposeLocation' as a table whose cells ran together \(10 rows/,
+      ),
+    ]);
+  });
+});

@@ -13,8 +13,13 @@ import { LEGAL_FORM_AT_END, THRESHOLDS } from './vocabulary.js';
  * cell may begin, choosing the cuts that make the best row: a name that reads as one, a place in
  * the location column. Returns the blocks with each such run replaced by a table.
  */
-export function rebuildFlattenedTables(blocks: readonly Block[]): Block[] {
+export function rebuildFlattenedTables(blocks: readonly Block[]): {
+  blocks: Block[];
+  /** the reading of each rebuilt table, by its header row */
+  notes: Map<TableRow, string>;
+} {
   const out: Block[] = [];
+  const notes = new Map<TableRow, string>();
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i]!;
     const header = b.kind === 'paragraph' || b.kind === 'heading' ? gluedHeader(b.text) : null;
@@ -40,9 +45,13 @@ export function rebuildFlattenedTables(blocks: readonly Block[]): Block[] {
       continue;
     }
     out.push({ kind: 'table', rows, pos: b.pos, fragile: false });
+    notes.set(
+      rows[0]!,
+      `read the lines under '${header.titles.join('').slice(0, 60)}' as a table whose cells ran together (${rows.length - 1} rows, columns ${header.titles.join(' | ')}), cut where a new cell seemed to begin`,
+    );
     i = j - 1;
   }
-  return out;
+  return { blocks: out, notes };
 }
 
 /** Where a glued cell may begin: a capital after a small letter, a digit, ")", "?", or a capital run. */

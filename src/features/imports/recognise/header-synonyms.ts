@@ -70,6 +70,8 @@ const LOCATION: Synonyms = {
   'hosting location': 4,
   'server location': 4,
   'location of data': 4,
+  'country in which sub processing will take place': 4,
+  'country in which processing will take place': 4,
   'data processing location': 4,
   'country of processing': 4,
   'processing country': 4,

@@ -12,21 +12,24 @@ export interface Recognised {
   warnings: string[];
 }
 
-type Found = { at: number; records: ProvenancedRecord[] };
+/** `reason`: how an uncertain reading read the block, said to the user so they can check it. */
+type Found = { at: number; records: ProvenancedRecord[]; reason?: string };
 
 /**
  * Finds the records in a document's blocks: tables with a sub-processor header first; when
  * the document has none, entries written as bullets or one block per entry.
  */
 export function recogniseRecords(read: readonly Block[]): Recognised {
-  const blocks = rebuildFlattenedTables(read);
+  const { blocks, notes: flattened } = rebuildFlattenedTables(read);
   const paths = headingPaths(blocks);
   const none: SectionMeaning = { group: null, type: null };
   const found: Found[] = [];
   blocks.forEach((b, at) => {
     if (b.kind !== 'table') return;
     const records = recordsFromTable(b.rows, none, b.fragile);
-    if (records && records.length > 0) found.push({ at, records });
+    if (!records || records.length === 0) return;
+    const rebuilt = b.rows[0] && flattened.get(b.rows[0]);
+    found.push({ at, records, reason: rebuilt });
   });
   const warnings: string[] = [];
   if (found.length === 0) {
@@ -46,9 +49,12 @@ export function recogniseRecords(read: readonly Block[]): Recognised {
     found.map((f) => paths[f.at] ?? { headings: [], gap: 0 }),
     title,
   );
+  const carried = new Map<string, number>();
   const records = found.flatMap((f, i) => {
     const m = meanings[i] ?? none;
     const place = introducedPlace(blocks, f.at);
+    const gets = place ? f.records.filter((r) => r.locations.length === 0).length : 0;
+    if (place && gets > 0) carried.set(place, (carried.get(place) ?? 0) + gets);
     return f.records.map((r) => ({
       ...r,
       group: r.group ?? m.group,
@@ -57,6 +63,12 @@ export function recogniseRecords(read: readonly Block[]): Recognised {
       locations: r.locations.length > 0 || !place ? r.locations : [place],
     }));
   });
+  // Where the reading was a guess, say so: the user checks those records, not every record.
+  for (const f of found) if (f.reason) warnings.push(`Unsure: ${f.reason}; check these entries.`);
+  for (const [place, n] of carried)
+    warnings.push(
+      `Unsure: the place '${place}' is stated once for a list; given to its ${n} entr${n === 1 ? 'y' : 'ies'} that name none.`,
+    );
   return { records, warnings };
 }
 
