@@ -177,6 +177,7 @@ export function stripMarkdown(text: string): string {
     .replace(/<br\s*\/?>/gi, ' ')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/(\*\*|__)(.+?)\1/g, '$2')
+    .replace(/(?<![\w*])\*(\S[^*]*?\S|\S)\*(?![\w*])/g, '$1')
     .replace(/`([^`]*)`/g, '$1');
 }
 

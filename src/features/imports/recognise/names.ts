@@ -1,6 +1,7 @@
 import { isPlace } from '../../../domain/locations/index.js';
 import { FORMER_MARKER, LEGAL_FORM_AT_END, LEGAL_FORM_WORDS, TRADING_MARKER } from './vocabulary.js';
 import { collapseSpace } from '../text-values.js';
+import { looksLikeOrganisation } from './organisation.js';
 
 /** A name cell split into the entities it names. */
 export interface SplitName {
@@ -145,15 +146,20 @@ function splitCompanies(text: string): string[] {
   const parts: string[] = [];
   let rest = text;
   for (;;) {
-    const m = /\s+(?:and|&|und|\/)\s+/i.exec(rest);
+    const m = /\s+(?:and|&|und|\/|or|oder)\s+/i.exec(rest);
     if (!m) break;
     let found = false;
-    const re = /\s+(?:and|&|und|\/)\s+/gi;
+    const re = /\s+(?:and|&|und|\/|or|oder)\s+/gi;
     for (let hit = re.exec(rest); hit; hit = re.exec(rest)) {
       const left = rest.slice(0, hit.index);
       if (insideBrackets(left)) continue;
       const right = rest.slice(hit.index + hit[0].length);
-      if (hasLegalForm(left) && hasLegalForm(right)) {
+      // "Anthropic / OVH", "Resend or Brevo": two names that each read as one are two entities
+      const alternative = /^\s+(?:\/|or|oder)\s+$/i.test(hit[0]);
+      const both = alternative
+        ? looksLikeOrganisation(left) && looksLikeOrganisation(right)
+        : hasLegalForm(left) && hasLegalForm(right);
+      if (both) {
         parts.push(left.trim());
         rest = right;
         found = true;
