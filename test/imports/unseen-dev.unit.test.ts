@@ -20,6 +20,7 @@ const SHAPES: Record<string, string[]> = {
     'zulip-kandra-labs.md',
   ],
   'a flattened table: cells glued without a separator, one row per line': ['mailabl.txt'],
+  'the list at the end of a contract, after clauses and definitions': ['cloud-temple-fr.md'],
 };
 
 /** Names only: these documents still miss other fields (see the benchmark's --dev-detail). */

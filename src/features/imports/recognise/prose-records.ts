@@ -8,7 +8,7 @@ import { sentenceEntryRuns } from './sentence-entries.js';
 import { isPlaceList, splitLocationCell } from './locations.js';
 import { looksLikeOrganisation } from './organisation.js';
 import { splitNames } from './names.js';
-import { INTRODUCES_LIST, THRESHOLDS, TYPE_LABEL } from './vocabulary.js';
+import { CLAUSE_HEADING, INTRODUCES_LIST, THRESHOLDS, TYPE_LABEL } from './vocabulary.js';
 
 /** Records found at a block; `reason` says how the block was read, for the preview. */
 type Found = { at: number; records: ProvenancedRecord[]; reason?: string };
@@ -89,10 +89,14 @@ function recordsFromKeyValues(blocks: readonly Block[]): Found[] {
     if (b.kind === 'table') return;
     if (b.kind === 'heading') {
       finish();
+      // "Article 3 : Obligations du Sous-traitant" is a clause of a contract, not an entry
+      if (CLAUSE_HEADING.test(b.text.trim())) return;
       draft = { at, name: b.text, nameFromKey: false, fields: {}, weights: {}, pos: b.pos };
       return;
     }
     for (const { meaning, value } of labelledFields(b.text)) {
+      // "Sous-traitant : La personne physique ou morale qui …" defines a word; it names nobody
+      if (meaning.role === 'name' && !looksLikeOrganisation(value)) continue;
       if (meaning.role === 'name') {
         if (draft?.nameFromKey || (draft && Object.keys(draft.fields).length > 0)) finish();
         draft = draft ?? { at, name: null, nameFromKey: false, fields: {}, weights: {}, pos: b.pos };

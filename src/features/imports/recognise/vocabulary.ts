@@ -62,7 +62,11 @@ export const LINK_TEXT =
 
 /** A heading or sentence that introduces the list of sub-processors. */
 export const INTRODUCES_LIST =
-  /sub-?processors?|unterauftrag|subunternehmer|auftragsverarbeiter|service providers|vendors/i;
+  /sub-?processors?|unterauftrag|subunternehmer|auftragsverarbeiter|service providers|vendors|sous-traitants?|subencargad[oa]s?|sub-?responsabili|subappaltator/i;
+
+/** A clause of a contract ("Article 3 : Obligations", "Section 12", "Annexe 2"): never an entry. */
+export const CLAUSE_HEADING =
+  /^(?:article|art\.|section|clause|§|annexe?|appendix|anlage|anhang|schedule|chapitre|chapter|artículo|articolo)\s*[\dIVX]+\b/i;
 
 /** Words that make a heading merely "the list", not a group of it. */
 export const GENERIC_HEADING_WORDS: ReadonlySet<string> = new Set(
