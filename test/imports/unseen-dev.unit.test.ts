@@ -102,3 +102,17 @@ describe('the preview says where the reading was a guess', () => {
     ]);
   });
 });
+
+describe('bullets of brand names printed to PDF (markup lost): the name ends where a description begins', () => {
+  const PRINTED = path.resolve(DEV, '../printed');
+  for (const file of ['pdfshift.pdf', 'miso.pdf', 'pdfshift.chromium.pdf']) {
+    it(file, async () => {
+      const result = await importDocument({
+        bytes: fs.readFileSync(path.join(PRINTED, file)),
+        fileName: file,
+      });
+      const names = (rs: { legalName: string }[]) => rs.map((r) => r.legalName);
+      expect(names(result.records)).toEqual(names(expected(file.replace(/(\.chromium)?\.pdf$/, '.md'))));
+    });
+  }
+});

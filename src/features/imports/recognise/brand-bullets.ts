@@ -2,7 +2,7 @@ import type { Block } from '../model.js';
 import { collapseSpace } from '../text-values.js';
 import { isColumnTitle } from './header.js';
 import { looksLikeOrganisation } from './organisation.js';
-import { INTRODUCES_LIST, LEGAL_FORM_AT_END, THRESHOLDS } from './vocabulary.js';
+import { DESCRIPTION_STARTERS, INTRODUCES_LIST, LEGAL_FORM_AT_END, THRESHOLDS } from './vocabulary.js';
 
 /** One bullet read as a brand and what it is used for. */
 export interface BrandEntry {
@@ -65,6 +65,24 @@ export function splitBrandBullet(
     if (sep.startsWith('.') && /^\p{Ll}/u.test(rest)) continue;
     const full = sep.startsWith('.') && LEGAL_FORM_AT_END.test(name) ? `${name}.` : name;
     if (looksLikeOrganisation(full) && !isColumnTitle(full)) return { name: full, purpose: rest };
+  }
+  return splitAtDescription(t);
+}
+
+/**
+ * No markup and no separator (a list printed to PDF): the name ends where a description begins,
+ * with a word that starts one ("We", "All", "This") or the name's own last word again ("Stripe
+ * Stripe processes …", "Microsoft Azure Azure provides …").
+ */
+function splitAtDescription(t: string): { name: string; purpose: string | null } | null {
+  const words = t.split(' ');
+  for (let k = 1; k < Math.min(words.length - 2, THRESHOLDS.orgMaxWords + 1); k++) {
+    const name = words.slice(0, k).join(' ');
+    const rest = words.slice(k).join(' ');
+    const repeats = words[k] === words[k - 1];
+    if (!repeats && !DESCRIPTION_STARTERS.test(rest)) continue;
+    if (!/^\p{Lu}/u.test(rest) || !looksLikeOrganisation(name) || isColumnTitle(name)) continue;
+    return { name, purpose: rest };
   }
   return null;
 }

@@ -64,6 +64,13 @@ export const LINK_TEXT =
 export const INTRODUCES_LIST =
   /sub-?processors?|unterauftrag|subunternehmer|auftragsverarbeiter|service providers|vendors|sous-traitants?|subencargad[oa]s?|sub-?responsabili|subappaltator/i;
 
+/**
+ * Words that begin a description after a brand whose markup was lost in print ("Plausible We use
+ * this service …", "Zendesk All our support requests …").
+ */
+export const DESCRIPTION_STARTERS =
+  /^(?:we|our|us|they|their|it|its|this|these|that|all|when|some|used|using|provides?|processes|hosts?|handles?|stores?|sends?|helps?|allows?|enables?|wir|nous|nosotros)\b/i;
+
 /** A clause of a contract ("Article 3 : Obligations", "Section 12", "Annexe 2"): never an entry. */
 export const CLAUSE_HEADING =
   /^(?:article|art\.|section|clause|§|annexe?|appendix|anlage|anhang|schedule|chapitre|chapter|artículo|articolo)\s*[\dIVX]+\b/i;
