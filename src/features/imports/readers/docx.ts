@@ -108,7 +108,12 @@ function tableRows(tbl: Element, paragraphNo: number): GridRow[] {
       );
       const vMerge = tcPr && child(tcPr, 'w:vMerge');
       const continues = vMerge !== undefined && (vMerge.attribs['w:val'] ?? 'continue') !== 'restart';
-      const lines = findAll(tc, 'w:p').map((p) => collapseSpace(paragraphText(p).replace(/\t/g, ' ')));
+      // a line break inside a cell's paragraph (w:br) parts lines as a new paragraph does
+      const lines = findAll(tc, 'w:p').flatMap((p) =>
+        paragraphText(p)
+          .split('\n')
+          .map((l) => collapseSpace(l.replace(/\t/g, ' '))),
+      );
       const own = lines.filter(Boolean).join('\n').slice(0, IMPORT_LIMITS.maxCellChars);
       cells.push(continues ? (above[col] ?? '') : own);
       for (let k = 1; k < spanCols; k++) cells.push(continues ? (above[col + k] ?? '') : '');
