@@ -157,6 +157,8 @@ const PURPOSE: Synonyms = {
 const DATA: Synonyms = {
   'data categories': 4,
   'categories of data': 4,
+  'data type': 4,
+  'personal data type': 4,
   'categories of personal data': 4,
   'indicative categories of data': 4,
   'personal data categories': 4,
