@@ -26,6 +26,8 @@ export function cleanBlocks(blocks: Block[]): { blocks: Block[]; warning: string
   };
   const out = blocks.map((b): Block => {
     const pos = b.pos.sheet === undefined ? b.pos : { ...b.pos, sheet: clean(b.pos.sheet, b.pos) };
+    if (b.kind === 'item' && b.lead !== undefined)
+      return { ...b, pos, text: clean(b.text, b.pos), lead: clean(b.lead, b.pos) };
     if (b.kind !== 'table') return { ...b, pos, text: clean(b.text, b.pos) };
     return {
       ...b,

@@ -28,7 +28,16 @@ export interface TableRow {
 export type Block =
   | { kind: 'heading'; text: string; level: number; pos: Position }
   | { kind: 'table'; rows: TableRow[]; pos: Position; fragile: boolean }
-  | { kind: 'item'; text: string; pos: Position }
+  | {
+      kind: 'item';
+      text: string;
+      pos: Position;
+      /**
+       * the item's lead as its markup set it apart: a link or bold text it starts with, or its
+       * first line when the rest is on indented lines below ("**Stripe**" / "  Payments.")
+       */
+      lead?: string;
+    }
   | { kind: 'paragraph'; text: string; pos: Position };
 
 export type EntityType = 'affiliate' | 'infrastructure' | 'third_party';

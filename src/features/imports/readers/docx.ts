@@ -47,8 +47,10 @@ export async function readDocx(bytes: Uint8Array): Promise<Block[]> {
         const pos = { line: paragraphNo };
         const level = headingLevel(node, styles);
         if (level) blocks.push({ kind: 'heading', text, level, pos });
-        else if (find(node, 'w:numPr')) blocks.push({ kind: 'item', text, pos });
-        else blocks.push({ kind: 'paragraph', text, pos });
+        else if (find(node, 'w:numPr')) {
+          const lead = leadOf(node);
+          blocks.push(lead ? { kind: 'item', text, pos, lead } : { kind: 'item', text, pos });
+        } else blocks.push({ kind: 'paragraph', text, pos });
       } else if (node.name === 'w:tbl') {
         paragraphNo++;
         const rows = tableRows(node, paragraphNo);
@@ -60,6 +62,23 @@ export async function readDocx(bytes: Uint8Array): Promise<Block[]> {
   };
   walk(doc.children);
   return blocks;
+}
+
+/** The link or bold text a list paragraph starts with ("Stripe" in "**Stripe** Payments"). */
+function leadOf(p: Element): string | undefined {
+  let lead = '';
+  for (const n of p.children) {
+    if (!isTag(n) || n.name === 'w:pPr' || n.name === 'w:proofErr' || n.name.startsWith('w:bookmark'))
+      continue;
+    if (n.name === 'w:hyperlink') return lead ? undefined : collapseSpace(paragraphText(n)) || undefined;
+    if (n.name !== 'w:r') break;
+    const rPr = child(n, 'w:rPr');
+    const b = rPr && child(rPr, 'w:b');
+    const text = paragraphText(n);
+    if (b !== undefined && !['0', 'false'].includes(b.attribs['w:val'] ?? '')) lead += text;
+    else if (text.trim() || lead) break;
+  }
+  return collapseSpace(lead) || undefined;
 }
 
 /**
@@ -89,7 +108,12 @@ function tableRows(tbl: Element, paragraphNo: number): GridRow[] {
       );
       const vMerge = tcPr && child(tcPr, 'w:vMerge');
       const continues = vMerge !== undefined && (vMerge.attribs['w:val'] ?? 'continue') !== 'restart';
-      const lines = findAll(tc, 'w:p').map((p) => collapseSpace(paragraphText(p).replace(/\t/g, ' ')));
+      // a line break inside a cell's paragraph (w:br) parts lines as a new paragraph does
+      const lines = findAll(tc, 'w:p').flatMap((p) =>
+        paragraphText(p)
+          .split('\n')
+          .map((l) => collapseSpace(l.replace(/\t/g, ' '))),
+      );
       const own = lines.filter(Boolean).join('\n').slice(0, IMPORT_LIMITS.maxCellChars);
       cells.push(continues ? (above[col] ?? '') : own);
       for (let k = 1; k < spanCols; k++) cells.push(continues ? (above[col + k] ?? '') : '');

@@ -25,6 +25,7 @@ export function readText(text: string): Block[] {
   };
 
   let blankBefore = false;
+  let prevLine = -2;
   let html: { start: number; lines: string[] } | null = null;
   lines.forEach((raw, i) => {
     const line = i + 1;
@@ -87,6 +88,26 @@ export function readText(text: string): Block[] {
     }
     blankBefore = false;
     closeTable();
+    // An indented line right under a bullet goes on with it ("* **Stripe**" / "  Payments.").
+    const prev = blocks[blocks.length - 1];
+    // Labelled lines ("1. Name: Acme" / "   Address: …") stay lines: they are read as fields.
+    const labelled = (t: string) => /^\s*[^:]{2,60}:\s/.test(t);
+    if (
+      prev?.kind === 'item' &&
+      prevLine === i - 1 &&
+      /^\s{2,}\S/.test(raw) &&
+      !BULLET.test(raw) &&
+      !labelled(raw) &&
+      !labelled(prev.text)
+    ) {
+      // A first line of a few words with no punctuation is a lead of its own ("* Stripe").
+      if (prev.lead === undefined && !/[.,;:]/.test(prev.text) && prev.text.split(' ').length <= 6)
+        prev.lead = prev.text;
+      prev.text = `${prev.text} ${stripMarkdown(raw.trim())}`;
+      prevLine = i;
+      return;
+    }
+    prevLine = i;
     blocks.push(lineBlock(raw, line, guessHeadings));
   });
   closeTable();
@@ -118,14 +139,26 @@ function splitRow(raw: string, kind: 'pipe' | 'tab'): string[] {
 }
 
 const BULLET = /^\s*(?:[-*+•–·▪◦●]|\d{1,3}[.)])\s+/;
+/** A bullet that starts with a link or bold text: "[Braintree](…). Payments", "**Stripe** …". */
+const LEAD = /^\s*(\[[^\]]+\]\([^)]*\)|(\*\*|__)[^*_]+?\2)/;
 
 function lineBlock(raw: string, line: number, guessHeadings: boolean): Block {
   const md = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/.exec(raw);
   if (md?.[1] && md[2] !== undefined) {
     return { kind: 'heading', text: stripMarkdown(md[2]), level: md[1].length, pos: { line } };
   }
-  if (BULLET.test(raw)) return { kind: 'item', text: stripMarkdown(raw.replace(BULLET, '')), pos: { line } };
+  if (BULLET.test(raw)) {
+    const body = raw.replace(BULLET, '');
+    const lead = LEAD.exec(body);
+    const text = stripMarkdown(body);
+    return lead?.[1]
+      ? { kind: 'item', text, pos: { line }, lead: stripMarkdown(lead[1]) }
+      : { kind: 'item', text, pos: { line } };
+  }
   const text = stripMarkdown(raw.trim());
+  // "**Subprocessors**" alone on its line is a heading, below any Markdown heading above it.
+  if (/^(\*\*|__)[^*_]{2,80}\1$/.test(raw.trim()) && !/[.,;!?]$/.test(text) && text.split(' ').length <= 8)
+    return { kind: 'heading', text, level: 6, pos: { line } };
   if (guessHeadings && looksLikeHeading(text)) return { kind: 'heading', text, level: 4, pos: { line } };
   return { kind: 'paragraph', text, pos: { line } };
 }
@@ -144,6 +177,7 @@ export function stripMarkdown(text: string): string {
     .replace(/<br\s*\/?>/gi, ' ')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/(\*\*|__)(.+?)\1/g, '$2')
+    .replace(/(?<![\w*])\*(\S[^*]*?\S|\S)\*(?![\w*])/g, '$1')
     .replace(/`([^`]*)`/g, '$1');
 }
 

@@ -1,24 +1,14 @@
 import type { EntityType } from '../model.js';
-import { normaliseHeader } from './header-synonyms.js';
+import { FIELD_OF_WORK_HEADING, GROUP_ROLE_PURPOSE, normaliseHeader, TYPE_WORDS } from './vocabulary.js';
 
 /** A type cell or a section heading mapped to a kind: "Affiliate of CloudBlue" -> affiliate. */
 export function typeFromText(text: string | null | undefined): EntityType | null {
   if (!text) return null;
   const n = normaliseHeader(text);
   if (!n || n.split(' ').length > 8) return null;
-  if (
-    /\b(affiliates?|group compan(y|ies)|group entit(y|ies)|intra group|konzern\w*|verbundene\w*|tochtergesellschaft\w*|subsidiar(y|ies))\b/.test(
-      n,
-    )
-  )
-    return 'affiliate';
-  if (
-    /\b(infrastructure|infrastruktur\w*|hosting|cloud infrastructure|data cent(re|er)s?|rechenzentr\w*)\b/.test(
-      n,
-    )
-  )
-    return 'infrastructure';
-  if (/\b(third part(y|ies)|3rd part(y|ies)|dritt\w*|external|externe\w*)\b/.test(n)) return 'third_party';
+  if (TYPE_WORDS.affiliate.test(n)) return 'affiliate';
+  if (TYPE_WORDS.infrastructure.test(n)) return 'infrastructure';
+  if (TYPE_WORDS.third_party.test(n)) return 'third_party';
   return null;
 }
 
@@ -28,7 +18,7 @@ export function typeFromText(text: string | null | undefined): EntityType | null
  */
 export function typeFromHeading(text: string): EntityType | null {
   const n = normaliseHeader(text);
-  if (/\b(hosting|data cent(re|er)s?|rechenzentr\w*)\b/.test(n) && !/\binfrastru/.test(n)) return null;
+  if (FIELD_OF_WORK_HEADING.test(n) && !/\binfrastru/.test(n)) return null;
   return typeFromText(text);
 }
 
@@ -40,9 +30,5 @@ export function typeFromPurpose(purpose: string | null | undefined): EntityType 
   if (!purpose) return null;
   const n = normaliseHeader(purpose);
   if (!n || n.split(' ').length > 4) return null;
-  return /^(?:(?:a |the )?(?:(?:wholly owned |fully owned )?subsidiar(?:y|ies)|parent(?: company)?|sister company|holding(?: company)?|group compan(?:y|ies)|affiliated? compan(?:y|ies)|intra group(?: services?)?|tochtergesellschaft|muttergesellschaft|schwestergesellschaft|konzerngesellschaft|filiale|maison mere)(?: of \w+)?)$/.test(
-    n,
-  )
-    ? 'affiliate'
-    : null;
+  return GROUP_ROLE_PURPOSE.test(n) ? 'affiliate' : null;
 }

@@ -1,5 +1,6 @@
 /**
- * Column titles in French, Spanish, Italian, Dutch and Portuguese, normalised as
+ * Column titles in French, Spanish, Italian, Dutch, Portuguese (and a few in Korean, Japanese,
+ * Chinese), normalised as
  * `normaliseHeader` does (lower case, no accents, punctuation as spaces). English and German
  * live in header-synonyms.ts; a key there wins over the same key here.
  */
@@ -59,6 +60,18 @@ export const MORE_NAME: Synonyms = {
   subcontratante: 3,
   subcontratantes: 3,
   fornecedor: 2,
+  // Korean, Japanese, Chinese
+  업체명: 3,
+  수탁업체: 3,
+  수탁자: 3,
+  '수탁 업체': 3,
+  '위탁받는 자': 3,
+  委託先: 3,
+  委託先名: 3,
+  受託者: 3,
+  名称: 2,
+  公司名称: 3,
+  受托方: 3,
 };
 
 export const MORE_LOCATION: Synonyms = {
@@ -93,6 +106,15 @@ export const MORE_LOCATION: Synonyms = {
   'local de tratamento': 4,
   'local do tratamento': 4,
   endereco: 1,
+  // Korean, Japanese, Chinese
+  '이전 국가': 3,
+  이전국가: 3,
+  '이전되는 국가': 3,
+  소재국: 3,
+  所在国: 3,
+  所在地: 2,
+  移転先の国: 3,
+  国家地区: 3,
 };
 
 export const MORE_PURPOSE: Synonyms = {
@@ -129,6 +151,15 @@ export const MORE_PURPOSE: Synonyms = {
   servico: 3,
   atividade: 2,
   descricao: 2,
+  // Korean, Japanese, Chinese
+  '위탁 업무': 3,
+  '위탁업무 내용': 3,
+  위탁업무: 3,
+  '위탁 업무 내용': 3,
+  委託業務: 3,
+  委託内容: 3,
+  委托事项: 3,
+  处理目的: 3,
 };
 
 export const MORE_DATA: Synonyms = {
@@ -150,4 +181,10 @@ export const MORE_DATA: Synonyms = {
   'categorias de dados': 4,
   'dados tratados': 4,
   'tipo de dados': 4,
+  // Korean, Japanese, Chinese
+  '이전 항목': 3,
+  '이전되는 개인정보 항목': 3,
+  '개인정보 항목': 3,
+  提供する個人データ: 3,
+  个人信息类型: 3,
 };

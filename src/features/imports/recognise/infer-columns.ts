@@ -3,7 +3,7 @@ import { collapseSpace, isDebrisCell } from '../text-values.js';
 import { typeFromText } from './entity-type.js';
 import type { ColumnMap } from './header.js';
 import { isPlaceList } from './locations.js';
-import { LEGAL_FORM_WORDS } from './organisation.js';
+import { LEGAL_FORM_WORDS, THRESHOLDS } from './vocabulary.js';
 
 /**
  * Column meanings from the cells when no header says them (a header lost in extraction, or a
@@ -30,11 +30,17 @@ export function inferColumns(rows: readonly TableRow[]): ColumnMap | null {
       length: cells.reduce((n, c) => n + c.length, 0) / Math.max(cells.length, 1),
     };
   });
-  const name = stats.filter((s) => s.org >= 0.5).sort((a, b) => b.org - a.org || a.col - b.col)[0];
+  const name = stats
+    .filter((s) => s.org >= THRESHOLDS.inferredNameShare)
+    .sort((a, b) => b.org - a.org || a.col - b.col)[0];
   if (!name) return null;
   const others = stats.filter((s) => s.col !== name.col && s.filled >= 0.5);
-  const location = others.filter((s) => s.place >= 0.6).sort((a, b) => b.place - a.place)[0];
-  const type = others.filter((s) => s !== location && s.type >= 0.6).sort((a, b) => b.type - a.type)[0];
+  const location = others
+    .filter((s) => s.place >= THRESHOLDS.inferredPlaceShare)
+    .sort((a, b) => b.place - a.place)[0];
+  const type = others
+    .filter((s) => s !== location && s.type >= THRESHOLDS.inferredTypeShare)
+    .sort((a, b) => b.type - a.type)[0];
   const text = others
     .filter((s) => s !== location && s !== type && s.length >= 3)
     .sort((a, b) => a.col - b.col);

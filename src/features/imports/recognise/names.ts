@@ -1,6 +1,7 @@
 import { isPlace } from '../../../domain/locations/index.js';
-import { LEGAL_FORM_WORDS } from './organisation.js';
+import { FORMER_MARKER, LEGAL_FORM_AT_END, LEGAL_FORM_WORDS, TRADING_MARKER } from './vocabulary.js';
 import { collapseSpace } from '../text-values.js';
+import { looksLikeOrganisation } from './organisation.js';
 
 /** A name cell split into the entities it names. */
 export interface SplitName {
@@ -9,12 +10,9 @@ export interface SplitName {
   formerNames: string[];
 }
 
-/** Legal-form words that end a company name; "A Ltd and B GmbH" names two companies. */
-const LEGAL_FORM =
-  /(?:\b(?:limited|ltd|plc|llc|llp|lp|inc|incorporated|corp|corporation|gmbh|ag|kg|se|sa|sas|sarl|s\.?a\.?r\.?l|srl|spa|s\.?p\.?a|bv|b\.v|nv|n\.v|oy|oyj|ab|as|a\/s|aps|asa|sl|s\.l|slu|s\.l\.u|eood|ood|kft|zrt|sp\.? z o\.?o|pte|pty|pvt|sdn bhd|bhd|kk|k\.k|ug|e\.?k|mbh|holdings)\.?)\s*$/i;
-
-const TRADING = String.raw`(?:t\/as|t\/a|trading as|d\/b\/a|dba|doing business as|aka|a\/k\/a|also known as|handelnd als|firmierend als)`;
-const FORMER = String.raw`(?:formerly|previously|prev\.|f\/k\/a|fka|formerly known as|vormals|ehemals|früher)`;
+const LEGAL_FORM = LEGAL_FORM_AT_END;
+const TRADING = TRADING_MARKER;
+const FORMER = FORMER_MARKER;
 
 const FORMER_THEN_NOW = new RegExp(
   String.raw`^(?:${FORMER})\s+(?:${TRADING}\s+)?(.+?),?\s+(?:and\s+)?(?:now|currently|jetzt)\s+(?:${TRADING}\s+)?(.+)$`,
@@ -148,15 +146,20 @@ function splitCompanies(text: string): string[] {
   const parts: string[] = [];
   let rest = text;
   for (;;) {
-    const m = /\s+(?:and|&|und|\/)\s+/i.exec(rest);
+    const m = /\s+(?:and|&|und|\/|or|oder)\s+/i.exec(rest);
     if (!m) break;
     let found = false;
-    const re = /\s+(?:and|&|und|\/)\s+/gi;
+    const re = /\s+(?:and|&|und|\/|or|oder)\s+/gi;
     for (let hit = re.exec(rest); hit; hit = re.exec(rest)) {
       const left = rest.slice(0, hit.index);
       if (insideBrackets(left)) continue;
       const right = rest.slice(hit.index + hit[0].length);
-      if (hasLegalForm(left) && hasLegalForm(right)) {
+      // "Anthropic / OVH", "Resend or Brevo": two names that each read as one are two entities
+      const alternative = /^\s+(?:\/|or|oder)\s+$/i.test(hit[0]);
+      const both = alternative
+        ? looksLikeOrganisation(left) && looksLikeOrganisation(right)
+        : hasLegalForm(left) && hasLegalForm(right);
+      if (both) {
         parts.push(left.trim());
         rest = right;
         found = true;

@@ -3,12 +3,15 @@ import { collapseSpace, dropTrailingStop } from '../text-values.js';
 import { typeFromText } from './entity-type.js';
 import { isColumnTitle } from './header.js';
 import { labelledFields } from './labelled-fields.js';
+import { brandBulletRuns } from './brand-bullets.js';
 import { sentenceEntryRuns } from './sentence-entries.js';
 import { isPlaceList, splitLocationCell } from './locations.js';
 import { looksLikeOrganisation } from './organisation.js';
 import { splitNames } from './names.js';
+import { CLAUSE_HEADING, INTRODUCES_LIST, THRESHOLDS, TYPE_LABEL } from './vocabulary.js';
 
-type Found = { at: number; records: ProvenancedRecord[] };
+/** Records found at a block; `reason` says how the block was read, for the preview. */
+type Found = { at: number; records: ProvenancedRecord[]; reason?: string };
 
 /**
  * Entries that are not in a table: one section per entry ("## Acme Ltd" then "Purpose: ...",
@@ -18,7 +21,10 @@ type Found = { at: number; records: ProvenancedRecord[] };
 export function recordsFromProse(blocks: readonly Block[]): Found[] {
   const sections = recordsFromKeyValues(blocks);
   const taken = new Set(sections.map((f) => f.at));
-  const bullets = recordsFromBullets(blocks).filter((f) => !taken.has(f.at));
+  const bullets = withBrandRuns(
+    blocks,
+    recordsFromBullets(blocks).filter((f) => !taken.has(f.at)),
+  ).filter((f) => !taken.has(f.at));
   for (const f of bullets) taken.add(f.at);
   const paragraphs = sentenceEntryRuns(blocks)
     .filter((f) => !taken.has(f.at))
@@ -31,6 +37,31 @@ export function recordsFromProse(blocks: readonly Block[]): Found[] {
       ),
     }));
   return [...sections, ...bullets, ...paragraphs].sort((a, b) => a.at - b.at);
+}
+
+/**
+ * Two readings of a bullet run compete: "name – purpose – location" parts, and brands with what
+ * they are for (brand-bullets). The one that reads more of the run's items wins; a tie keeps
+ * the parts.
+ */
+function withBrandRuns(blocks: readonly Block[], parts: Found[]): Found[] {
+  let out = parts;
+  for (const run of brandBulletRuns(blocks)) {
+    const inRun = new Set(run.items);
+    // a reading that found bare names only (no purpose, no place) says less than brands with theirs
+    const says = (f: Found) => f.records.some((r) => r.purpose || r.locations.length > 0);
+    const byParts = out.filter((f) => inRun.has(f.at) && says(f)).length;
+    if (run.entries.length <= byParts) continue;
+    out = out.filter((f) => !inRun.has(f.at));
+    out = out.concat(
+      run.entries.map((e, i) => ({
+        at: e.at,
+        records: toRecords(e.name, e.purpose ? { purpose: e.purpose } : {}, e.pos),
+        reason: i === 0 ? run.reason : undefined,
+      })),
+    );
+  }
+  return out.sort((a, b) => a.at - b.at);
 }
 
 type Field = 'location' | 'purpose' | 'dataCategories' | 'type' | 'group';
@@ -58,10 +89,14 @@ function recordsFromKeyValues(blocks: readonly Block[]): Found[] {
     if (b.kind === 'table') return;
     if (b.kind === 'heading') {
       finish();
+      // "Article 3 : Obligations du Sous-traitant" is a clause of a contract, not an entry
+      if (CLAUSE_HEADING.test(b.text.trim())) return;
       draft = { at, name: b.text, nameFromKey: false, fields: {}, weights: {}, pos: b.pos };
       return;
     }
     for (const { meaning, value } of labelledFields(b.text)) {
+      // "Sous-traitant : La personne physique ou morale qui …" defines a word; it names nobody
+      if (meaning.role === 'name' && !looksLikeOrganisation(value)) continue;
       if (meaning.role === 'name') {
         if (draft?.nameFromKey || (draft && Object.keys(draft.fields).length > 0)) finish();
         draft = draft ?? { at, name: null, nameFromKey: false, fields: {}, weights: {}, pos: b.pos };
@@ -85,9 +120,6 @@ function recordsFromKeyValues(blocks: readonly Block[]): Found[] {
   return found;
 }
 
-const INTRODUCES_LIST =
-  /sub-?processors?|unterauftrag|subunternehmer|auftragsverarbeiter|service providers|vendors/i;
-
 const SEPARATOR = /\s+[–—-]\s+|\s*\|\s*|\t+/;
 
 /** A run of bullets where most read as "name – purpose – location". */
@@ -99,9 +131,15 @@ function recordsFromBullets(blocks: readonly Block[]): Found[] {
   let intro: Extract<Block, { kind: 'heading' | 'paragraph' }> | undefined;
   const runs: { parsed: Found[]; items: number }[] = [];
   const closeRun = () => {
-    if (run.length > 0 && run.length / runItems >= 0.5) runs.push({ parsed: run, items: runItems });
+    if (run.length > 0 && run.length / runItems >= THRESHOLDS.bulletRunShare)
+      runs.push({ parsed: run, items: runItems });
     // A list introduced as the sub-processors, whose items are just company names.
-    else if (names.length >= 2 && names.length / runItems >= 0.8 && intro && INTRODUCES_LIST.test(intro.text))
+    else if (
+      names.length >= THRESHOLDS.minEntries &&
+      names.length / runItems >= THRESHOLDS.bareNameShare &&
+      intro &&
+      INTRODUCES_LIST.test(intro.text)
+    )
       found.push(...names);
     run = [];
     names = [];
@@ -123,7 +161,8 @@ function recordsFromBullets(blocks: readonly Block[]): Found[] {
   closeRun();
   // Entries may be spread over sections (one under "Infrastructure", three under "Services"):
   // accept every well-read run once the document has at least two such entries in all.
-  if (runs.reduce((n, r) => n + r.parsed.length, 0) >= 2) for (const r of runs) found.push(...r.parsed);
+  if (runs.reduce((n, r) => n + r.parsed.length, 0) >= THRESHOLDS.minEntries)
+    for (const r of runs) found.push(...r.parsed);
   return found.sort((a, b) => a.at - b.at);
 }
 
@@ -171,7 +210,5 @@ function toRecords(name: string, fields: Draft['fields'], pos: Block['pos']): Pr
 
 /** A bullet part that is only a type label ("Affiliate", "Third party"), not a purpose. */
 function isTypeLabel(part: string): boolean {
-  return /^(?:affiliates?|group compan(?:y|ies)|infrastructure(?: provider)?|third[- ]part(?:y|ies)|3rd[- ]party|konzerngesellschaft|drittanbieter)$/i.test(
-    part.trim(),
-  );
+  return TYPE_LABEL.test(part.trim());
 }

@@ -4,26 +4,32 @@ import { isPlaceList } from './locations.js';
 import { recordsFromProse } from './prose-records.js';
 import { headingPaths, type SectionMeaning, sectionMeanings } from './sections.js';
 import { recordsFromTable } from './table-records.js';
+import { LOCATED_IN } from './vocabulary.js';
+import { rebuildFlattenedTables } from './flattened-table.js';
 
 export interface Recognised {
   records: ProvenancedRecord[];
   warnings: string[];
 }
 
-type Found = { at: number; records: ProvenancedRecord[] };
+/** `reason`: how an uncertain reading read the block, said to the user so they can check it. */
+type Found = { at: number; records: ProvenancedRecord[]; reason?: string };
 
 /**
  * Finds the records in a document's blocks: tables with a sub-processor header first; when
  * the document has none, entries written as bullets or one block per entry.
  */
-export function recogniseRecords(blocks: readonly Block[]): Recognised {
+export function recogniseRecords(read: readonly Block[]): Recognised {
+  const { blocks, notes: flattened } = rebuildFlattenedTables(read);
   const paths = headingPaths(blocks);
   const none: SectionMeaning = { group: null, type: null };
   const found: Found[] = [];
   blocks.forEach((b, at) => {
     if (b.kind !== 'table') return;
     const records = recordsFromTable(b.rows, none, b.fragile);
-    if (records && records.length > 0) found.push({ at, records });
+    if (!records || records.length === 0) return;
+    const rebuilt = b.rows[0] && flattened.get(b.rows[0]);
+    found.push({ at, records, reason: rebuilt });
   });
   const warnings: string[] = [];
   if (found.length === 0) {
@@ -43,9 +49,12 @@ export function recogniseRecords(blocks: readonly Block[]): Recognised {
     found.map((f) => paths[f.at] ?? { headings: [], gap: 0 }),
     title,
   );
+  const carried = new Map<string, number>();
   const records = found.flatMap((f, i) => {
     const m = meanings[i] ?? none;
     const place = introducedPlace(blocks, f.at);
+    const gets = place ? f.records.filter((r) => r.locations.length === 0).length : 0;
+    if (place && gets > 0) carried.set(place, (carried.get(place) ?? 0) + gets);
     return f.records.map((r) => ({
       ...r,
       group: r.group ?? m.group,
@@ -54,11 +63,14 @@ export function recogniseRecords(blocks: readonly Block[]): Recognised {
       locations: r.locations.length > 0 || !place ? r.locations : [place],
     }));
   });
+  // Where the reading was a guess, say so: the user checks those records, not every record.
+  for (const f of found) if (f.reason) warnings.push(`Unsure: ${f.reason}; check these entries.`);
+  for (const [place, n] of carried)
+    warnings.push(
+      `Unsure: the place '${place}' is stated once for a list; given to its ${n} entr${n === 1 ? 'y' : 'ies'} that name none.`,
+    );
   return { records, warnings };
 }
-
-const LOCATED_IN =
-  /\b(?:located|based|hosted|processed|stored|established)\s+(?:in|within)\s+(?:the\s+)?([^:;.]+?)\s*[:.]?\s*$/i;
 
 /**
  * "These subprocessors are all located in the United States:" — a sentence ending in a colon
@@ -68,7 +80,9 @@ function introducedPlace(blocks: readonly Block[], at: number): string | null {
   let i = at - 1;
   while (i >= 0 && blocks[i]?.kind === 'item') i--;
   const b = blocks[i];
-  if (b?.kind !== 'paragraph' || !b.text.trim().endsWith(':')) return null;
+  // "Subprocessors operating within the European Union" as the heading of the list says it too.
+  const states = b?.kind === 'heading' || (b?.kind === 'paragraph' && b.text.trim().endsWith(':'));
+  if (!b || b.kind === 'table' || !states) return null;
   const m = LOCATED_IN.exec(b.text);
   return m?.[1] && isPlaceList(m[1]) ? m[1].trim() : null;
 }

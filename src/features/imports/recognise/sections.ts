@@ -1,13 +1,8 @@
 import type { Block, EntityType } from '../model.js';
-import { normaliseHeader } from './header-synonyms.js';
+import { GENERIC_HEADING_WORDS, normaliseHeader, THRESHOLDS } from './vocabulary.js';
 import { typeFromHeading } from './entity-type.js';
 
-/** Words that make a heading merely "the list", not a group of it. */
-const GENERIC = new Set(
-  'sub processor processors subprocessor subprocessors sub processors list lists of our the current full approved authorised authorized overview table annex appendix schedule and de der die unsere aktuelle liste unterauftragsverarbeiter unterauftragnehmer subunternehmer verzeichnis third party parties data personal gdpr dsgvo'.split(
-    ' ',
-  ),
-);
+const GENERIC = GENERIC_HEADING_WORDS;
 
 /** Only says "the list" (in the words of the document's title too: "Stakater Subprocessors"). */
 function isGeneric(text: string, titleWords: ReadonlySet<string>): boolean {
@@ -16,7 +11,7 @@ function isGeneric(text: string, titleWords: ReadonlySet<string>): boolean {
 }
 
 /** How many paragraphs may stand between a heading and the entries it introduces. */
-const MAX_GAP = 2;
+const MAX_GAP = THRESHOLDS.headingMaxGap;
 
 export interface HeadingPath {
   /** nearest first */
@@ -29,13 +24,21 @@ export interface HeadingPath {
 export function headingPaths(blocks: readonly Block[]): HeadingPath[] {
   const stack: { text: string; level: number }[] = [];
   let gap = 0;
+  let lastLine: number | undefined;
   return blocks.map((b) => {
     const path: HeadingPath = { headings: [...stack].reverse(), gap };
     if (b.kind === 'heading') {
       while (stack.length > 0 && (stack[stack.length - 1]?.level ?? 0) >= b.level) stack.pop();
       stack.push({ text: b.text, level: b.level });
       gap = 0;
-    } else if (b.kind === 'paragraph') gap++;
+    } else if (b.kind === 'paragraph') {
+      // Lines of one paragraph in extracted text come as paragraphs on adjacent lines: one gap.
+      const line = b.pos.line;
+      if (line === undefined || lastLine === undefined || line !== lastLine + 1) gap++;
+      lastLine = line;
+      return path;
+    }
+    lastLine = undefined;
     return path;
   });
 }

@@ -1,8 +1,9 @@
 import type { EntityType, Position, ProvenancedRecord, TableRow } from '../model.js';
 import { collapseSpace, dropTrailingStop, isDebrisCell, joinWrappedLines } from '../text-values.js';
 import { splitLocationCell } from './locations.js';
+import { isPlace } from '../../../domain/locations/index.js';
 import { type ColumnMap, type ColumnMeaning, assignColumns, readHeaderRow } from './header.js';
-import { LEGAL_FORM_WORDS } from './organisation.js';
+import { LEGAL_FORM_WORDS, LINK_TEXT, THRESHOLDS } from './vocabulary.js';
 import { inferColumns } from './infer-columns.js';
 import { typeFromText } from './entity-type.js';
 import { splitNames } from './names.js';
@@ -14,7 +15,7 @@ export interface SectionContext {
 }
 
 /** How many leading rows may come before the header (a title, a date, an empty row). */
-const HEADER_SEARCH_ROWS = 12;
+const HEADER_SEARCH_ROWS = THRESHOLDS.headerSearchRows;
 
 /**
  * Turns one table into records. Returns null when the table is not a list of sub-processors
@@ -256,9 +257,30 @@ function nameWithoutAddress(parts: readonly string[]): string {
   const lines = parts
     .flatMap((p) => p.split('\n'))
     .map((l) => l.trim())
-    .filter(Boolean);
+    .filter((l, i) => l && !(i > 0 && LINK_TEXT.test(l)));
   const addressAt = lines.findIndex((l, i) => i > 0 && /\d/.test(l));
-  return joinWrappedLines(addressAt > 0 ? lines.slice(0, addressAt) : lines);
+  const kept = addressAt > 0 ? lines.slice(0, addressAt) : lines;
+  return kept.length === 1 ? cutAddress(kept[0]!) : joinWrappedLines(kept);
+}
+
+const LEGAL_FORM_ALL = new RegExp(LEGAL_FORM_WORDS.source, 'gi');
+
+/**
+ * The name and the postal address on one line: "Resend, Inc., 2261 Market Street #4733, San
+ * Francisco, CA 94114, USA", "Wildbit LLC – Postmark, 225 Chestnut St, Philadelphia, USA". The
+ * name ends with its legal form when what follows is an address (a number, and parts by commas).
+ */
+function cutAddress(line: string): string {
+  for (const m of line.matchAll(LEGAL_FORM_ALL)) {
+    const end = m.index + m[0].length;
+    const sep = /^\s*(?:,|\s[–—-])\s*/.exec(line.slice(end));
+    if (!sep) continue;
+    const tail = line.slice(end + sep[0].length);
+    const parts = tail.split(',');
+    const endsInPlace = isPlace(parts[parts.length - 1]?.trim() ?? '');
+    if ((/\d/.test(tail) || endsInPlace) && parts.length >= 2) return line.slice(0, end).trim();
+  }
+  return line;
 }
 
 /** "USA (SOC 2 Type II)": a certification in brackets says how, not where. */
