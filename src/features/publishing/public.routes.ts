@@ -15,7 +15,11 @@ import { selectLatestNumber } from './versions.repo.js';
 const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-const REVALIDATE = 'public, max-age=0, s-maxage=30, must-revalidate';
+// Every use revalidates (a 304 from memory); a CDN may keep a copy only until it is told to purge
+// the Surrogate-Key / Cache-Tag named below, which a visibility change or a publish should do.
+const REVALIDATE = 'public, max-age=0, must-revalidate';
+// What is answered for a list that is not public (404s included) may be kept by no cache at all.
+const NO_STORE = 'no-store';
 
 const IMMUTABLE_FORMATS = new Set<ListFormat>(['json', 'csv', 'xlsx', 'pdf']);
 const EXPORTS: Record<string, ListFormat> = { json: 'json', csv: 'csv', xlsx: 'xlsx', pdf: 'pdf' };
@@ -52,6 +56,10 @@ export const publicRoutes =
     // Shared with publishing (through deps), so a publish in this process shows at once.
     deps.publicCache ??= new PublicCache();
     const cache = deps.publicCache;
+    app.addHook('onSend', async (_req, reply, payload) => {
+      if (reply.statusCode >= 400) reply.header('cache-control', NO_STORE);
+      return payload;
+    });
     const baseUrl = (req: FastifyRequest) =>
       deps.config.publicBaseUrl.replace(/\/$/, '') || `${req.protocol}://${req.host}`;
 
@@ -69,13 +77,14 @@ export const publicRoutes =
     ) => {
       const hit = cache.latest(tenantId, listSlug);
       if (hit) return hit;
+      const epoch = cache.epoch;
       const found = await deps.dbs.withTenant(tenant, async (tx) => {
         const list = await publicList(tx, listSlug);
         if (!list) return null;
         const number = await selectLatestNumber(tx, list.id);
         return number > 0 ? { number, listId: list.id } : null;
       });
-      if (found) cache.setLatest(tenantId, listSlug, found);
+      if (found) cache.setLatest(tenantId, listSlug, found, Date.now(), epoch);
       return found;
     };
 
@@ -110,6 +119,8 @@ export const publicRoutes =
       // HTML page names the current version and the later history, so it revalidates (a 304
       // from memory); current pages and feeds change when a version is published.
       const immutable = number !== null && number < latest.number && IMMUTABLE_FORMATS.has(format);
+      reply.header('surrogate-key', `${tenantTag(tenant.id)} ${listTag(tenant.id, latest.listId)}`);
+      reply.header('cache-tag', `${tenantTag(tenant.id)},${listTag(tenant.id, latest.listId)}`);
       return send(req, reply, r, immutable ? IMMUTABLE : REVALIDATE, downloadName(listSlug, shown, format));
     };
 
@@ -118,6 +129,7 @@ export const publicRoutes =
       const tenant = await tenantOr404(slug);
       const view = await loadPublicTenantView(deps, tenant, baseUrl(req));
       const r = await renderTenant(view);
+      reply.header('surrogate-key', tenantTag(tenant.id)).header('cache-tag', tenantTag(tenant.id));
       return send(req, reply, r, REVALIDATE, null);
     });
 
@@ -204,6 +216,10 @@ function send(
     return reply.code(304).send();
   return reply.type(r.contentType).send(r.body);
 }
+
+/** CDN purge keys: everything public of a tenant, and everything of one of its lists. */
+const tenantTag = (tenantId: string) => `subreg-t-${tenantId}`;
+const listTag = (tenantId: string, listId: string) => `subreg-l-${tenantId}-${listId}`;
 
 function splitExt(file: string): [string, string | null] {
   const dot = file.lastIndexOf('.');
