@@ -4,12 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
 import { auditRoutes } from '../features/audit/audit.routes.js';
 import { authRoutes } from '../features/auth/auth.routes.js';
 import { accountPages } from '../features/auth/account-pages.js';
@@ -33,6 +28,7 @@ import {
   collectIdempotentRoutes,
   idempotencyKeyParameter,
 } from './idempotency-key.js';
+import { serializerCompiler } from './fast-serializer.js';
 import { registerJsonParser } from './json-body.js';
 import { frameworkErrorHandler, sendProblem, toAppError } from './problem.js';
 import { registerAuthentication } from './request-auth.js';
