@@ -18,7 +18,13 @@ export interface Rendering {
   body: Buffer;
   contentType: string;
   etag: string;
+  /** the same bytes compressed, made with the rendering (public-render.ts) */
+  encoded?: { br?: Buffer; gzip?: Buffer };
 }
+
+/** What a rendering holds in memory, compressed forms included. */
+const sizeOf = (r: Rendering) =>
+  r.body.length + (r.encoded?.br?.length ?? 0) + (r.encoded?.gzip?.length ?? 0);
 
 export class PublicCache {
   private latestBySlug = new Map<string, { number: number; listId: string; at: number }>();
@@ -92,7 +98,7 @@ export class PublicCache {
     for (const [k, v] of [...this.renderings]) {
       if (!mine(k)) continue;
       this.renderings.delete(k);
-      this.bytes -= v.body.length;
+      this.bytes -= sizeOf(v);
     }
   }
 
@@ -108,15 +114,15 @@ export class PublicCache {
   }
 
   set(key: string, r: Rendering): void {
-    if (r.body.length > MAX_BYTES / 8) return;
+    if (sizeOf(r) > MAX_BYTES / 8) return;
     const old = this.renderings.get(key);
-    if (old) this.bytes -= old.body.length;
+    if (old) this.bytes -= sizeOf(old);
     this.renderings.set(key, r);
-    this.bytes += r.body.length;
+    this.bytes += sizeOf(r);
     for (const [k, v] of this.renderings) {
       if (this.renderings.size <= MAX_ENTRIES && this.bytes <= MAX_BYTES) break;
       this.renderings.delete(k);
-      this.bytes -= v.body.length;
+      this.bytes -= sizeOf(v);
     }
   }
 }

@@ -4,9 +4,10 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
-import { renderTenantPage } from '../trust-page/index.js';
+import { listPageCount, renderTenantPage } from '../trust-page/index.js';
 import { JSON_SCHEMA_PATH } from './exports/json-export.js';
 import { PublicCache, type Rendering } from './public-cache.js';
+import { chooseEncoding, encodedEtag } from './public-encoding.js';
 import { type ListFormat, renderFormat } from './public-render.js';
 import { loadPublicListView, loadPublicTenantView, publicList, publicTenant } from './public-read.js';
 import type { ListFilters } from './public-view.js';
@@ -41,6 +42,12 @@ const filtersSchema = z.object({
     .regex(/^[A-Z]{2}$/, 'country must be an ISO 3166-1 alpha-2 code such as DE')
     .optional(),
   q: z.string().max(100, 'q must be at most 100 characters').optional(),
+  page: z.coerce
+    .number({ message: 'page must be a whole number from 1 to 10000' })
+    .int('page must be a whole number from 1 to 10000')
+    .min(1, 'page must be a whole number from 1 to 10000')
+    .max(10_000, 'page must be a whole number from 1 to 10000')
+    .optional(),
 });
 
 const schemaFile = path.resolve(import.meta.dirname, '../../../schemas/list-version-v1.json');
@@ -88,6 +95,28 @@ export const publicRoutes =
       return found;
     };
 
+    // Requests for a rendering that is being made wait for it rather than each making their own.
+    const making = new Map<string, Promise<Rendering>>();
+    const renderOnce = (
+      key: string,
+      view: Parameters<typeof renderFormat>[1],
+      previous: Parameters<typeof renderFormat>[2],
+      format: ListFormat,
+      filters: ListFilters,
+    ): Promise<Rendering> => {
+      let p = making.get(key);
+      if (!p) {
+        p = renderFormat(format, view, previous, filters)
+          .then((r) => {
+            cache.set(key, r);
+            return r;
+          })
+          .finally(() => making.delete(key));
+        making.set(key, p);
+      }
+      return p;
+    };
+
     const serve = async (
       req: FastifyRequest,
       reply: FastifyReply,
@@ -112,8 +141,9 @@ export const publicRoutes =
           if (!loaded) throw notFound('page', 'PAGE_NOT_FOUND');
           cache.setView(viewKey, loaded);
         }
-        r = await renderFormat(format, loaded.view, loaded.previous, filters);
-        cache.set(key, r);
+        if (filters.page && filters.page > listPageCount(loaded.view, filters))
+          throw notFound('page', 'PAGE_NOT_FOUND');
+        r = await renderOnce(key, loaded.view, loaded.previous, format, filters);
       }
       // A superseded version's files (JSON, CSV, XLSX, PDF) never change again: immutable. Its
       // HTML page names the current version and the later history, so it revalidates (a 304
@@ -204,17 +234,22 @@ function send(
   cacheControl: string,
   fileName: string | null,
 ) {
+  // Precompressed forms, chosen by Accept-Encoding; caches keep one copy per encoding.
+  const encoding = chooseEncoding(req.headers['accept-encoding'], r);
+  const etag = encodedEtag(r.etag, encoding);
+  if (r.encoded) reply.header('vary', 'Accept-Encoding');
   reply
-    .header('etag', r.etag)
+    .header('etag', etag)
     .header('cache-control', cacheControl)
     .header('x-content-type-options', 'nosniff');
   if (r.contentType.startsWith('text/html'))
     reply.header('content-security-policy', CSP).header('referrer-policy', 'no-referrer');
   if (fileName) reply.header('content-disposition', `attachment; filename="${fileName}"`);
   const inm = req.headers['if-none-match'];
-  if (inm?.split(',').some((t) => t.trim() === r.etag || t.trim() === `W/${r.etag}`))
+  if (inm?.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}`))
     return reply.code(304).send();
-  return reply.type(r.contentType).send(r.body);
+  if (encoding) reply.header('content-encoding', encoding);
+  return reply.type(r.contentType).send(encoding ? r.encoded?.[encoding] : r.body);
 }
 
 /** CDN purge keys: everything public of a tenant, and everything of one of its lists. */
@@ -240,6 +275,7 @@ function parseFilters(query: unknown): ListFilters {
   if (!parsed.success) {
     throw new AppError(400, 'FILTER_INVALID', parsed.error.issues.map((i) => i.message).join('; '));
   }
-  const f = parsed.data;
+  // Page 1 is the list's own URL: the same rendering, the same cache entry.
+  const f = { ...parsed.data, page: parsed.data.page === 1 ? undefined : parsed.data.page };
   return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined && v !== '')) as ListFilters;
 }
