@@ -12,6 +12,7 @@ import { entitiesRoutes } from '../features/entities/entities.routes.js';
 import { entriesRoutes } from '../features/entries/entries.routes.js';
 import { healthRoutes } from '../features/health/health.routes.js';
 import { importsRoutes } from '../features/imports/imports.routes.js';
+import { installPublicFastPath } from '../features/publishing/public-fast-path.js';
 import { publicRoutes } from '../features/publishing/public.routes.js';
 import { regionsRoutes } from '../features/regions/regions.routes.js';
 import { versionsRoutes } from '../features/publishing/versions.routes.js';
@@ -99,7 +100,8 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   );
 
   registerRequestIds(app);
-  capConnectionsPerClient(app, limits.maxConnectionsPerClient, limits.connectionCapExempt);
+  const isRefused = capConnectionsPerClient(app, limits.maxConnectionsPerClient, limits.connectionCapExempt);
+  installPublicFastPath(app, deps, { hsts: deps.config.secureCookies, isRefused });
   registerSecurityHeaders(app, { hsts: deps.config.secureCookies });
   app.addHook('onSend', async (req, reply, payload) => {
     drainUnreadBody(req, reply, JSON_BODY_LIMIT);

@@ -7,21 +7,23 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { listPageCount, renderTenantPage } from '../trust-page/index.js';
 import { JSON_SCHEMA_PATH } from './exports/json-export.js';
 import { PublicCache, type Rendering } from './public-cache.js';
-import { chooseEncoding, encodedEtag } from './public-encoding.js';
+import {
+  CSP,
+  IMMUTABLE,
+  downloadName,
+  REVALIDATE,
+  listTag,
+  publicAnswer,
+  renderingKeys,
+  tenantTag,
+} from './public-response.js';
 import { type ListFormat, renderFormat } from './public-render.js';
 import { loadPublicListView, loadPublicTenantView, publicList, publicTenant } from './public-read.js';
 import type { ListFilters } from './public-view.js';
 import { selectLatestNumber } from './versions.repo.js';
 
-const CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-const IMMUTABLE = 'public, max-age=31536000, immutable';
-// Every use revalidates (a 304 from memory); a CDN may keep a copy only until it is told to purge
-// the Surrogate-Key / Cache-Tag named below, which a visibility change or a publish should do.
-const REVALIDATE = 'public, max-age=0, must-revalidate';
 // What is answered for a list that is not public (404s included) may be kept by no cache at all.
 const NO_STORE = 'no-store';
-
 const IMMUTABLE_FORMATS = new Set<ListFormat>(['json', 'csv', 'xlsx', 'pdf']);
 const EXPORTS: Record<string, ListFormat> = { json: 'json', csv: 'csv', xlsx: 'xlsx', pdf: 'pdf' };
 const FEEDS: Record<string, ListFormat> = {
@@ -130,8 +132,15 @@ export const publicRoutes =
       const latest = await current(tenant.id, tenant, listSlug);
       if (!latest || (number !== null && number > latest.number)) throw notFound('page', 'PAGE_NOT_FOUND');
       const shown = number ?? latest.number;
-      const viewKey = `${tenant.id}:${listSlug}:${shown}:${latest.number}:${baseUrl(req)}`;
-      const key = `${viewKey}:${format}:${JSON.stringify(filters)}`;
+      const { viewKey, key } = renderingKeys(
+        tenant.id,
+        listSlug,
+        shown,
+        latest.number,
+        baseUrl(req),
+        format,
+        filters,
+      );
       let r: Rendering | undefined = cache.get(key);
       if (!r) {
         type Loaded = Awaited<ReturnType<typeof loadPublicListView>>;
@@ -149,9 +158,11 @@ export const publicRoutes =
       // HTML page names the current version and the later history, so it revalidates (a 304
       // from memory); current pages and feeds change when a version is published.
       const immutable = number !== null && number < latest.number && IMMUTABLE_FORMATS.has(format);
-      reply.header('surrogate-key', `${tenantTag(tenant.id)} ${listTag(tenant.id, latest.listId)}`);
-      reply.header('cache-tag', `${tenantTag(tenant.id)},${listTag(tenant.id, latest.listId)}`);
-      return send(req, reply, r, immutable ? IMMUTABLE : REVALIDATE, downloadName(listSlug, shown, format));
+      return send(req, reply, r, {
+        cacheControl: immutable ? IMMUTABLE : REVALIDATE,
+        fileName: downloadName(listSlug, shown, format),
+        tags: [tenantTag(tenant.id), listTag(tenant.id, latest.listId)],
+      });
     };
 
     app.get('/t/:tenant', async (req, reply) => {
@@ -159,8 +170,7 @@ export const publicRoutes =
       const tenant = await tenantOr404(slug);
       const view = await loadPublicTenantView(deps, tenant, baseUrl(req));
       const r = await renderTenant(view);
-      reply.header('surrogate-key', tenantTag(tenant.id)).header('cache-tag', tenantTag(tenant.id));
-      return send(req, reply, r, REVALIDATE, null);
+      return send(req, reply, r, { cacheControl: REVALIDATE, fileName: null, tags: [tenantTag(tenant.id)] });
     });
 
     app.get('/t/:tenant/:listFile', async (req, reply) => {
@@ -231,39 +241,21 @@ function send(
   req: FastifyRequest,
   reply: FastifyReply,
   r: Rendering,
-  cacheControl: string,
-  fileName: string | null,
+  opts: Parameters<typeof publicAnswer>[2],
 ) {
   // Precompressed forms, chosen by Accept-Encoding; caches keep one copy per encoding.
-  const encoding = chooseEncoding(req.headers['accept-encoding'], r);
-  const etag = encodedEtag(r.etag, encoding);
-  if (r.encoded) reply.header('vary', 'Accept-Encoding');
-  reply
-    .header('etag', etag)
-    .header('cache-control', cacheControl)
-    .header('x-content-type-options', 'nosniff');
-  if (r.contentType.startsWith('text/html'))
-    reply.header('content-security-policy', CSP).header('referrer-policy', 'no-referrer');
-  if (fileName) reply.header('content-disposition', `attachment; filename="${fileName}"`);
-  const inm = req.headers['if-none-match'];
-  if (inm?.split(',').some((t) => t.trim() === etag || t.trim() === `W/${etag}`))
-    return reply.code(304).send();
-  if (encoding) reply.header('content-encoding', encoding);
-  return reply.type(r.contentType).send(encoding ? r.encoded?.[encoding] : r.body);
+  const a = publicAnswer(
+    r,
+    { acceptEncoding: req.headers['accept-encoding'], ifNoneMatch: req.headers['if-none-match'] },
+    opts,
+  );
+  reply.headers(a.headers);
+  return a.status === 304 ? reply.code(304).send() : reply.send(a.body);
 }
-
-/** CDN purge keys: everything public of a tenant, and everything of one of its lists. */
-const tenantTag = (tenantId: string) => `subreg-t-${tenantId}`;
-const listTag = (tenantId: string, listId: string) => `subreg-l-${tenantId}-${listId}`;
 
 function splitExt(file: string): [string, string | null] {
   const dot = file.lastIndexOf('.');
   return dot > 0 ? [file.slice(0, dot), file.slice(dot + 1)] : [file, null];
-}
-
-function downloadName(listSlug: string, n: number, format: ListFormat): string | null {
-  const ext = { csv: 'csv', xlsx: 'xlsx', pdf: 'pdf' }[format as string];
-  return ext ? `${listSlug}-v${n}.${ext}` : null;
 }
 
 function parseFilters(query: unknown): ListFilters {

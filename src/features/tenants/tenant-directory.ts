@@ -31,6 +31,12 @@ export class TenantDirectory {
     return value;
   }
 
+  /** The cached entry if fresh, without a query (undefined: not known now). */
+  cached(slug: string): TenantRecord | null | undefined {
+    const hit = this.cache.get(slug);
+    return hit && Date.now() - hit.at < TTL_MS ? hit.value : undefined;
+  }
+
   async byId(id: string): Promise<TenantRecord | null> {
     const rows = await this.control.select().from(tenants).where(eq(tenants.id, id)).limit(1);
     return (rows[0] as TenantRecord | undefined) ?? null;
