@@ -78,23 +78,38 @@ export const publicRoutes =
       return t;
     };
 
-    /** Which version is current: from the cache for a few seconds, else one indexed query. */
-    const current = async (
+    /**
+     * Which version is current: from the cache for a few seconds, else one indexed query, one
+     * at a time per list (when the few seconds end under load, one query, not one per request).
+     */
+    const asking = new Map<string, Promise<{ number: number; listId: string } | null>>();
+    const current = (
       tenantId: string,
       tenant: Parameters<typeof loadPublicListView>[1],
       listSlug: string,
-    ) => {
+    ): Promise<{ number: number; listId: string } | null> => {
       const hit = cache.latest(tenantId, listSlug);
-      if (hit) return hit;
+      if (hit) return Promise.resolve(hit);
+      // By epoch: a request after a forget (list made private) never joins a read from before it.
       const epoch = cache.epoch;
-      const found = await deps.dbs.withTenant(tenant, async (tx) => {
-        const list = await publicList(tx, listSlug);
-        if (!list) return null;
-        const number = await selectLatestNumber(tx, list.id);
-        return number > 0 ? { number, listId: list.id } : null;
-      });
-      if (found) cache.setLatest(tenantId, listSlug, found, Date.now(), epoch);
-      return found;
+      const k = `${tenantId}:${listSlug}:${epoch}`;
+      let p = asking.get(k);
+      if (!p) {
+        p = deps.dbs
+          .withTenant(tenant, async (tx) => {
+            const list = await publicList(tx, listSlug);
+            if (!list) return null;
+            const number = await selectLatestNumber(tx, list.id);
+            return number > 0 ? { number, listId: list.id } : null;
+          })
+          .then((found) => {
+            if (found) cache.setLatest(tenantId, listSlug, found, Date.now(), epoch);
+            return found;
+          })
+          .finally(() => asking.delete(k));
+        asking.set(k, p);
+      }
+      return p;
     };
 
     // Requests for a rendering that is being made wait for it rather than each making their own.
