@@ -1,14 +1,16 @@
 /**
- * Benchmark: the public list page (HTML and JSON) of a 50-entry list over real HTTP, against
- * the same server answering a precomputed buffer of the same size, in the same run; with 1
- * tenant in the region and again with 10,000. Load comes from autocannon in another process
- * (keep-alive, 20 connections, 5 s per measurement; static and page alternate for 3 rounds and
- * their medians are compared). Target: at least 0.8 of the static figure,
- * flat between 1 and 10,000 tenants.
- * Run: npm run bench -- trust-page
+ * Benchmark: public list pages over real HTTP, compressed (Accept-Encoding: br), of a 50-entry
+ * and of a 4,000-entry list (its first page: 200 entries; and its JSON export), against a bare
+ * Node `http` server in a SEPARATE process sending the same bytes with the same headers. Load
+ * comes from autocannon in a third process (keep-alive, 200 connections, 5 s per measurement;
+ * bare and page alternate for 3 rounds and their medians are compared). Target: at least 0.8
+ * of the bare server's requests per second, with 0 errors. BENCH_MANY_TENANTS=1 measures again
+ * with 10,000 tenants in the region (the cost must not grow with them either).
+ * Run: npm run bench -- trust-page   (BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS to change)
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -31,13 +33,35 @@ const run = promisify(execFile);
 const AUTOCANNON = path.resolve(import.meta.dirname, '../node_modules/autocannon/autocannon.js');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 200);
+const BIG = 4000;
 
-async function load(url: string): Promise<{ rps: number; p99: number; errors: number }> {
-  const { stdout } = await run(process.execPath, [AUTOCANNON, '-c', '20', '-d', String(SECONDS), '-j', url], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
+async function load(url: string): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+  const { stdout } = await run(
+    process.execPath,
+    [AUTOCANNON, '-c', String(CONNECTIONS), '-d', String(SECONDS), '-H', 'accept-encoding=br', '-j', url],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
   const r = JSON.parse(stdout);
-  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx };
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts + r.non2xx,
+  };
+}
+
+/** The bytes as sent (fetch would decompress them). */
+function rawGet(url: string, encoding: string): Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { 'accept-encoding': encoding } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
 }
 
 const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'subreg-bench-trust-'));
@@ -81,95 +105,161 @@ try {
   }
   await publishList(deps, ctx, list.id, { summary: 'Bench' });
 
-  const probe = await buildApp(deps, { logger: false });
-  const html = (await probe.inject({ method: 'GET', url: '/t/bench-main/platform' })).rawPayload;
-  const json = (await probe.inject({ method: 'GET', url: '/t/bench-main/platform.json' })).rawPayload;
-  await probe.close();
+  // The 4,000-entry list: rows in bulk as the owner, then published through the service.
+  const big = await createList(deps, ctx, { slug: 'big', title: 'Every sub-processor' } as never);
+  const region = targets.regions.find((r) => r.id === 'eu-west')!;
+  {
+    const owner = new pg.Client({ connectionString: region.url });
+    await owner.connect();
+    await owner.query(
+      'alter table entities no force row level security; alter table entries no force row level security',
+    );
+    await owner.query(
+      `insert into entities (tenant_id, id, legal_name, normalized_name, kind, trading_names)
+       select $1::uuid, gen_random_uuid(), 'Vendor ' || g || ' Limited', 'vendor ' || g || ' limited', 'third_party', array['Vendor ' || g]
+       from generate_series(1, $2) g`,
+      [tenant.id, BIG],
+    );
+    await owner.query(
+      `insert into entries (tenant_id, id, list_id, entity_id, group_name, purpose, data_categories, locations, country_codes, position)
+       select e.tenant_id, gen_random_uuid(), $2::uuid, e.id, 'Group ' || (row_number() over (order by e.legal_name) % 20),
+              'Hosting, support and maintenance of the platform', 'Names, email addresses, usage data',
+              '[{"written":"Germany","countries":["DE"],"regions":[],"role":null},{"written":"EU","countries":[],"regions":["EU"],"role":null}]'::jsonb,
+              array['DE'], row_number() over (order by e.legal_name)
+       from entities e where e.tenant_id = $1::uuid and e.normalized_name like 'vendor % limited' and e.legal_name ~ '^Vendor [0-9]+ Limited$'
+         and not exists (select 1 from entries x where x.tenant_id = e.tenant_id and x.entity_id = e.id)`,
+      [tenant.id, big.id],
+    );
+    await owner.query(
+      'alter table entities force row level security; alter table entries force row level security; analyze',
+    );
+    await owner.end();
+  }
+  await publishList(deps, ctx, big.id, { summary: 'Bench' });
+
   const app = await buildApp(deps, { logger: false });
-  // The baseline: the same server, the same bytes and the same caching headers a static file
-  // server would send (ETag, Cache-Control), and no work at all.
-  const staticRoute =
-    (body: Buffer, type: string) => async (_req: unknown, reply: import('fastify').FastifyReply) =>
-      reply
-        .header('etag', '"static"')
-        .header('cache-control', 'public, max-age=0, must-revalidate')
-        .header('x-content-type-options', 'nosniff')
-        .type(type)
-        .send(body);
-  app.get('/static.html', staticRoute(html, 'text/html; charset=utf-8'));
-  app.get('/static.json', staticRoute(json, 'application/json; charset=utf-8'));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const pages = [
+    ['HTML, 50 entries', '/t/bench-main/platform'],
+    [`HTML, ${BIG} entries (page 1)`, '/t/bench-main/big'],
+    [`JSON, ${BIG} entries`, '/t/bench-main/big.json'],
+  ] as const;
+
+  // The same bytes and headers, compressed, from a bare Node server in its own process.
+  const manifest: Record<string, { file: string; headers: Record<string, string> }> = {};
+  const sizes: string[] = [];
+  for (const [name, url] of pages) {
+    const res = await rawGet(`${origin}${url}`, 'br');
+    const plain = await rawGet(`${origin}${url}`, 'identity');
+    const body = res.body;
+    if (res.headers['content-encoding'] !== 'br') throw new Error(`${url} is not sent compressed`);
+    const file = path.join(dataDir, `bare${Object.keys(manifest).length}.br`);
+    await fs.writeFile(file, body);
+    const headers: Record<string, string> = {};
+    const skip = ['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'x-request-id'];
+    for (const [k, v] of Object.entries(res.headers))
+      if (typeof v === 'string' && !skip.includes(k)) headers[k] = v;
+    manifest[url] = { file, headers };
+    sizes.push(`${name}: ${plain.body.length} B, ${body.length} B br`);
+  }
+  const manifestFile = path.join(dataDir, 'bare.json');
+  await fs.writeFile(manifestFile, JSON.stringify(manifest));
+  const bare = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.resolve(import.meta.dirname, '_bare-server.ts'), manifestFile],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const barePort = await new Promise<number>((resolve, reject) => {
+    bare.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim())));
+    bare.once('exit', (code) => reject(new Error(`bare server exited (${code})`)));
+  });
+  const bareOrigin = `http://127.0.0.1:${barePort}`;
+  for (const [, url] of pages) {
+    const a = (await rawGet(`${bareOrigin}${url}`, 'br')).body;
+    const b = (await rawGet(`${origin}${url}`, 'br')).body;
+    if (!a.equals(b)) throw new Error(`the bare server does not send what ${url} sends`);
+  }
 
   // Static and page alternate for ROUNDS rounds and the medians are compared: the machine is
   // shared (tests, other benchmarks), and one 5-second sample of each swings by 30 % or more.
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const measure = async (label: string) => {
     const rows: string[] = [];
-    for (const [name, page, baseline] of [
-      ['HTML', '/t/bench-main/platform', '/static.html'],
-      ['JSON', '/t/bench-main/platform.json', '/static.json'],
-    ] as const) {
+    for (const [name, page] of pages) {
       await load(`${origin}${page}`); // warm-up
+      await load(`${bareOrigin}${page}`);
       const s: Awaited<ReturnType<typeof load>>[] = [];
       const p: Awaited<ReturnType<typeof load>>[] = [];
       for (let i = 0; i < ROUNDS; i++) {
-        s.push(await load(`${origin}${baseline}`));
+        s.push(await load(`${bareOrigin}${page}`));
         p.push(await load(`${origin}${page}`));
       }
       const [sRps, pRps] = [median(s.map((x) => x.rps)), median(p.map((x) => x.rps))];
       const [sP99, pP99] = [median(s.map((x) => x.p99)), median(p.map((x) => x.p99))];
+      const [sP50, pP50] = [median(s.map((x) => x.p50)), median(p.map((x) => x.p50))];
       const errors = [...s, ...p].reduce((n, x) => n + x.errors, 0);
       rows.push(
-        `${label.padEnd(16)} ${name.padEnd(5)} static ${sRps.toFixed(0).padStart(6)} rps p99 ${String(sP99).padStart(3)} ms | page ${pRps.toFixed(0).padStart(6)} rps p99 ${String(pP99).padStart(3)} ms | ratio ${(pRps / sRps).toFixed(2)} | errors ${errors}`,
+        `${label.padEnd(15)} ${name.padEnd(28)} bare ${sRps.toFixed(0).padStart(6)} rps p50 ${sP50} p99 ${sP99} ms | subreg ${pRps.toFixed(0).padStart(6)} rps p50 ${pP50} p99 ${pP99} ms | ratio ${(pRps / sRps).toFixed(2)} | errors ${errors}`,
       );
     }
     return rows;
   };
 
   console.log(
-    `trust page, 50 entries, ${html.length} B HTML / ${json.length} B JSON, autocannon -c 20 -d ${SECONDS}, median of ${ROUNDS} alternating rounds, ${process.version}`,
+    `trust page vs a bare node http server (separate process), Accept-Encoding: br, autocannon -c ${CONNECTIONS} -d ${SECONDS}, median of ${ROUNDS} alternating rounds, ${process.version}, load ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
   );
+  for (const line of sizes) console.log(`  ${line}`);
   for (const r of await measure('1 tenant')) console.log(r);
-
-  // 9,999 more tenants in the region, each with a published list (bulk SQL as the owner).
-  const region = targets.regions.find((r) => r.id === 'eu-west')!;
-  const control = new pg.Client({ connectionString: targets.controlUrl });
-  const owner = new pg.Client({ connectionString: region.url });
-  await control.connect();
-  await owner.connect();
-  await control.query(
-    `insert into tenants (id, slug, name, region_id) select gen_random_uuid(), 'bench-' || g, 'Bench ' || g, 'eu-west' from generate_series(1, 9999) g`,
-  );
-  const { rows: others } = await control.query(`select id from tenants where slug ~ '^bench-[0-9]+$'`);
-  await owner.query(
-    'alter table lists no force row level security; alter table list_versions no force row level security; alter table tenant_profiles no force row level security',
-  );
-  await owner.query(
-    `insert into tenant_profiles (tenant_id, display_name) select t::uuid, 'Bench' from unnest($1::text[]) t`,
-    [others.map((t) => t.id)],
-  );
-  await owner.query(
-    `insert into lists (tenant_id, id, slug, title) select t::uuid, gen_random_uuid(), 'platform', 'Platform' from unnest($1::text[]) t`,
-    [others.map((t) => t.id)],
-  );
-  await owner.query(
-    `insert into list_versions (tenant_id, list_id, number, published_at, effective_at, author_type, snapshot, changes, content_hash)
+  if (process.env.BENCH_MANY_TENANTS !== '1') {
+    bare.kill();
+    await app.close();
+    await dbs.close();
+  } else {
+    // 9,999 more tenants in the region, each with a published list (bulk SQL as the owner).
+    const control = new pg.Client({ connectionString: targets.controlUrl });
+    const owner = new pg.Client({ connectionString: region.url });
+    await control.connect();
+    await owner.connect();
+    await control.query(
+      `insert into tenants (id, slug, name, region_id) select gen_random_uuid(), 'bench-' || g, 'Bench ' || g, 'eu-west' from generate_series(1, 9999) g`,
+    );
+    const { rows: others } = await control.query(`select id from tenants where slug ~ '^bench-[0-9]+$'`);
+    await owner.query(
+      'alter table lists no force row level security; alter table list_versions no force row level security; alter table tenant_profiles no force row level security',
+    );
+    await owner.query(
+      `insert into tenant_profiles (tenant_id, display_name) select t::uuid, 'Bench' from unnest($1::text[]) t`,
+      [others.map((t) => t.id)],
+    );
+    await owner.query(
+      `insert into lists (tenant_id, id, slug, title) select t::uuid, gen_random_uuid(), 'platform', 'Platform' from unnest($1::text[]) t`,
+      [others.map((t) => t.id)],
+    );
+    await owner.query(
+      `insert into list_versions (tenant_id, list_id, number, published_at, effective_at, author_type, snapshot, changes, content_hash)
      select l.tenant_id, l.id, 1, now(), now(), 'system', v.snapshot, v.changes, v.content_hash
      from lists l, (select snapshot, changes, content_hash from list_versions where list_id = $1) v
      where l.tenant_id <> $2::uuid`,
-    [list.id, tenant.id],
-  );
-  await owner.query(
-    'alter table lists force row level security; alter table list_versions force row level security; alter table tenant_profiles force row level security; analyze',
-  );
-  await control.query('analyze');
-  await control.end();
-  await owner.end();
-  for (const r of await measure('10,000 tenants')) console.log(r);
-  await app.close();
-  await dbs.close();
+      [list.id, tenant.id],
+    );
+    await owner.query(
+      'alter table lists force row level security; alter table list_versions force row level security; alter table tenant_profiles force row level security; analyze',
+    );
+    await control.query('analyze');
+    await control.end();
+    await owner.end();
+    for (const r of await measure('10,000 tenants')) console.log(r);
+    bare.kill();
+    await app.close();
+    await dbs.close();
+  }
 } finally {
   await embedded?.stop();
   await fs.rm(dataDir, { recursive: true, force: true });

@@ -50,7 +50,7 @@ describe('the registry core over the API', () => {
       ).toBe(201);
     const page1 = await h.app.inject({
       method: 'GET',
-      url: `${base}/lists/${listId}/entries?limit=3`,
+      url: `${base}/lists/${listId}/entries?limit=3&total=true`,
       headers: w,
     });
     expect(page1.json()).toMatchObject({ total: 7, limit: 3, offset: 0, nextOffset: 3 });
@@ -61,7 +61,7 @@ describe('the registry core over the API', () => {
     ]);
     const last = await h.app.inject({
       method: 'GET',
-      url: `${base}/lists/${listId}/entries?limit=3&offset=6`,
+      url: `${base}/lists/${listId}/entries?limit=3&offset=6&total=true`,
       headers: w,
     });
     expect(last.json()).toMatchObject({ total: 7, nextOffset: null });

@@ -8,12 +8,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
 import { auditRoutes } from '../features/audit/audit.routes.js';
 import { authRoutes } from '../features/auth/auth.routes.js';
 import { accountPages } from '../features/auth/account-pages.js';
@@ -21,6 +16,7 @@ import { entitiesRoutes } from '../features/entities/entities.routes.js';
 import { entriesRoutes } from '../features/entries/entries.routes.js';
 import { healthRoutes } from '../features/health/health.routes.js';
 import { importsRoutes } from '../features/imports/imports.routes.js';
+import { installPublicFastPath } from '../features/publishing/public-fast-path.js';
 import { publicRoutes } from '../features/publishing/public.routes.js';
 import { regionsRoutes } from '../features/regions/regions.routes.js';
 import { versionsRoutes } from '../features/publishing/versions.routes.js';
@@ -39,6 +35,7 @@ import {
   collectIdempotentRoutes,
   idempotencyKeyParameter,
 } from './idempotency-key.js';
+import { serializerCompiler } from './fast-serializer.js';
 import { registerJsonParser } from './json-body.js';
 import { frameworkErrorHandler, sendProblem, toAppError } from './problem.js';
 import { registerAuthentication } from './request-auth.js';
@@ -109,7 +106,8 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   );
 
   registerRequestIds(app);
-  capConnectionsPerClient(app, limits.maxConnectionsPerClient, limits.connectionCapExempt);
+  const isRefused = capConnectionsPerClient(app, limits.maxConnectionsPerClient, limits.connectionCapExempt);
+  installPublicFastPath(app, deps, { hsts: deps.config.secureCookies, isRefused });
   registerSecurityHeaders(app, { hsts: deps.config.secureCookies });
   app.addHook('onSend', async (req, reply, payload) => {
     drainUnreadBody(req, reply, JSON_BODY_LIMIT);

@@ -64,8 +64,12 @@ const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`
  * the cap is answered 503 on its first request and closed; one that sends nothing is closed
  * after a second.
  */
-export function capConnectionsPerClient(app: FastifyInstance, max: number, exempt: readonly string[]): void {
-  if (max <= 0) return;
+export function capConnectionsPerClient(
+  app: FastifyInstance,
+  max: number,
+  exempt: readonly string[],
+): (socket: Socket) => boolean {
+  if (max <= 0) return () => false;
   const free = new Set(exempt);
   const open = new Map<string, number>();
   const refused = new WeakSet<Socket>();
@@ -98,6 +102,8 @@ export function capConnectionsPerClient(app: FastifyInstance, max: number, exemp
       1,
     );
   });
+  /** whether a socket is over the cap (the public fast path leaves those to this hook) */
+  return (socket) => refused.has(socket);
 }
 
 declare module 'fastify' {

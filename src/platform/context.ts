@@ -1,3 +1,4 @@
+import type { AuthCache } from '../features/auth/auth-cache.js';
 import type { IdempotencyRequest } from '../features/idempotency/idempotency.service.js';
 import type { PublicCache } from '../features/publishing/public-cache.js';
 import type { RegionMoves } from '../features/regions/region-moves.js';
@@ -43,6 +44,8 @@ export interface AppDeps {
   mail?: Mailer;
   /** renderings of published versions (optional: tests and the CLI may go without) */
   publicCache?: PublicCache;
+  /** seconds of memory for token, session and role lookups (made on first use: auth-cache.ts) */
+  authCache?: AuthCache;
   /** region moves (the operator's); absent where no owner connections are at hand */
   moves?: RegionMoves;
   /** the clock of notice periods, effective dates and links (tests move it; default: real time) */

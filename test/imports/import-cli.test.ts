@@ -58,7 +58,7 @@ describe('subreg import', () => {
       expect(JSON.parse(applied.stdout)).toMatchObject({ status: 'applied', appliedSummary: { added: 39 } });
       const entries = await h.app.inject({
         method: 'GET',
-        url: `/api/v1/tenants/${t.tenant.slug}/lists/${list.json().id}/entries?limit=1`,
+        url: `/api/v1/tenants/${t.tenant.slug}/lists/${list.json().id}/entries?limit=1&total=true`,
         headers: bearer(t.read),
       });
       expect(entries.json().total).toBe(39);

@@ -132,7 +132,9 @@ export const entries = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    index('entries_list_idx').on(t.tenantId, t.listId, t.position),
+    // The entries API's keyset pages: (position, id) and (group, position, id) in index order.
+    index('entries_list_order_idx').on(t.tenantId, t.listId, t.position, t.id),
+    index('entries_list_group_idx').on(t.tenantId, t.listId, t.groupName, t.position, t.id),
     index('entries_entity_idx').on(t.tenantId, t.entityId),
     index('entries_country_idx').using('gin', t.countryCodes),
     foreignKey({

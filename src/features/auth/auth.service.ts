@@ -4,6 +4,7 @@ import type { Actor, AppDeps, Role } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { randomSecret, sha256Hex } from '../../platform/ids.js';
 import { type RequestMeta, recordTokenAddress, recordUserEvent } from '../audit/audit-security.service.js';
+import { authCacheOf } from './auth-cache.js';
 import { verifyPassword } from './passwords.js';
 
 const SESSION_DAYS = 14;
@@ -41,10 +42,12 @@ export async function logIn(deps: AppDeps, email: string, password: string, meta
 }
 
 export async function logOut(deps: AppDeps, sessionSecret: string, meta: RequestMeta = {}): Promise<void> {
+  const idHash = sha256Hex(sessionSecret);
   const ended = await deps.dbs.control
     .delete(sessions)
-    .where(eq(sessions.idHash, sha256Hex(sessionSecret)))
+    .where(eq(sessions.idHash, idHash))
     .returning({ userId: sessions.userId });
+  authCacheOf(deps).forgetSession(idHash);
   const [user] = ended[0]
     ? await deps.dbs.control.select().from(users).where(eq(users.id, ended[0].userId))
     : [];
@@ -52,13 +55,22 @@ export async function logOut(deps: AppDeps, sessionSecret: string, meta: Request
 }
 
 export async function actorFromSession(deps: AppDeps, sessionSecret: string): Promise<Actor | null> {
-  const rows = await deps.dbs.control
-    .select({ userId: sessions.userId, csrfToken: sessions.csrfToken })
-    .from(sessions)
-    .where(and(eq(sessions.idHash, sha256Hex(sessionSecret)), gt(sessions.expiresAt, new Date())))
-    .limit(1);
-  const s = rows[0];
-  return s ? { type: 'user', id: s.userId, userId: s.userId, csrfToken: s.csrfToken } : null;
+  const idHash = sha256Hex(sessionSecret);
+  const cache = authCacheOf(deps).sessions;
+  let s = cache.get(idHash);
+  if (s && s.expiresAt.getTime() <= Date.now()) s = undefined;
+  if (!s) {
+    const epoch = cache.epoch;
+    const rows = await deps.dbs.control
+      .select({ userId: sessions.userId, csrfToken: sessions.csrfToken, expiresAt: sessions.expiresAt })
+      .from(sessions)
+      .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, new Date())))
+      .limit(1);
+    s = rows[0];
+    if (!s) return null;
+    cache.set(idHash, s, epoch);
+  }
+  return { type: 'user', id: s.userId, userId: s.userId, csrfToken: s.csrfToken };
 }
 
 export async function actorFromToken(
@@ -67,27 +79,37 @@ export async function actorFromToken(
   meta: RequestMeta = {},
 ): Promise<Actor | null> {
   if (!/^srg_[rw]_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-  const rows = await deps.dbs.control
-    .select({
-      id: apiTokens.id,
-      tenantId: apiTokens.tenantId,
-      scope: apiTokens.scope,
-      lastUsedAt: apiTokens.lastUsedAt,
-    })
-    .from(apiTokens)
-    .where(
-      and(
-        eq(apiTokens.tokenHash, sha256Hex(token)),
-        isNull(apiTokens.revokedAt),
-        sql`(${apiTokens.expiresAt} is null or ${apiTokens.expiresAt} > now())`,
-      ),
-    )
-    .limit(1);
-  const t = rows[0];
-  if (!t) return null;
+  const tokenHash = sha256Hex(token);
+  const cache = authCacheOf(deps).tokens;
+  let t = cache.get(tokenHash);
+  if (t?.expiresAt && t.expiresAt.getTime() <= Date.now()) t = undefined;
+  if (!t) {
+    const epoch = cache.epoch;
+    const rows = await deps.dbs.control
+      .select({
+        id: apiTokens.id,
+        tenantId: apiTokens.tenantId,
+        scope: apiTokens.scope,
+        lastUsedAt: apiTokens.lastUsedAt,
+        expiresAt: apiTokens.expiresAt,
+      })
+      .from(apiTokens)
+      .where(
+        and(
+          eq(apiTokens.tokenHash, tokenHash),
+          isNull(apiTokens.revokedAt),
+          sql`(${apiTokens.expiresAt} is null or ${apiTokens.expiresAt} > now())`,
+        ),
+      )
+      .limit(1);
+    t = rows[0];
+    if (!t) return null;
+    cache.set(tokenHash, t, epoch);
+  }
   // Last use is kept to the minute: no write on every request.
   if (!t.lastUsedAt || Date.now() - t.lastUsedAt.getTime() > 60_000) {
-    await deps.dbs.control.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, t.id));
+    t.lastUsedAt = new Date();
+    await deps.dbs.control.update(apiTokens).set({ lastUsedAt: t.lastUsedAt }).where(eq(apiTokens.id, t.id));
   }
   await recordTokenAddress(deps, t, meta);
   return { type: 'token', id: t.id, userId: null, tokenTenantId: t.tenantId, tokenScope: t.scope };
@@ -99,10 +121,17 @@ export async function roleInTenant(deps: AppDeps, actor: Actor, tenantId: string
     if (actor.tokenTenantId !== tenantId) return null;
     return actor.tokenScope === 'write' ? 'editor' : 'viewer';
   }
+  const key = `${actor.id}:${tenantId}`;
+  const cache = authCacheOf(deps).roles;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const epoch = cache.epoch;
   const rows = await deps.dbs.control
     .select({ role: memberships.role })
     .from(memberships)
     .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, actor.id)))
     .limit(1);
-  return rows[0]?.role ?? null;
+  const role = rows[0]?.role ?? null;
+  if (role) cache.set(key, role, epoch);
+  return role;
 }

@@ -1,15 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  idempotentProblems,
-  pageOf,
-  problemResponses,
-  tenantParams,
-  uuidParam,
-} from '../../http/common-schemas.js';
+import { idempotentProblems, problemResponses, tenantParams, uuidParam } from '../../http/common-schemas.js';
 import { tenantContext } from '../../http/request-auth.js';
 import type { AppDeps } from '../../platform/context.js';
-import { createEntryBody, entriesQuery, entryView, updateEntryBody } from './entries.schemas.js';
+import { createEntryBody, entriesPage, entriesQuery, entryView, updateEntryBody } from './entries.schemas.js';
 import { createEntry, deleteEntry, getEntry, listEntries, updateEntry } from './entries.service.js';
 
 const listParams = tenantParams.extend({ listId: uuidParam });
@@ -26,7 +20,7 @@ export const entriesRoutes =
           summary: 'Entries of a list (filter by group, type, country; search; sort)',
           params: listParams,
           querystring: entriesQuery,
-          response: { 200: pageOf(entryView), ...problemResponses },
+          response: { 200: entriesPage, ...problemResponses },
         },
       },
       async (req) => listEntries(deps, await tenantContext(req, deps), req.params.listId, req.query),

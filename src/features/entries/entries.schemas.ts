@@ -48,8 +48,28 @@ export const entriesQuery = z.object({
     .transform((s) => s.toUpperCase())
     .optional(),
   sort: z.enum(['position', 'legalName', '-legalName', 'group']).default('position'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce
+    .number({ message: 'limit must be a whole number from 1 to 500' })
+    .int('limit must be a whole number from 1 to 500')
+    .min(1, 'limit must be at least 1')
+    .max(500, 'limit must be at most 500; follow `next` for more')
+    .default(50),
+  cursor: z
+    .string()
+    .optional()
+    .describe('The `next` of the previous page, as received; leave out for the first page'),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .optional()
+    .describe('Kept for old clients: skips that many entries (its cost grows with it); prefer `cursor`'),
+  total: z
+    .enum(['true', 'false'], { message: 'total must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true')
+    .describe('true: also count every matching entry (costs a count of the whole list)'),
 });
 
 const locationView = z.object({
@@ -83,6 +103,15 @@ export const entryView = z
     updatedAt: z.string(),
   })
   .meta({ id: 'Entry' });
+
+export const entriesPage = z.object({
+  items: z.array(entryView),
+  limit: z.number().int(),
+  next: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+  total: z.number().int().optional().describe('Only with `total=true`'),
+  offset: z.number().int(),
+  nextOffset: z.number().int().nullable().describe('For callers that page by `offset`'),
+});
 
 export type CreateEntryInput = z.infer<typeof createEntryBody>;
 export type UpdateEntryInput = z.infer<typeof updateEntryBody>;

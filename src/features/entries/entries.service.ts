@@ -1,4 +1,3 @@
-import { pageFrom } from '../../http/common-schemas.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -7,6 +6,7 @@ import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/id
 import { selectEntity } from '../entities/entities.repo.js';
 import { insertEntityInTx } from '../entities/entities.service.js';
 import { selectList } from '../lists/lists.repo.js';
+import { decodeCursor, encodeCursor } from './entries-cursor.js';
 import * as repo from './entries.repo.js';
 import type { CreateEntryInput, EntriesQuery, EntryView, UpdateEntryInput } from './entries.schemas.js';
 import { toStoredLocations } from './stored-locations.js';
@@ -41,11 +41,27 @@ export function toEntryView(r: { entry: repo.EntryRow; entity: repo.EntityRow })
 }
 
 export async function listEntries(deps: AppDeps, ctx: TenantContext, listId: string, q: EntriesQuery) {
+  if (q.cursor !== undefined && q.offset !== undefined)
+    throw badRequest(
+      'CURSOR_WITH_OFFSET',
+      'Give cursor or offset, not both: follow `next` with cursor alone.',
+    );
+  const cursor = q.cursor === undefined ? null : decodeCursor(q.cursor, q.sort);
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
-    const rows = await repo.selectEntries(tx, listId, q);
+    const rows = await repo.selectEntries(tx, listId, q, cursor);
     // An empty page of a list that does not exist is a 404, not an empty list.
     if (rows.length === 0 && !(await selectList(tx, listId))) throw listNotFound();
-    return pageFrom(rows, toEntryView, q);
+    const more = rows.length > q.limit;
+    const page = more ? rows.slice(0, q.limit) : rows;
+    const offset = q.offset ?? 0;
+    return {
+      items: page.map(toEntryView),
+      limit: q.limit,
+      next: more ? encodeCursor(repo.cursorOf(q.sort, page[page.length - 1]!)) : null,
+      ...(q.total && { total: await repo.countEntries(tx, listId, q) }),
+      offset,
+      nextOffset: more && cursor === null ? offset + q.limit : null,
+    };
   });
 }
 

@@ -1,3 +1,5 @@
+import { afterCommit } from '../../db/databases.js';
+import { publicListsChanged } from '../publishing/public-invalidation.js';
 import { selectLatestNumber } from '../publishing/versions.repo.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
@@ -109,6 +111,11 @@ export async function updateList(
       );
     }
     const after = await repo.updateList(tx, ctx.tenant.id, id, patch);
+    // Public renderings must not outlive a visibility or slug change (not even for seconds).
+    if (after && (after.visibility !== before.list.visibility || after.slug !== before.list.slug))
+      afterCommit(tx, `public-list:${id}`, () =>
+        publicListsChanged(deps, ctx.tenant.id, [before.list.slug, after.slug]),
+      );
     await appendAuditEvent(tx, {
       ...auditActor(ctx),
       action: 'list.updated',
@@ -134,6 +141,7 @@ export async function deleteList(deps: AppDeps, ctx: TenantContext, id: string):
       );
     }
     if (!(await repo.deleteList(tx, ctx.tenant.id, id))) throw listNotFound();
+    afterCommit(tx, `public-list:${id}`, () => publicListsChanged(deps, ctx.tenant.id, [before.list.slug]));
     await appendAuditEvent(tx, {
       ...auditActor(ctx),
       action: 'list.deleted',

@@ -5,7 +5,9 @@ import { processMetrics } from '../../platform/metrics.js';
  * (tenant, list, version, format, filters) is valid forever; the only question a current page
  * asks is "which version is current?", answered from `latest` for a few seconds and otherwise
  * by one indexed query. Publishing in this process updates `latest` at once; other processes
- * see the new version within LATEST_TTL_MS.
+ * see the new version within LATEST_TTL_MS. A list that stops being public (visibility, slug,
+ * deletion) is forgotten at once here and, through NOTIFY on the directory channel, in every
+ * listening process (public-invalidation.ts); LATEST_TTL_MS bounds a listener that reconnects.
  */
 export const LATEST_TTL_MS = 5_000;
 const MAX_ENTRIES = 2_000;
@@ -16,13 +18,24 @@ export interface Rendering {
   body: Buffer;
   contentType: string;
   etag: string;
+  /** the same bytes compressed, made with the rendering (public-render.ts) */
+  encoded?: { br?: Buffer; gzip?: Buffer };
 }
+
+/** What a rendering holds in memory, compressed forms included. */
+const sizeOf = (r: Rendering) =>
+  r.body.length + (r.encoded?.br?.length ?? 0) + (r.encoded?.gzip?.length ?? 0);
 
 export class PublicCache {
   private latestBySlug = new Map<string, { number: number; listId: string; at: number }>();
   private renderings = new Map<string, Rendering>();
   private views = new Map<string, unknown>();
   private bytes = 0;
+  /**
+   * Bumped by every forget: a `latest` read from the database before a forget must not be
+   * stored after it (the read may have seen the list still public).
+   */
+  epoch = 0;
 
   /** The current version of a public list, by slug, if known for less than LATEST_TTL_MS. */
   latest(tenantId: string, listSlug: string, now = Date.now()): { number: number; listId: string } | null {
@@ -35,7 +48,9 @@ export class PublicCache {
     listSlug: string,
     value: { number: number; listId: string },
     now = Date.now(),
+    readAtEpoch = this.epoch,
   ): void {
+    if (readAtEpoch !== this.epoch) return;
     if (this.latestBySlug.size > MAX_ENTRIES * 5) this.latestBySlug.clear();
     this.latestBySlug.set(`${tenantId}:${listSlug}`, { ...value, at: now });
   }
@@ -66,15 +81,24 @@ export class PublicCache {
     }
   }
 
+  /** Drops everything cached for one list slug of a tenant (it may no longer be public). */
+  forgetList(tenantId: string, listSlug: string): void {
+    this.forgetWhere((k) => k === `${tenantId}:${listSlug}` || k.startsWith(`${tenantId}:${listSlug}:`));
+  }
+
   /** Drops everything cached for a tenant (its directory entry changed, e.g. a region move). */
   forgetTenant(tenantId: string): void {
-    const mine = (k: string) => k.startsWith(`${tenantId}:`);
+    this.forgetWhere((k) => k.startsWith(`${tenantId}:`));
+  }
+
+  private forgetWhere(mine: (key: string) => boolean): void {
+    this.epoch++;
     for (const k of [...this.latestBySlug.keys()]) if (mine(k)) this.latestBySlug.delete(k);
     for (const k of [...this.views.keys()]) if (mine(k)) this.views.delete(k);
     for (const [k, v] of [...this.renderings]) {
       if (!mine(k)) continue;
       this.renderings.delete(k);
-      this.bytes -= v.body.length;
+      this.bytes -= sizeOf(v);
     }
   }
 
@@ -90,15 +114,15 @@ export class PublicCache {
   }
 
   set(key: string, r: Rendering): void {
-    if (r.body.length > MAX_BYTES / 8) return;
+    if (sizeOf(r) > MAX_BYTES / 8) return;
     const old = this.renderings.get(key);
-    if (old) this.bytes -= old.body.length;
+    if (old) this.bytes -= sizeOf(old);
     this.renderings.set(key, r);
-    this.bytes += r.body.length;
+    this.bytes += sizeOf(r);
     for (const [k, v] of this.renderings) {
       if (this.renderings.size <= MAX_ENTRIES && this.bytes <= MAX_BYTES) break;
       this.renderings.delete(k);
-      this.bytes -= v.body.length;
+      this.bytes -= sizeOf(v);
     }
   }
 }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import { renderListPage, renderVersionPage } from '../trust-page/index.js';
 import { csvExport } from './exports/csv-export.js';
 import { jsonExport } from './exports/json-export.js';
@@ -73,5 +75,31 @@ export async function renderFormat(
   }
   // A strong validator: the same bytes give the same tag, in every process.
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
-  return { body, contentType: CONTENT_TYPES[format], etag };
+  const encoded = COMPRESSIBLE.has(format) ? await precompress(body) : {};
+  return { body, contentType: CONTENT_TYPES[format], etag, encoded };
 }
+
+/** Text formats; XLSX is a zip already and PDF streams are deflated. */
+const COMPRESSIBLE = new Set<ListFormat>(['html', 'version-html', 'json', 'csv', 'atom', 'rss', 'feed-json']);
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+
+/**
+ * Brotli and gzip of a rendering, made once (off the main thread) and kept with it, so that
+ * serving a page compressed costs no compression. Only what is smaller than the original.
+ */
+export async function precompress(body: Buffer): Promise<{ br?: Buffer; gzip?: Buffer }> {
+  if (body.length < 512) return {};
+  const [br, gz] = await Promise.all([
+    brotli(body, {
+      params: {
+        [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+        [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      },
+    }),
+    gzip(body, { level: 9 }),
+  ]);
+  return { ...(br.length < body.length && { br }), ...(gz.length < body.length && { gzip: gz }) };
+}
+const BROTLI_QUALITY = 10;

@@ -158,4 +158,6 @@ export interface ListFilters {
   /** ISO 3166-1 alpha-2 */
   country?: string;
   q?: string;
+  /** 1-based page of a long list (pages and version pages only); absent means the first */
+  page?: number;
 }

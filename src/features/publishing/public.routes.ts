@@ -4,19 +4,26 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
-import { renderTenantPage } from '../trust-page/index.js';
+import { listPageCount, renderTenantPage } from '../trust-page/index.js';
 import { JSON_SCHEMA_PATH } from './exports/json-export.js';
 import { PublicCache, type Rendering } from './public-cache.js';
+import {
+  CSP,
+  IMMUTABLE,
+  downloadName,
+  REVALIDATE,
+  listTag,
+  publicAnswer,
+  renderingKeys,
+  tenantTag,
+} from './public-response.js';
 import { type ListFormat, renderFormat } from './public-render.js';
 import { loadPublicListView, loadPublicTenantView, publicList, publicTenant } from './public-read.js';
 import type { ListFilters } from './public-view.js';
 import { selectLatestNumber } from './versions.repo.js';
 
-const CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-const IMMUTABLE = 'public, max-age=31536000, immutable';
-const REVALIDATE = 'public, max-age=0, s-maxage=30, must-revalidate';
-
+// What is answered for a list that is not public (404s included) may be kept by no cache at all.
+const NO_STORE = 'no-store';
 const IMMUTABLE_FORMATS = new Set<ListFormat>(['json', 'csv', 'xlsx', 'pdf']);
 const EXPORTS: Record<string, ListFormat> = { json: 'json', csv: 'csv', xlsx: 'xlsx', pdf: 'pdf' };
 const FEEDS: Record<string, ListFormat> = {
@@ -37,6 +44,12 @@ const filtersSchema = z.object({
     .regex(/^[A-Z]{2}$/, 'country must be an ISO 3166-1 alpha-2 code such as DE')
     .optional(),
   q: z.string().max(100, 'q must be at most 100 characters').optional(),
+  page: z.coerce
+    .number({ message: 'page must be a whole number from 1 to 10000' })
+    .int('page must be a whole number from 1 to 10000')
+    .min(1, 'page must be a whole number from 1 to 10000')
+    .max(10_000, 'page must be a whole number from 1 to 10000')
+    .optional(),
 });
 
 const schemaFile = path.resolve(import.meta.dirname, '../../../schemas/list-version-v1.json');
@@ -52,6 +65,10 @@ export const publicRoutes =
     // Shared with publishing (through deps), so a publish in this process shows at once.
     deps.publicCache ??= new PublicCache();
     const cache = deps.publicCache;
+    app.addHook('onSend', async (_req, reply, payload) => {
+      if (reply.statusCode >= 400) reply.header('cache-control', NO_STORE);
+      return payload;
+    });
     const baseUrl = (req: FastifyRequest) =>
       deps.config.publicBaseUrl.replace(/\/$/, '') || `${req.protocol}://${req.host}`;
 
@@ -61,22 +78,60 @@ export const publicRoutes =
       return t;
     };
 
-    /** Which version is current: from the cache for a few seconds, else one indexed query. */
-    const current = async (
+    /**
+     * Which version is current: from the cache for a few seconds, else one indexed query, one
+     * at a time per list (when the few seconds end under load, one query, not one per request).
+     */
+    const asking = new Map<string, Promise<{ number: number; listId: string } | null>>();
+    const current = (
       tenantId: string,
       tenant: Parameters<typeof loadPublicListView>[1],
       listSlug: string,
-    ) => {
+    ): Promise<{ number: number; listId: string } | null> => {
       const hit = cache.latest(tenantId, listSlug);
-      if (hit) return hit;
-      const found = await deps.dbs.withTenant(tenant, async (tx) => {
-        const list = await publicList(tx, listSlug);
-        if (!list) return null;
-        const number = await selectLatestNumber(tx, list.id);
-        return number > 0 ? { number, listId: list.id } : null;
-      });
-      if (found) cache.setLatest(tenantId, listSlug, found);
-      return found;
+      if (hit) return Promise.resolve(hit);
+      // By epoch: a request after a forget (list made private) never joins a read from before it.
+      const epoch = cache.epoch;
+      const k = `${tenantId}:${listSlug}:${epoch}`;
+      let p = asking.get(k);
+      if (!p) {
+        p = deps.dbs
+          .withTenant(tenant, async (tx) => {
+            const list = await publicList(tx, listSlug);
+            if (!list) return null;
+            const number = await selectLatestNumber(tx, list.id);
+            return number > 0 ? { number, listId: list.id } : null;
+          })
+          .then((found) => {
+            if (found) cache.setLatest(tenantId, listSlug, found, Date.now(), epoch);
+            return found;
+          })
+          .finally(() => asking.delete(k));
+        asking.set(k, p);
+      }
+      return p;
+    };
+
+    // Requests for a rendering that is being made wait for it rather than each making their own.
+    const making = new Map<string, Promise<Rendering>>();
+    const renderOnce = (
+      key: string,
+      view: Parameters<typeof renderFormat>[1],
+      previous: Parameters<typeof renderFormat>[2],
+      format: ListFormat,
+      filters: ListFilters,
+    ): Promise<Rendering> => {
+      let p = making.get(key);
+      if (!p) {
+        p = renderFormat(format, view, previous, filters)
+          .then((r) => {
+            cache.set(key, r);
+            return r;
+          })
+          .finally(() => making.delete(key));
+        making.set(key, p);
+      }
+      return p;
     };
 
     const serve = async (
@@ -92,8 +147,15 @@ export const publicRoutes =
       const latest = await current(tenant.id, tenant, listSlug);
       if (!latest || (number !== null && number > latest.number)) throw notFound('page', 'PAGE_NOT_FOUND');
       const shown = number ?? latest.number;
-      const viewKey = `${tenant.id}:${listSlug}:${shown}:${latest.number}:${baseUrl(req)}`;
-      const key = `${viewKey}:${format}:${JSON.stringify(filters)}`;
+      const { viewKey, key } = renderingKeys(
+        tenant.id,
+        listSlug,
+        shown,
+        latest.number,
+        baseUrl(req),
+        format,
+        filters,
+      );
       let r: Rendering | undefined = cache.get(key);
       if (!r) {
         type Loaded = Awaited<ReturnType<typeof loadPublicListView>>;
@@ -103,14 +165,19 @@ export const publicRoutes =
           if (!loaded) throw notFound('page', 'PAGE_NOT_FOUND');
           cache.setView(viewKey, loaded);
         }
-        r = await renderFormat(format, loaded.view, loaded.previous, filters);
-        cache.set(key, r);
+        if (filters.page && filters.page > listPageCount(loaded.view, filters))
+          throw notFound('page', 'PAGE_NOT_FOUND');
+        r = await renderOnce(key, loaded.view, loaded.previous, format, filters);
       }
       // A superseded version's files (JSON, CSV, XLSX, PDF) never change again: immutable. Its
       // HTML page names the current version and the later history, so it revalidates (a 304
       // from memory); current pages and feeds change when a version is published.
       const immutable = number !== null && number < latest.number && IMMUTABLE_FORMATS.has(format);
-      return send(req, reply, r, immutable ? IMMUTABLE : REVALIDATE, downloadName(listSlug, shown, format));
+      return send(req, reply, r, {
+        cacheControl: immutable ? IMMUTABLE : REVALIDATE,
+        fileName: downloadName(listSlug, shown, format),
+        tags: [tenantTag(tenant.id), listTag(tenant.id, latest.listId)],
+      });
     };
 
     app.get('/t/:tenant', async (req, reply) => {
@@ -118,7 +185,7 @@ export const publicRoutes =
       const tenant = await tenantOr404(slug);
       const view = await loadPublicTenantView(deps, tenant, baseUrl(req));
       const r = await renderTenant(view);
-      return send(req, reply, r, REVALIDATE, null);
+      return send(req, reply, r, { cacheControl: REVALIDATE, fileName: null, tags: [tenantTag(tenant.id)] });
     });
 
     app.get('/t/:tenant/:listFile', async (req, reply) => {
@@ -179,30 +246,21 @@ function send(
   req: FastifyRequest,
   reply: FastifyReply,
   r: Rendering,
-  cacheControl: string,
-  fileName: string | null,
+  opts: Parameters<typeof publicAnswer>[2],
 ) {
-  reply
-    .header('etag', r.etag)
-    .header('cache-control', cacheControl)
-    .header('x-content-type-options', 'nosniff');
-  if (r.contentType.startsWith('text/html'))
-    reply.header('content-security-policy', CSP).header('referrer-policy', 'no-referrer');
-  if (fileName) reply.header('content-disposition', `attachment; filename="${fileName}"`);
-  const inm = req.headers['if-none-match'];
-  if (inm?.split(',').some((t) => t.trim() === r.etag || t.trim() === `W/${r.etag}`))
-    return reply.code(304).send();
-  return reply.type(r.contentType).send(r.body);
+  // Precompressed forms, chosen by Accept-Encoding; caches keep one copy per encoding.
+  const a = publicAnswer(
+    r,
+    { acceptEncoding: req.headers['accept-encoding'], ifNoneMatch: req.headers['if-none-match'] },
+    opts,
+  );
+  reply.headers(a.headers);
+  return a.status === 304 ? reply.code(304).send() : reply.send(a.body);
 }
 
 function splitExt(file: string): [string, string | null] {
   const dot = file.lastIndexOf('.');
   return dot > 0 ? [file.slice(0, dot), file.slice(dot + 1)] : [file, null];
-}
-
-function downloadName(listSlug: string, n: number, format: ListFormat): string | null {
-  const ext = { csv: 'csv', xlsx: 'xlsx', pdf: 'pdf' }[format as string];
-  return ext ? `${listSlug}-v${n}.${ext}` : null;
 }
 
 function parseFilters(query: unknown): ListFilters {
@@ -214,6 +272,7 @@ function parseFilters(query: unknown): ListFilters {
   if (!parsed.success) {
     throw new AppError(400, 'FILTER_INVALID', parsed.error.issues.map((i) => i.message).join('; '));
   }
-  const f = parsed.data;
+  // Page 1 is the list's own URL: the same rendering, the same cache entry.
+  const f = { ...parsed.data, page: parsed.data.page === 1 ? undefined : parsed.data.page };
   return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined && v !== '')) as ListFilters;
 }

@@ -7,7 +7,7 @@ export const DIRECTORY_CHANNEL = 'subreg_directory';
 /**
  * Listens on the control database for directory changes made by other processes (a region move
  * run from the CLI, another server) and drops this process's cached entry and public renderings
- * of that tenant at once; the directory's short TTL covers a listener that is reconnecting.
+ * of that tenant at once (or of the lists named, when a list's visibility or slug changed); the directory's short TTL covers a listener that is reconnecting.
  */
 export async function listenForDirectoryChanges(
   controlUrl: string,
@@ -20,9 +20,16 @@ export async function listenForDirectoryChanges(
     const c = new pg.Client({ connectionString: controlUrl, application_name: 'subreg-directory-listener' });
     c.on('notification', (n) => {
       try {
-        const { id, slug } = JSON.parse(n.payload ?? '{}') as { id?: string; slug?: string };
+        const { id, slug, lists } = JSON.parse(n.payload ?? '{}') as {
+          id?: string;
+          slug?: string;
+          lists?: unknown;
+        };
         if (slug) deps.directory.forget(slug);
-        if (id) deps.publicCache?.forgetTenant(id);
+        // A list's visibility or slug changed (public-invalidation.ts): forget that list only.
+        if (id && Array.isArray(lists))
+          for (const l of lists) if (typeof l === 'string') deps.publicCache?.forgetList(id, l);
+        if (id && !Array.isArray(lists)) deps.publicCache?.forgetTenant(id);
       } catch {
         // not ours
       }

@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { apiTokens } from '../../db/schema/control.js';
 import { appendAuditEvent } from '../audit/audit.repo.js';
+import { authCacheOf } from '../auth/auth-cache.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { newId, randomSecret, sha256Hex } from '../../platform/ids.js';
@@ -132,6 +133,7 @@ export async function revokeToken(deps: AppDeps, ctx: TenantContext, tokenId: st
     .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.tenantId, ctx.tenant.id), isNull(apiTokens.revokedAt)))
     .returning();
   if (!row) throw notFound('API token', 'TOKEN_NOT_FOUND');
+  authCacheOf(deps).forgetToken(row.id);
   const v = view(row);
   await deps.dbs.withTenant(ctx.tenant, (tx) =>
     appendAuditEvent(tx, {

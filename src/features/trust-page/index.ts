@@ -7,7 +7,9 @@ import type {
 import { humanDate, plural } from './format.js';
 import { html, isolate, text } from './html.js';
 import { layout } from './layout.js';
+import { filterEntries } from './filters.js';
 import { changeSetSection, listDocument } from './list-document.js';
+import { pageCount, pageHref, pageLinks, paging } from './pager.js';
 
 export { escapeHtml, html } from './html.js';
 
@@ -21,6 +23,16 @@ const feedsOf = (view: PublicListView) => {
   ];
 };
 
+/** The number of pages a version's page has for these filters (a later page is a 404). */
+export function listPageCount(view: PublicListView, filters: ListFilters): number {
+  return pageCount(filterEntries(view.version.snapshot.entries, filters).length);
+}
+
+const headLinks = (view: PublicListView, filters: ListFilters, basePath: string) =>
+  pageLinks(paging(filterEntries(view.version.snapshot.entries, filters).length, filters.page), (page) =>
+    pageHref(basePath, filters, page),
+  );
+
 /** /t/{tenant}/{list}: the current version as a document. */
 export function renderListPage(view: PublicListView, filters: ListFilters): string {
   const doc = view.version.snapshot.document;
@@ -31,6 +43,7 @@ export function renderListPage(view: PublicListView, filters: ListFilters): stri
     tenantSlug: view.tenant.slug,
     crumbs: [{ label: view.tenant.name, href: `/t/${view.tenant.slug}` }, { label: doc.title }],
     feeds: feedsOf(view),
+    links: headLinks(view, filters, basePath),
     body: html`${upcomingNote(view, basePath)}${listDocument(view, filters, basePath)}`,
   });
 }
@@ -71,6 +84,7 @@ export function renderVersionPage(
       { label: `Version ${view.version.number}` },
     ],
     feeds: feedsOf(view),
+    links: headLinks(view, filters, basePath),
     body: listDocument(
       view,
       filters,

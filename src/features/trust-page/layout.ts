@@ -8,6 +8,8 @@ export interface PageFrame {
   crumbs: { label: string; href?: string }[];
   /** <link rel="alternate"> feeds of this page */
   feeds?: { type: string; title: string; href: string }[];
+  /** <link rel="prev"/"next"> of a paged list */
+  links?: { rel: string; href: string }[];
   body: Html;
 }
 
@@ -27,6 +29,7 @@ export function layout(p: PageFrame): string {
 <meta name="robots" content="index, follow">
 <link rel="icon" href="data:,">
 ${(p.feeds ?? []).map((f) => html`<link rel="alternate" type="${f.type}" title="${f.title}" href="${f.href}">\n`)}
+${(p.links ?? []).map((l) => html`<link rel="${l.rel}" href="${l.href}">\n`)}
 <style>${raw(STYLES)}</style>
 </head>
 <body>

@@ -12,6 +12,7 @@ import {
   plural,
 } from './format.js';
 import { type Html, html, isolate, orDash, text } from './html.js';
+import { type Paging, pageHref, pagerNav, paging } from './pager.js';
 
 const time = (iso: string) => html`<time datetime="${iso}">${humanDate(iso)}</time>`;
 /** A date a reader can quote either way: "9 September 2024 (2024-09-09)". */
@@ -31,7 +32,10 @@ export function listDocument(
   const doc = v.snapshot.document;
   const latest = view.history[0];
   const shown = filterEntries(v.snapshot.entries, filters);
-  const groups = groupEntries(shown);
+  // Long lists are paged on the server (no JavaScript): sections continue across pages.
+  const p = paging(shown.length, filters.page);
+  const groups = groupEntries(shown.slice(p.from, p.to));
+  const href = (page: number) => pageHref(basePath, filters, page);
   return html`
 <h1>${text(doc.title)}</h1>
 <ul class="meta">
@@ -44,7 +48,8 @@ ${doc.author ? html`<li>Author: ${text(doc.author)}</li>` : ''}
 <p class="print-only">Source: ${view.baseUrl}${basePath} (dates in UTC)</p>
 ${lead}
 ${doc.intro ? html`<p class="intro">${text(doc.intro)}</p>` : ''}
-${filterForm(view, filters, basePath, shown.length)}
+${filterForm(view, filters, basePath, p)}
+${pagerNav(p, href, 'top')}
 ${groups.length === 0 ? html`<p>No sub-processor matches these filters.</p>` : ''}
 ${groups.map(
   (g) => html`<section aria-label="${g.group ?? 'Sub-processors'}">
@@ -52,6 +57,7 @@ ${g.group ? html`<h2>${text(g.group)}</h2>` : html`<h2>Sub-processors</h2>`}
 ${entriesTable(plural(g.entries.length, 'entry', 'entries'), g.entries)}
 </section>`,
 )}
+${pagerNav(p, href, 'bottom')}
 ${doc.definitions.length ? html`<h2>Definitions</h2><dl class="defs">${doc.definitions.map((d) => html`<dt>${text(d.term)}</dt><dd>${text(d.definition)}</dd>`)}</dl>` : ''}
 ${doc.notes.length ? html`<h2>Notes</h2><ul>${doc.notes.map((n) => html`<li>${text(n)}</li>`)}</ul>` : ''}
 ${formerSection(view)}
@@ -60,7 +66,7 @@ ${exportsSection(view, basePath)}
 ${doc.disclaimer ? html`<h2>Disclaimer</h2><p class="disclaimer">${text(doc.disclaimer)}</p>` : ''}`;
 }
 
-function filterForm(view: PublicListView, f: ListFilters, basePath: string, count: number): Html {
+function filterForm(view: PublicListView, f: ListFilters, basePath: string, p: Paging): Html {
   const entries = view.version.snapshot.entries;
   const groups = [...new Set(entries.map((e) => e.group).filter((g): g is string => !!g))];
   const types = [...new Set(entries.map((e) => e.type).filter((t) => t !== null))];
@@ -76,7 +82,11 @@ ${groups.length > 1 ? html`<div><label for="f-group">Section</label><select id="
 <div><label for="f-country">Country</label><select id="f-country" name="country">${opt('', 'All countries', !f.country)}${countries.map((c) => opt(c, COUNTRY_DISPLAY.get(c) ?? c, f.country === c))}</select></div>
 <div><button type="submit">Filter</button></div>
 </form>
-<p class="count" role="status">Showing ${count} of ${plural(entries.length, 'entry', 'entries')}.${isFiltered(f) ? html` <a href="${basePath}">Clear filters</a>` : ''}</p>`;
+<p class="count" role="status">${
+    p.pages > 1
+      ? html`Showing ${p.from + 1}–${p.to} of ${plural(p.total, 'entry', 'entries')}${p.total < entries.length ? html` (${entries.length} in the list)` : ''}, page ${p.page} of ${p.pages}.`
+      : html`Showing ${p.total} of ${plural(entries.length, 'entry', 'entries')}.`
+  }${isFiltered(f) ? html` <a href="${basePath}">Clear filters</a>` : ''}</p>`;
 }
 
 function formerSection(view: PublicListView): Html {

@@ -36,6 +36,7 @@ input,select,button{font:inherit;min-height:2.5rem}
 input,select{width:100%;padding:.35rem .5rem;border:1px solid var(--field);border-radius:.25rem;background:var(--bg);color:var(--ink)}
 button{background:var(--accent);color:var(--accent-ink);border:0;border-radius:.25rem;padding:.4rem 1rem;cursor:pointer;font-weight:600}
 .count{margin:.5rem 0 0;color:var(--muted)}
+nav.pager ul{list-style:none;margin:1rem 0;padding:0;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 .table-wrap{overflow-x:auto}
 table{width:100%;border-collapse:collapse;margin:.5rem 0 1rem;font-size:.95rem}
 caption{text-align:left;font-weight:600;padding:.25rem 0 .5rem;font-size:.95rem;color:var(--muted)}
@@ -88,7 +89,7 @@ form.subscribe label{display:block;font-size:.875rem;font-weight:600}
   .meta{gap:.25rem 1rem}
 }
 @media print{
-  .skip,form,nav.crumbs,.downloads,footer.site{display:none!important}
+  .skip,form,nav.crumbs,nav.pager,.downloads,footer.site{display:none!important}
   .print-only{display:block!important;color:#000}
   :root{--ink:#000;--muted:#333;--bg:#fff;--soft:#fff;--accent:#000;--add:#000;--remove:#000;--add-bg:#fff;--remove-bg:#fff}
   .changes,.notice{break-inside:avoid}

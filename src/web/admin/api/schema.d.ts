@@ -3444,7 +3444,12 @@ export interface paths {
                     country?: string;
                     sort?: "position" | "legalName" | "-legalName" | "group";
                     limit?: number;
+                    /** @description The `next` of the previous page, as received; leave out for the first page */
+                    cursor?: string;
+                    /** @description Kept for old clients: skips that many entries (its cost grows with it); prefer `cursor` */
                     offset?: number;
+                    /** @description true: also count every matching entry (costs a count of the whole list) */
+                    total?: "true" | "false";
                 };
                 header?: never;
                 path: {
@@ -3463,9 +3468,13 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Entry"][];
-                            total: number;
                             limit: number;
+                            /** @description Pass as `cursor` for the next page; null on the last page */
+                            next: string | null;
+                            /** @description Only with `total=true` */
+                            total?: number;
                             offset: number;
+                            /** @description For callers that page by `offset` */
                             nextOffset: number | null;
                         };
                     };
