@@ -61,20 +61,21 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem' });
 
+type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 501 | 503;
+
+/**
+ * The error answers a route declares, each an RFC 9457 problem (application/problem+json, the
+ * shared `Problem` schema): `...problems(400, 404)` in a route's `response`.
+ */
+export function problems<S extends ProblemStatus>(...statuses: S[]): Record<S, typeof problemSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, problemSchema])) as Record<S, typeof problemSchema>;
+}
+
 /** The error answers every authenticated route can give. */
-export const problemResponses = {
-  400: problemSchema,
-  401: problemSchema,
-  403: problemSchema,
-  404: problemSchema,
-  409: problemSchema,
-  413: problemSchema,
-  429: problemSchema,
-  503: problemSchema,
-} as const;
+export const problemResponses = problems(400, 401, 403, 404, 409, 413, 429, 503);
 
 /** Routes that take an Idempotency-Key: 422 when the key was used for another request. */
-export const idempotentProblems = { 422: problemSchema } as const;
+export const idempotentProblems = problems(422);
 
 export const nextOffset = (offset: number, limit: number, total: number) =>
   offset + limit < total ? offset + limit : null;

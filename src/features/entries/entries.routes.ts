@@ -22,6 +22,7 @@ export const entriesRoutes =
       '/tenants/:tenant/lists/:listId/entries',
       {
         schema: {
+          operationId: 'listEntries',
           tags: ['entries'],
           summary: 'Entries of a list (filter by group, type, country; search; sort)',
           params: listParams,
@@ -36,6 +37,7 @@ export const entriesRoutes =
       {
         config: { idempotentStatus: 201 },
         schema: {
+          operationId: 'createEntry',
           tags: ['entries'],
           summary: 'Add an entry (an entity used in this list)',
           params: listParams,
@@ -54,6 +56,7 @@ export const entriesRoutes =
       '/tenants/:tenant/lists/:listId/entries/:entryId',
       {
         schema: {
+          operationId: 'getEntry',
           tags: ['entries'],
           summary: 'An entry',
           params: entryParams,
@@ -66,6 +69,7 @@ export const entriesRoutes =
       '/tenants/:tenant/lists/:listId/entries/:entryId',
       {
         schema: {
+          operationId: 'updateEntry',
           tags: ['entries'],
           summary: 'Change an entry',
           params: entryParams,
@@ -86,6 +90,7 @@ export const entriesRoutes =
       '/tenants/:tenant/lists/:listId/entries/:entryId',
       {
         schema: {
+          operationId: 'deleteEntry',
           tags: ['entries'],
           summary: 'Remove an entry from the list',
           params: entryParams,

@@ -51,6 +51,7 @@ export const importsRoutes =
         bodyLimit: IMPORT_LIMITS.maxFileBytes + 64 * 1024,
         config: { idempotentStatus: 201 },
         schema: {
+          operationId: 'createImport',
           tags: ['imports'],
           summary: 'Upload a document (multipart field "file") and preview what it would change in the draft',
           description:
@@ -104,6 +105,7 @@ export const importsRoutes =
       '/tenants/:tenant/lists/:listId/imports',
       {
         schema: {
+          operationId: 'listImports',
           tags: ['imports'],
           summary: 'Imports of a list, newest first',
           params: listParams,
@@ -118,6 +120,7 @@ export const importsRoutes =
       '/tenants/:tenant/lists/:listId/imports/:importId',
       {
         schema: {
+          operationId: 'getImport',
           tags: ['imports'],
           summary: 'An import: its records with provenance, and the preview against the current draft',
           params: importParams,
@@ -131,6 +134,7 @@ export const importsRoutes =
       '/tenants/:tenant/lists/:listId/imports/:importId/source',
       {
         schema: {
+          operationId: 'getImportSource',
           tags: ['imports'],
           summary: 'The uploaded file, as it was received',
           params: importParams,
@@ -158,6 +162,7 @@ export const importsRoutes =
       {
         config: { idempotentStatus: 200 },
         schema: {
+          operationId: 'applyImport',
           tags: ['imports'],
           summary: 'Apply all or some of the preview to the draft (never publishes)',
           params: importParams,
@@ -179,6 +184,7 @@ export const importsRoutes =
       '/tenants/:tenant/lists/:listId/imports/:importId',
       {
         schema: {
+          operationId: 'discardImport',
           tags: ['imports'],
           summary: 'Discard an import (it is kept, marked discarded, as evidence)',
           params: importParams,

@@ -22,6 +22,7 @@ export const listsRoutes =
       '/tenants/:tenant/lists',
       {
         schema: {
+          operationId: 'listLists',
           tags: ['lists'],
           summary: 'Sub-processor lists of the workspace',
           params: tenantParams,
@@ -36,6 +37,7 @@ export const listsRoutes =
       {
         config: { idempotentStatus: 201 },
         schema: {
+          operationId: 'createList',
           tags: ['lists'],
           summary: 'Create a list (one per platform or product)',
           params: tenantParams,
@@ -50,6 +52,7 @@ export const listsRoutes =
       '/tenants/:tenant/lists/:listId',
       {
         schema: {
+          operationId: 'getList',
           tags: ['lists'],
           summary: 'A list and its document metadata',
           params: listParams,
@@ -62,6 +65,7 @@ export const listsRoutes =
       '/tenants/:tenant/lists/:listId',
       {
         schema: {
+          operationId: 'updateList',
           tags: ['lists'],
           summary: "Change a list's metadata",
           params: listParams,
@@ -75,6 +79,7 @@ export const listsRoutes =
       '/tenants/:tenant/lists/:listId',
       {
         schema: {
+          operationId: 'deleteList',
           tags: ['lists'],
           summary: 'Delete a list and its entries',
           params: listParams,

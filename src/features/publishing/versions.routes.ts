@@ -32,6 +32,7 @@ export const versionsRoutes =
       {
         config: { idempotentStatus: 201 },
         schema: {
+          operationId: 'publishVersion',
           tags: ['versions'],
           summary: 'Publish the draft as the next immutable version',
           params: listParams,
@@ -50,6 +51,7 @@ export const versionsRoutes =
       '/tenants/:tenant/lists/:listId/versions',
       {
         schema: {
+          operationId: 'listVersions',
           tags: ['versions'],
           summary: 'Version history, newest first',
           params: listParams,
@@ -63,6 +65,7 @@ export const versionsRoutes =
       '/tenants/:tenant/lists/:listId/versions/:number',
       {
         schema: {
+          operationId: 'getVersion',
           tags: ['versions'],
           summary: 'One version: its frozen entries and document, and what changed',
           params: versionParams,
@@ -75,6 +78,7 @@ export const versionsRoutes =
       '/tenants/:tenant/lists/:listId/versions/:number/diff/:other',
       {
         schema: {
+          operationId: 'diffVersions',
           tags: ['versions'],
           summary: 'What changed between any two versions (always from the older to the newer)',
           params: diffParams,

@@ -37,6 +37,7 @@ export const regionsRoutes =
       '/tenants/:tenant/residency',
       {
         schema: {
+          operationId: 'getResidency',
           tags: ['regions'],
           summary: "Where subreg keeps this workspace's data (derived from the directory, never typed)",
           params: tenantParams,
@@ -63,6 +64,7 @@ export const regionsRoutes =
       '/operator/regions',
       {
         schema: {
+          operationId: 'listOperatorRegions',
           tags: ['operator'],
           summary: 'The region catalogue, whether each database answers, and how many workspaces live there',
           security: operatorSecurity,
@@ -95,6 +97,7 @@ export const regionsRoutes =
       '/operator/moves/estimate',
       {
         schema: {
+          operationId: 'estimateRegionMove',
           tags: ['operator'],
           summary:
             'Estimate a move (row counts, bytes, duration measured on this deployment); changes nothing',
@@ -113,6 +116,7 @@ export const regionsRoutes =
       '/operator/moves',
       {
         schema: {
+          operationId: 'planRegionMove',
           tags: ['operator'],
           summary: 'Plan a move (recorded with its estimate); with `start: true` it also starts',
           security: operatorSecurity,
@@ -132,6 +136,7 @@ export const regionsRoutes =
       '/operator/moves',
       {
         schema: {
+          operationId: 'listRegionMoves',
           tags: ['operator'],
           summary: 'Moves, newest first (of one workspace with ?tenant=slug)',
           security: operatorSecurity,
@@ -156,6 +161,7 @@ export const regionsRoutes =
       '/operator/moves/:moveId',
       {
         schema: {
+          operationId: 'getRegionMove',
           tags: ['operator'],
           summary: 'A move with its progress, steps (state and timings) and per-table counts and checksums',
           security: operatorSecurity,
@@ -174,6 +180,7 @@ export const regionsRoutes =
       '/operator/moves/:moveId/start',
       {
         schema: {
+          operationId: 'startRegionMove',
           tags: ['operator'],
           summary: 'Start a planned move, or resume an interrupted one from its step',
           security: operatorSecurity,
@@ -199,6 +206,7 @@ export const regionsRoutes =
       '/operator/moves/:moveId/rollback',
       {
         schema: {
+          operationId: 'rollBackRegionMove',
           tags: ['operator'],
           summary:
             'Roll back a move that has not switched: the workspace stays where it was, the copy is removed',

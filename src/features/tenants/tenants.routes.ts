@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { tenantProfiles } from '../../db/schema/region.js';
-import { problemResponses, requiredText, tenantParams, text } from '../../http/common-schemas.js';
+import { problemResponses, problems, requiredText, tenantParams, text } from '../../http/common-schemas.js';
 import { requireActor, tenantContext } from '../../http/request-auth.js';
 import { type AppDeps, auditActor } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -49,6 +49,7 @@ export const tenantsRoutes =
       '/regions',
       {
         schema: {
+          operationId: 'listRegions',
           tags: ['tenants'],
           summary: 'Regions a workspace can live in',
           security: [],
@@ -63,6 +64,7 @@ export const tenantsRoutes =
                 }),
               ),
             }),
+            ...problems(400, 429, 503),
           },
         },
       },
@@ -82,6 +84,7 @@ export const tenantsRoutes =
       '/tenants',
       {
         schema: {
+          operationId: 'createTenant',
           tags: ['tenants'],
           summary: 'Create another workspace; the signed-in user becomes its owner',
           body: z.strictObject({
@@ -118,6 +121,7 @@ export const tenantsRoutes =
       '/tenants/:tenant',
       {
         schema: {
+          operationId: 'getTenant',
           tags: ['tenants'],
           summary: 'A workspace you belong to',
           params: tenantParams,
@@ -134,6 +138,7 @@ export const tenantsRoutes =
       '/tenants/:tenant/profile',
       {
         schema: {
+          operationId: 'getHostingProfile',
           tags: ['tenants'],
           summary: 'The hosting statement shown on the trust page',
           params: tenantParams,
@@ -151,6 +156,7 @@ export const tenantsRoutes =
       '/tenants/:tenant/profile',
       {
         schema: {
+          operationId: 'replaceHostingProfile',
           tags: ['tenants'],
           summary: 'Replace the hosting statement',
           params: tenantParams,
