@@ -1,18 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  idempotentProblems,
-  pageOf,
-  problemResponses,
-  tenantParams,
-  uuidParam,
-} from '../../http/common-schemas.js';
-import { tenantContext } from '../../http/request-auth.js';
+import { idempotentProblems, pageOf, problemResponses, uuidParam } from '../../http/common-schemas.js';
+import { listContext, listParams } from '../../http/list-context.js';
 import type { AppDeps } from '../../platform/context.js';
 import { createEntryBody, entriesQuery, entryView, updateEntryBody } from './entries.schemas.js';
 import { createEntry, deleteEntry, getEntry, listEntries, updateEntry } from './entries.service.js';
 
-const listParams = tenantParams.extend({ listId: uuidParam });
 const entryParams = listParams.extend({ entryId: uuidParam });
 
 export const entriesRoutes =
@@ -30,7 +23,7 @@ export const entriesRoutes =
           response: { 200: pageOf(entryView), ...problemResponses },
         },
       },
-      async (req) => listEntries(deps, await tenantContext(req, deps), req.params.listId, req.query),
+      async (req) => listEntries(deps, ...(await listContext(req, deps)), req.query),
     );
     app.post(
       '/tenants/:tenant/lists/:listId/entries',
@@ -46,11 +39,7 @@ export const entriesRoutes =
         },
       },
       async (req, reply) =>
-        reply
-          .code(201)
-          .send(
-            await createEntry(deps, await tenantContext(req, deps, 'editor'), req.params.listId, req.body),
-          ),
+        reply.code(201).send(await createEntry(deps, ...(await listContext(req, deps, 'editor')), req.body)),
     );
     app.get(
       '/tenants/:tenant/lists/:listId/entries/:entryId',
@@ -63,7 +52,7 @@ export const entriesRoutes =
           response: { 200: entryView, ...problemResponses },
         },
       },
-      async (req) => getEntry(deps, await tenantContext(req, deps), req.params.listId, req.params.entryId),
+      async (req) => getEntry(deps, ...(await listContext(req, deps)), req.params.entryId),
     );
     app.patch(
       '/tenants/:tenant/lists/:listId/entries/:entryId',
@@ -78,13 +67,7 @@ export const entriesRoutes =
         },
       },
       async (req) =>
-        updateEntry(
-          deps,
-          await tenantContext(req, deps, 'editor'),
-          req.params.listId,
-          req.params.entryId,
-          req.body,
-        ),
+        updateEntry(deps, ...(await listContext(req, deps, 'editor')), req.params.entryId, req.body),
     );
     app.delete(
       '/tenants/:tenant/lists/:listId/entries/:entryId',
@@ -98,12 +81,7 @@ export const entriesRoutes =
         },
       },
       async (req, reply) => {
-        await deleteEntry(
-          deps,
-          await tenantContext(req, deps, 'editor'),
-          req.params.listId,
-          req.params.entryId,
-        );
+        await deleteEntry(deps, ...(await listContext(req, deps, 'editor')), req.params.entryId);
         return reply.code(204).send(null);
       },
     );

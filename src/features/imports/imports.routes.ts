@@ -7,11 +7,10 @@ import {
   pageOf,
   paginationQuery,
   problemResponses,
-  tenantParams,
   uuidParam,
 } from '../../http/common-schemas.js';
 import { bindIdempotencyToBody } from '../../http/idempotency-key.js';
-import { tenantContext } from '../../http/request-auth.js';
+import { listContext, listParams } from '../../http/list-context.js';
 import type { AppDeps } from '../../platform/context.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { IMPORT_LIMITS } from './limits.js';
@@ -25,7 +24,6 @@ import {
   listImports,
 } from './imports.service.js';
 
-const listParams = tenantParams.extend({ listId: uuidParam });
 const importParams = listParams.extend({ importId: uuidParam });
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -67,7 +65,7 @@ export const importsRoutes =
         },
       },
       async (req, reply) => {
-        const ctx = await tenantContext(req, deps, 'editor');
+        const [ctx, listId] = await listContext(req, deps, 'editor');
         if (!req.isMultipart()) {
           throw new AppError(
             415,
@@ -93,7 +91,7 @@ export const importsRoutes =
         }
         // The file is part of the request an Idempotency-Key stands for.
         bindIdempotencyToBody(ctx, `${file.filename}\n${createHash('sha256').update(bytes).digest('hex')}`);
-        const created = await createImport(deps, ctx, req.params.listId, {
+        const created = await createImport(deps, ctx, listId, {
           fileName: file.filename || 'upload',
           bytes,
         });
@@ -113,7 +111,7 @@ export const importsRoutes =
           response: { 200: pageOf(importSummaryView), ...problemResponses },
         },
       },
-      async (req) => listImports(deps, await tenantContext(req, deps), req.params.listId, req.query),
+      async (req) => listImports(deps, ...(await listContext(req, deps)), req.query),
     );
 
     app.get(
@@ -127,7 +125,7 @@ export const importsRoutes =
           response: { 200: importView, ...problemResponses },
         },
       },
-      async (req) => getImport(deps, await tenantContext(req, deps), req.params.listId, req.params.importId),
+      async (req) => getImport(deps, ...(await listContext(req, deps)), req.params.importId),
     );
 
     app.get(
@@ -142,12 +140,7 @@ export const importsRoutes =
         },
       },
       async (req, reply) => {
-        const src = await getImportSource(
-          deps,
-          await tenantContext(req, deps),
-          req.params.listId,
-          req.params.importId,
-        );
+        const src = await getImportSource(deps, ...(await listContext(req, deps)), req.params.importId);
         const safeName = src.fileName.replace(/[^\w.-]+/g, '_').slice(0, 120) || 'import';
         return reply
           .header('content-type', CONTENT_TYPES[src.format] ?? 'application/octet-stream')
@@ -171,13 +164,7 @@ export const importsRoutes =
         },
       },
       async (req) =>
-        applyImport(
-          deps,
-          await tenantContext(req, deps, 'editor'),
-          req.params.listId,
-          req.params.importId,
-          req.body,
-        ),
+        applyImport(deps, ...(await listContext(req, deps, 'editor')), req.params.importId, req.body),
     );
 
     app.delete(
@@ -192,12 +179,7 @@ export const importsRoutes =
         },
       },
       async (req, reply) => {
-        await discardImport(
-          deps,
-          await tenantContext(req, deps, 'editor'),
-          req.params.listId,
-          req.params.importId,
-        );
+        await discardImport(deps, ...(await listContext(req, deps, 'editor')), req.params.importId);
         return reply.code(204).send(null);
       },
     );

@@ -6,14 +6,12 @@ import {
   paginationQuery,
   problemResponses,
   tenantParams,
-  uuidParam,
 } from '../../http/common-schemas.js';
+import { listContext, listParams } from '../../http/list-context.js';
 import { tenantContext } from '../../http/request-auth.js';
 import type { AppDeps } from '../../platform/context.js';
 import { createListBody, listView, updateListBody } from './lists.schemas.js';
 import { createList, deleteList, getList, listLists, updateList } from './lists.service.js';
-
-const listParams = tenantParams.extend({ listId: uuidParam });
 
 export const listsRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
@@ -59,7 +57,7 @@ export const listsRoutes =
           response: { 200: listView, ...problemResponses },
         },
       },
-      async (req) => getList(deps, await tenantContext(req, deps), req.params.listId),
+      async (req) => getList(deps, ...(await listContext(req, deps))),
     );
     app.patch(
       '/tenants/:tenant/lists/:listId',
@@ -73,7 +71,7 @@ export const listsRoutes =
           response: { 200: listView, ...problemResponses },
         },
       },
-      async (req) => updateList(deps, await tenantContext(req, deps, 'editor'), req.params.listId, req.body),
+      async (req) => updateList(deps, ...(await listContext(req, deps, 'editor')), req.body),
     );
     app.delete(
       '/tenants/:tenant/lists/:listId',
@@ -87,7 +85,7 @@ export const listsRoutes =
         },
       },
       async (req, reply) => {
-        await deleteList(deps, await tenantContext(req, deps, 'owner'), req.params.listId);
+        await deleteList(deps, ...(await listContext(req, deps, 'owner')));
         return reply.code(204).send(null);
       },
     );

@@ -6,7 +6,7 @@ import { appendAuditEvent } from '../audit/audit.repo.js';
 import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import { nextOffset } from '../../http/common-schemas.js';
 import * as repo from './lists.repo.js';
-import type { CreateListInput, ListView, UpdateListInput } from './lists.schemas.js';
+import { type CreateListInput, type ListView, type UpdateListInput, looksLikeId } from './lists.schemas.js';
 
 const listNotFound = () => notFound('list', 'LIST_NOT_FOUND');
 
@@ -49,17 +49,21 @@ export async function getList(deps: AppDeps, ctx: TenantContext, id: string): Pr
   return toListView(row);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * The id of a list named by its id or its slug: the one resolver of the API routes and the CLI.
+ * An id is passed on as it is (the operation answers 404 if there is no such list); slugs never
+ * look like ids (lists.schemas.ts), so there is nothing to look up for one.
+ */
+export async function resolveListId(deps: AppDeps, ctx: TenantContext, ref: string): Promise<string> {
+  if (looksLikeId(ref)) return ref;
+  const id = await deps.dbs.withTenant(ctx.tenant, (tx) => repo.selectListIdBySlug(tx, ref));
+  if (!id) throw new AppError(404, 'LIST_NOT_FOUND', `Workspace "${ctx.tenant.slug}" has no list "${ref}".`);
+  return id;
+}
 
-/** A list named by its id or its slug (the API and the CLI accept both). */
+/** A list named by its id or its slug, with its metadata. */
 export async function resolveListRef(deps: AppDeps, ctx: TenantContext, ref: string): Promise<ListView> {
-  const row = await deps.dbs.withTenant(ctx.tenant, async (tx) =>
-    UUID.test(ref)
-      ? ((await repo.selectList(tx, ref)) ?? (await repo.selectListBySlug(tx, ref)))
-      : repo.selectListBySlug(tx, ref),
-  );
-  if (!row) throw new AppError(404, 'LIST_NOT_FOUND', `Workspace "${ctx.tenant.slug}" has no list "${ref}".`);
-  return toListView(row);
+  return getList(deps, ctx, await resolveListId(deps, ctx, ref));
 }
 
 export async function createList(

@@ -1,14 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  idempotentProblems,
-  pageOf,
-  paginationQuery,
-  problemResponses,
-  tenantParams,
-  uuidParam,
-} from '../../http/common-schemas.js';
-import { tenantContext } from '../../http/request-auth.js';
+import { idempotentProblems, pageOf, paginationQuery, problemResponses } from '../../http/common-schemas.js';
+import { listContext, listParams } from '../../http/list-context.js';
 import type { AppDeps } from '../../platform/context.js';
 import {
   changeSetView,
@@ -19,7 +12,6 @@ import {
 } from './versions.schemas.js';
 import { diffVersions, getVersion, listVersions, publishList } from './versions.service.js';
 
-const listParams = tenantParams.extend({ listId: uuidParam });
 const versionParams = listParams.extend({ number: versionNumberParam });
 const diffParams = listParams.extend({ number: versionNumberParam, other: versionNumberParam });
 
@@ -41,11 +33,7 @@ export const versionsRoutes =
         },
       },
       async (req, reply) =>
-        reply
-          .code(201)
-          .send(
-            await publishList(deps, await tenantContext(req, deps, 'editor'), req.params.listId, req.body),
-          ),
+        reply.code(201).send(await publishList(deps, ...(await listContext(req, deps, 'editor')), req.body)),
     );
     app.get(
       '/tenants/:tenant/lists/:listId/versions',
@@ -59,7 +47,7 @@ export const versionsRoutes =
           response: { 200: pageOf(versionSummaryView), ...problemResponses },
         },
       },
-      async (req) => listVersions(deps, await tenantContext(req, deps), req.params.listId, req.query),
+      async (req) => listVersions(deps, ...(await listContext(req, deps)), req.query),
     );
     app.get(
       '/tenants/:tenant/lists/:listId/versions/:number',
@@ -72,7 +60,7 @@ export const versionsRoutes =
           response: { 200: versionView, ...problemResponses },
         },
       },
-      async (req) => getVersion(deps, await tenantContext(req, deps), req.params.listId, req.params.number),
+      async (req) => getVersion(deps, ...(await listContext(req, deps)), req.params.number),
     );
     app.get(
       '/tenants/:tenant/lists/:listId/versions/:number/diff/:other',
@@ -89,12 +77,6 @@ export const versionsRoutes =
         },
       },
       async (req) =>
-        diffVersions(
-          deps,
-          await tenantContext(req, deps),
-          req.params.listId,
-          req.params.number,
-          req.params.other,
-        ),
+        diffVersions(deps, ...(await listContext(req, deps)), req.params.number, req.params.other),
     );
   };
