@@ -1,8 +1,9 @@
-import { selectLatestNumber } from '../publishing/versions.repo.js';
+import type { TenantTx } from '../../db/databases.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
+import { latestVersionNumber } from '../publishing/versions.service.js';
 import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import { nextOffset } from '../../http/common-schemas.js';
 import * as repo from './lists.repo.js';
@@ -131,7 +132,7 @@ export async function deleteList(deps: AppDeps, ctx: TenantContext, id: string):
     const before = await repo.selectList(tx, id);
     if (!before) throw listNotFound();
     // Published versions are immutable evidence of what customers were told: they stay.
-    if ((await selectLatestNumber(tx, id)) > 0) {
+    if ((await latestVersionNumber(tx, id)) > 0) {
       throw conflict(
         'LIST_PUBLISHED',
         'This list has published versions, which are kept for good; it cannot be deleted. Set its visibility to private instead.',
@@ -146,4 +147,9 @@ export async function deleteList(deps: AppDeps, ctx: TenantContext, id: string):
       before: before.list,
     });
   });
+}
+
+/** Whether the list exists, inside another feature's transaction (entries, imports). */
+export async function listExists(tx: TenantTx, id: string): Promise<boolean> {
+  return (await repo.selectList(tx, id)) !== null;
 }

@@ -9,10 +9,14 @@ import { renderTenantPage } from '../trust-page/index.js';
 import { JSON_SCHEMA_PATH } from './exports/json-export.js';
 import { PublicCache, type Rendering } from './public-cache.js';
 import { type ListFormat, renderFormat } from './public-render.js';
-import { loadPublicListView, loadPublicTenantView, publicList, publicTenant } from './public-read.js';
+import {
+  currentPublicVersion,
+  loadPublicListView,
+  loadPublicTenantView,
+  publicTenant,
+} from './public-read.js';
 import type { ListFilters } from './public-view.js';
 import { publicRouteOptions as route } from './public.schemas.js';
-import { selectLatestNumber } from './versions.repo.js';
 
 const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -71,12 +75,7 @@ export const publicRoutes =
     ) => {
       const hit = cache.latest(tenantId, listSlug);
       if (hit) return hit;
-      const found = await deps.dbs.withTenant(tenant, async (tx) => {
-        const list = await publicList(tx, listSlug);
-        if (!list) return null;
-        const number = await selectLatestNumber(tx, list.id);
-        return number > 0 ? { number, listId: list.id } : null;
-      });
+      const found = await currentPublicVersion(deps, tenant, listSlug);
       if (found) cache.setLatest(tenantId, listSlug, found);
       return found;
     };

@@ -1,9 +1,10 @@
+import type { TenantTx } from '../../db/databases.js';
 import { eq } from 'drizzle-orm';
 import { apiTokens, users } from '../../db/schema/control.js';
 import { pageFrom } from '../../http/common-schemas.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { badRequest, conflict, notFound } from '../../platform/errors.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import { diffSnapshots, isEmptyChangeSet } from './diff-snapshots.js';
 import type { ChangeSet, PublishedVersion, VersionSummary } from './public-view.js';
@@ -167,4 +168,9 @@ export async function diffVersions(deps: AppDeps, ctx: TenantContext, listId: st
   ]);
   if (!rows[0] || !rows[1]) throw versionNotFound();
   return { from, to, changes: diffSnapshots(rows[0].snapshot, rows[1].snapshot) };
+}
+
+/** The number of the list's latest version (0: never published), in another feature's transaction. */
+export function latestVersionNumber(tx: TenantTx, listId: string): Promise<number> {
+  return repo.selectLatestNumber(tx, listId);
 }

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { apiTokens } from '../../db/schema/control.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { newId, randomSecret, sha256Hex } from '../../platform/ids.js';

@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The house rules of ARCHITECTURE.md, checked on the import lines of src/ (no compiler needed):
+ * a new file that breaks one fails here with the rule and how to fix it.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SRC = path.join(ROOT, 'src');
+
+interface Import {
+  from: string; // importing file, relative to the repo root
+  to: string; // imported file, relative to the repo root (relative specifiers only)
+  typeOnly: boolean;
+}
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const p = path.join(dir, d.name);
+    if (d.isDirectory()) return sourceFiles(p);
+    return /\.ts$/.test(d.name) && !/\.test\.ts$/.test(d.name) ? [p] : [];
+  });
+}
+
+const IMPORT_RE = /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?'([^']+)'/gm;
+
+function importsOf(file: string, text: string): Import[] {
+  const out: Import[] = [];
+  for (const m of text.matchAll(IMPORT_RE)) {
+    const spec = m[3]!;
+    if (!spec.startsWith('.')) continue;
+    const target = path.resolve(path.dirname(file), spec).replace(/\.js$/, '.ts');
+    out.push({ from: rel(file), to: rel(target), typeOnly: Boolean(m[2]) });
+  }
+  return out;
+}
+
+const rel = (p: string) => path.relative(ROOT, p).split(path.sep).join('/');
+const featureOf = (p: string) => /^src\/features\/([^/]+)\//.exec(p)?.[1] ?? null;
+
+const files = sourceFiles(SRC).map((f) => ({ path: rel(f), text: fs.readFileSync(f, 'utf8') }));
+const imports = files.flatMap((f) => importsOf(path.join(ROOT, f.path), f.text));
+
+const LOWER_LAYERS_FIX =
+  'platform/, db/ and domain/ must not depend on a feature: move the type or function down into platform/ (or take it as a parameter)';
+
+/** Known breaches, each to be removed when fixed (the test fails when one no longer occurs). */
+const KNOWN: string[] = [
+  // platform/context.ts names the types of the deps it carries; db/schema types JSON columns.
+  ...[
+    'src/db/schema/region-versions.ts imports src/features/publishing/public-view.ts',
+    'src/platform/context.ts imports src/features/idempotency/idempotency.service.ts',
+    'src/platform/context.ts imports src/features/publishing/public-cache.ts',
+    'src/platform/context.ts imports src/features/regions/region-moves.ts',
+    'src/platform/context.ts imports src/features/tenants/tenant-directory.ts',
+  ].map((what) => `lower-layers: ${what}; ${LOWER_LAYERS_FIX}`),
+];
+
+function violations(): string[] {
+  const found: string[] = [];
+  for (const i of imports) {
+    const [a, b] = [featureOf(i.from), featureOf(i.to)];
+    const outsider = i.from.startsWith('src/cli/') || (a !== null && a !== b);
+    // 1. Features (and the CLI) reach another feature through its service, never its repo or routes.
+    if (b && outsider && !i.typeOnly && /\.(repo|routes)\.ts$/.test(i.to))
+      found.push(
+        `feature-through-service: ${i.from} imports ${i.to}; call an exported function of ` +
+          `src/features/${b}/*.service.ts instead (add one there that takes the transaction if needed)`,
+      );
+    // 2. Lower layers know no feature, not even its types.
+    if (/^src\/(platform|db|domain)\//.test(i.from) && b)
+      found.push(`lower-layers: ${i.from} imports ${i.to}; ${LOWER_LAYERS_FIX}`);
+  }
+  for (const f of files) {
+    // 3. Routes speak HTTP only: no SQL, no transactions.
+    if (!f.path.endsWith('.routes.ts')) continue;
+    const sql =
+      /\b(?:tx|db|control)\.(?:select|insert|update|delete|execute|transaction|query)\b|\bwithTenant\(|\bsql`|from 'drizzle-orm/.exec(
+        f.text,
+      );
+    if (sql)
+      found.push(
+        `no-sql-in-routes: ${f.path} has \`${sql[0]}\`; move the query into the feature's repo ` +
+          'and the transaction into its service, and call the service from the route',
+      );
+  }
+  return [...new Set(found)].sort();
+}
+
+describe('the boundaries of ARCHITECTURE.md', () => {
+  const found = violations();
+
+  it('are kept: every breach is named with its rule and how to fix it', () => {
+    expect(found.filter((v) => !KNOWN.includes(v))).toEqual([]);
+  });
+
+  it('has no known breach left that has been fixed (remove it from KNOWN)', () => {
+    expect(KNOWN.filter((v) => !found.includes(v))).toEqual([]);
+  });
+
+  it('reads the imports it checks', () => {
+    expect(imports.length).toBeGreaterThan(500);
+    expect(imports.some((i) => i.to === 'src/platform/context.ts' && i.typeOnly)).toBe(true);
+  });
+});
