@@ -76,22 +76,3 @@ export const problemResponses = problems(400, 401, 403, 404, 409, 413, 429, 503)
 
 /** Routes that take an Idempotency-Key: 422 when the key was used for another request. */
 export const idempotentProblems = problems(422);
-
-export const nextOffset = (offset: number, limit: number, total: number) =>
-  offset + limit < total ? offset + limit : null;
-
-/** A page of results from rows that carry `count(*) over ()` as `total`. */
-export function pageFrom<R extends { total: number }, T>(
-  rows: readonly R[],
-  view: (row: R) => T,
-  page: { limit: number; offset: number },
-) {
-  const total = rows[0]?.total ?? 0;
-  return {
-    items: rows.map(view),
-    total,
-    limit: page.limit,
-    offset: page.offset,
-    nextOffset: nextOffset(page.offset, page.limit, total),
-  };
-}

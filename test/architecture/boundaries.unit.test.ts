@@ -56,6 +56,10 @@ const KNOWN: string[] = [
     'src/platform/context.ts imports src/features/regions/region-moves.ts',
     'src/platform/context.ts imports src/features/tenants/tenant-directory.ts',
   ].map((what) => `lower-layers: ${what}; ${LOWER_LAYERS_FIX}`),
+  // tenants.service hashes the owner's password with auth/passwords.ts (belongs in platform/).
+  'features-one-way: features/auth and features/tenants import each other; move what both need into the one that owns it (or into platform/), so imports run one way',
+  // trust-page renders publishing's view model (public-view.ts), publishing serves its pages.
+  'features-one-way: features/publishing and features/trust-page import each other; move what both need into the one that owns it (or into platform/), so imports run one way',
 ];
 
 function violations(): string[] {
@@ -73,8 +77,25 @@ function violations(): string[] {
     if (/^src\/(platform|db|domain)\//.test(i.from) && b)
       found.push(`lower-layers: ${i.from} imports ${i.to}; ${LOWER_LAYERS_FIX}`);
   }
+  // 3. Services and repos know nothing of HTTP (the CLI and jobs call them too).
+  for (const i of imports)
+    if (/\.(service|repo)\.ts$/.test(i.from) && i.to.startsWith('src/http/'))
+      found.push(
+        `no-http-below-routes: ${i.from} imports ${i.to}; services and repos must not depend on ` +
+          "http/: take what they need from platform/ (paging.ts, errors.ts) or the feature's schemas",
+      );
+  // 4. Two features never import each other: one of them owns what both need.
+  const pairs = new Set(imports.map((i) => `${featureOf(i.from)}>${featureOf(i.to)}`));
+  for (const pair of pairs) {
+    const [a, b] = pair.split('>');
+    if (a !== 'null' && b !== 'null' && a !== b && a! < b! && pairs.has(`${b}>${a}`))
+      found.push(
+        `features-one-way: features/${a} and features/${b} import each other; move what both ` +
+          'need into the one that owns it (or into platform/), so imports run one way',
+      );
+  }
   for (const f of files) {
-    // 3. Routes speak HTTP only: no SQL, no transactions.
+    // 5. Routes speak HTTP only: no SQL, no transactions.
     if (!f.path.endsWith('.routes.ts')) continue;
     const sql =
       /\b(?:tx|db|control)\.(?:select|insert|update|delete|execute|transaction|query)\b|\bwithTenant\(|\bsql`|from 'drizzle-orm/.exec(

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { TenantTx } from '../../db/databases.js';
 import { entities, entries } from '../../db/schema/region.js';
 import type { StoredImportRecord } from '../../db/schema/region-imports.js';
-import { pageFrom } from '../../http/common-schemas.js';
+import { pageFrom } from '../../platform/paging.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
 import { createHash } from 'node:crypto';

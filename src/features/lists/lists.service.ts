@@ -5,7 +5,7 @@ import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { latestVersionNumber } from '../publishing/versions.service.js';
 import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
-import { nextOffset } from '../../http/common-schemas.js';
+import { nextOffset } from '../../platform/paging.js';
 import * as repo from './lists.repo.js';
 import { type CreateListInput, type ListView, type UpdateListInput, looksLikeId } from './lists.schemas.js';
 

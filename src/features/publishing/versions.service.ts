@@ -1,7 +1,7 @@
 import type { TenantTx } from '../../db/databases.js';
 import { eq } from 'drizzle-orm';
 import { apiTokens, users } from '../../db/schema/control.js';
-import { pageFrom } from '../../http/common-schemas.js';
+import { pageFrom } from '../../platform/paging.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { badRequest, conflict, notFound } from '../../platform/errors.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
