@@ -98,7 +98,7 @@ function violations(): string[] {
     // 5. Routes speak HTTP only: no SQL, no transactions.
     if (!f.path.endsWith('.routes.ts')) continue;
     const sql =
-      /\b(?:tx|db|control)\.(?:select|insert|update|delete|execute|transaction|query)\b|\bwithTenant\(|\bsql`|from 'drizzle-orm/.exec(
+      /\b(?:tx|db|control)\.(?:select|insert|update|delete|execute|transaction|query)\b|\bwithTenant\(|\bsql`|from 'drizzle-orm|from '[./]+db\/schema\//.exec(
         f.text,
       );
     if (sql)

@@ -139,6 +139,7 @@ export const authRoutes =
           operationId: 'signIn',
           tags: ['auth'],
           summary: 'Sign in with email and password; sets the session cookie',
+          security: [],
           body: logInBody,
           response: { 200: sessionView, ...problemResponses },
         },
