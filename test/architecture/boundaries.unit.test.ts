@@ -58,6 +58,20 @@ const KNOWN: string[] = [
   ].map((what) => `lower-layers: ${what}; ${LOWER_LAYERS_FIX}`),
   // tenants.service hashes the owner's password with auth/passwords.ts (belongs in platform/).
   'features-one-way: features/auth and features/tenants import each other; move what both need into the one that owns it (or into platform/), so imports run one way',
+  // Services that still build their queries (auth, members, tenants: no repo yet).
+  ...[
+    'audit/audit-security.service.ts',
+    'auth/auth.service.ts',
+    'auth/password-reset.service.ts',
+    'auth/signup.service.ts',
+    'imports/imports.service.ts',
+    'members/members.service.ts',
+    'publishing/versions.service.ts',
+    'tenants/tenants.service.ts',
+  ].map(
+    (f) =>
+      `sql-in-repos: src/features/${f} builds queries itself; move them into the feature's *.repo.ts as functions that take the transaction (or ControlDb)`,
+  ),
   // trust-page renders publishing's view model (public-view.ts), publishing serves its pages.
   'features-one-way: features/publishing and features/trust-page import each other; move what both need into the one that owns it (or into platform/), so imports run one way',
 ];
@@ -94,8 +108,18 @@ function violations(): string[] {
           'need into the one that owns it (or into platform/), so imports run one way',
       );
   }
+  // 5. SQL lives in repos: services hold the transaction and call the repo's functions.
   for (const f of files) {
-    // 5. Routes speak HTTP only: no SQL, no transactions.
+    if (!/^src\/features\/.*\.service\.ts$/.test(f.path)) continue;
+    const sql = /from 'drizzle-orm'|from '[./]+db\/schema\//.exec(f.text);
+    if (sql)
+      found.push(
+        `sql-in-repos: ${f.path} builds queries itself; move them into the feature's *.repo.ts ` +
+          'as functions that take the transaction (or ControlDb)',
+      );
+  }
+  for (const f of files) {
+    // 6. Routes speak HTTP only: no SQL, no transactions.
     if (!f.path.endsWith('.routes.ts')) continue;
     const sql =
       /\b(?:tx|db|control)\.(?:select|insert|update|delete|execute|transaction|query)\b|\bwithTenant\(|\bsql`|from 'drizzle-orm|from '[./]+db\/schema\//.exec(
