@@ -51,7 +51,6 @@ const KNOWN: string[] = [
   // platform/context.ts names the types of the deps it carries; db/schema types JSON columns.
   ...[
     'src/db/schema/region-versions.ts imports src/features/publishing/public-view.ts',
-    'src/platform/context.ts imports src/features/idempotency/idempotency.service.ts',
     'src/platform/context.ts imports src/features/publishing/public-cache.ts',
     'src/platform/context.ts imports src/features/regions/region-moves.ts',
     'src/platform/context.ts imports src/features/tenants/tenant-directory.ts',
