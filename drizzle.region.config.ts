@@ -7,6 +7,7 @@ export default defineConfig({
     './src/db/schema/region-imports.ts',
     './src/db/schema/region-versions.ts',
     './src/db/schema/region-idempotency.ts',
+    './src/db/schema/region-webhooks.ts',
   ],
   out: './src/db/migrations/region',
 });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Jobs } from './platform/jobs.js';
 import { describeDatabaseUrl, registerRunningServer } from './db/running-servers.js';
 import { registerAuditJobs } from './features/audit/audit.jobs.js';
+import { registerWebhookJobs } from './features/webhooks/webhooks.jobs.js';
 import { PublicCache } from './features/publishing/public-cache.js';
 import type { FastifyInstance } from 'fastify';
 import { type DatabaseRuntime, startDatabases } from './db/bootstrap.js';
@@ -52,6 +53,7 @@ export async function startServer(config: AppConfig, log: (msg: string) => void)
   const stopListening = await listenForDirectoryChanges(runtime.targets.controlUrl, deps, log);
   const jobs = new Jobs(runtime.targets.regions, log);
   registerAuditJobs(jobs, deps, log);
+  registerWebhookJobs(jobs, deps, log);
   if (config.runWorkers) await jobs.start();
   deps.metrics.watchQueues(() => jobs.queueStats());
   const app = await buildApp(deps);

@@ -10,6 +10,7 @@ import { registerMigrateCommand } from './commands/migrate.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTenantCommands } from './commands/tenant.js';
 import { registerTokenCommands } from './commands/token.js';
+import { registerWebhookCommands } from './commands/webhooks.js';
 import { cliFlags } from './output.js';
 
 // The server and every CLI command read the same configuration: the environment, and a .env file
@@ -42,5 +43,6 @@ registerImportCommand(program);
 registerPublishCommands(program);
 registerRegionCommands(program);
 registerMailCommands(program);
+registerWebhookCommands(program);
 
 await program.parseAsync(process.argv);

@@ -24,7 +24,9 @@ import { listsRoutes } from '../features/lists/lists.routes.js';
 import { membersRoutes } from '../features/members/members.routes.js';
 import { tenantsRoutes } from '../features/tenants/tenants.routes.js';
 import { tokensRoutes } from '../features/tokens/tokens.routes.js';
+import { webhooksRoutes } from '../features/webhooks/webhooks.routes.js';
 import type { AppDeps } from '../platform/context.js';
+import { adminStatic } from '../web/admin-static.js';
 import { IdempotentReplay } from '../features/idempotency/idempotency.service.js';
 import { AppError } from '../platform/errors.js';
 import { loggerOptions } from '../platform/logger.js';
@@ -172,6 +174,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
       await api.register(entriesRoutes(deps));
       await api.register(auditRoutes(deps));
       await api.register(importsRoutes(deps));
+      await api.register(webhooksRoutes(deps));
       await api.register(versionsRoutes(deps));
       await api.register(regionsRoutes(deps));
     },
@@ -179,6 +182,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   );
   await app.register(publicRoutes(deps));
   await app.register(accountPages(deps));
+  await app.register(adminStatic(deps));
   return app;
 }
 

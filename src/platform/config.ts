@@ -42,6 +42,21 @@ export interface AppConfig {
   smtpUrl: string | null;
   /** the From of every mail, e.g. `subreg <no-reply@example.com>` */
   mailFrom: string;
+  webhooks: WebhookSettings;
+}
+
+/** How webhooks are delivered (features/webhooks). */
+export interface WebhookSettings {
+  /** allow http:// and private, loopback, link-local addresses (tests, closed networks) */
+  allowPrivate: boolean;
+  /** one attempt may take this long, connection to the last byte read */
+  timeoutMs: number;
+  /** waits before attempt 2, 3, ...; the last repeats until `giveUpAfterHours` */
+  retryDelaysSeconds: number[];
+  /** a delivery still failing this long after it was created is given up */
+  giveUpAfterHours: number;
+  /** an endpoint failing this many attempts in a row, or for `giveUpAfterHours`, is disabled */
+  disableAfterFailures: number;
 }
 
 export interface AuditKeySettings {
@@ -132,6 +147,21 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\/[^\s]+$/, 'must look like smtp://user:password@host:587 or smtps://host:465')
     .optional(),
   MAIL_FROM: z.string().min(3).max(200).optional(),
+  WEBHOOKS_ALLOW_PRIVATE: boolish.optional(),
+  WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOKS_RETRY_DELAYS: z
+    .string()
+    .default('5,30,120,600,3600,10800,21600')
+    .refine((v) => /^\d{1,6}(,\d{1,6}){0,29}$/.test(v.replace(/\s+/g, '')), {
+      message: 'must be seconds separated by commas, e.g. "5,30,120,600,3600"',
+    })
+    .transform((v) => v.replace(/\s+/g, '').split(',').map(Number)),
+  WEBHOOKS_GIVE_UP_AFTER_HOURS: z.coerce
+    .number()
+    .min(0.001)
+    .max(24 * 30)
+    .default(24),
+  WEBHOOKS_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(10_000).default(50),
 });
 
 /** `eu-west` <-> `REGION_EU_WEST_DATABASE_URL` */
@@ -324,5 +354,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     operatorToken: e.OPERATOR_TOKEN ?? null,
     smtpUrl: e.SMTP_URL ?? null,
     mailFrom: e.MAIL_FROM ?? 'subreg <no-reply@localhost>',
+    webhooks: {
+      allowPrivate: e.WEBHOOKS_ALLOW_PRIVATE ?? false,
+      timeoutMs: e.WEBHOOKS_TIMEOUT_MS,
+      retryDelaysSeconds: e.WEBHOOKS_RETRY_DELAYS,
+      giveUpAfterHours: e.WEBHOOKS_GIVE_UP_AFTER_HOURS,
+      disableAfterFailures: e.WEBHOOKS_DISABLE_AFTER_FAILURES,
+    },
   };
 }

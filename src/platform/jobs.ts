@@ -16,6 +16,8 @@ export class Jobs {
   private handlers = new Map<string, JobHandler>();
   /** queues run on a cron schedule in every region, with `{ regionId }` as their data */
   private schedules = new Map<string, string>();
+  /** jobs of a queue fetched and run together (concurrently), where more than one */
+  private batchSizes = new Map<string, number>();
   readonly lastHeartbeat = new Map<string, Date>();
 
   constructor(
@@ -27,10 +29,14 @@ export class Jobs {
     });
   }
 
-  /** Adds a queue's handler (with `cron`, also run periodically in every region); call before start(). */
-  handle(queue: string, handler: JobHandler, opts: { cron?: string } = {}): void {
+  /**
+   * Adds a queue's handler (with `cron`, also run periodically in every region; with
+   * `batchSize`, that many jobs run at once, for handlers that mostly wait); call before start().
+   */
+  handle(queue: string, handler: JobHandler, opts: { cron?: string; batchSize?: number } = {}): void {
     this.handlers.set(queue, handler);
     if (opts.cron) this.schedules.set(queue, opts.cron);
+    if (opts.batchSize) this.batchSizes.set(queue, opts.batchSize);
   }
 
   async start(opts: { work: boolean } = { work: true }): Promise<void> {
@@ -47,9 +53,14 @@ export class Jobs {
       for (const [queue, handler] of this.handlers) {
         await boss.createQueue(queue);
         if (opts.work) {
-          await boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds: 1 }, async (jobs) => {
-            for (const job of jobs) await handler(job.data ?? {});
-          });
+          const batchSize = this.batchSizes.get(queue) ?? 1;
+          await boss.work<Record<string, unknown>>(
+            queue,
+            { pollingIntervalSeconds: 1, batchSize },
+            async (jobs) => {
+              await Promise.all(jobs.map((job) => handler(job.data ?? {})));
+            },
+          );
         }
       }
       if (opts.work) await boss.schedule(HEARTBEAT_QUEUE, '* * * * *', { regionId: region.id });

@@ -71,6 +71,8 @@ const KNOWN: string[] = [
     (f) =>
       `sql-in-repos: src/features/${f} builds queries itself; move them into the feature's *.repo.ts as functions that take the transaction (or ControlDb)`,
   ),
+  // publishing queues webhooks in the publish transaction; webhooks type events with publishing's view model.
+  'features-one-way: features/publishing and features/webhooks import each other; move what both need into the one that owns it (or into platform/), so imports run one way',
   // trust-page renders publishing's view model (public-view.ts), publishing serves its pages.
   'features-one-way: features/publishing and features/trust-page import each other; move what both need into the one that owns it (or into platform/), so imports run one way',
 ];

@@ -40,10 +40,22 @@ async function tenantId(deps: AppDeps, slug: string): Promise<string> {
   return t.id;
 }
 
+/**
+ * For the kill tests only: SUBREG_TEST_MOVE_PAUSE_MS pauses before each step and after the first
+ * copied table, so a test can SIGKILL the process at a known point (between steps, or mid-copy).
+ */
+function testPauses() {
+  const ms = Number(process.env.SUBREG_TEST_MOVE_PAUSE_MS ?? 0);
+  if (!(ms > 0)) return {};
+  const pause = () => new Promise<void>((r) => setTimeout(r, ms));
+  let tables = 0;
+  return { beforeStep: pause, afterTable: () => (++tables === 1 ? pause() : undefined) };
+}
+
 async function moveCommand(deps: AppDeps, o: MoveOptions, json: boolean) {
   const moves = deps.moves as RegionMoves;
   const bar = progressBar(!json && process.stderr.isTTY === true);
-  const hooks = { onProgress: bar.progress, onStep: json ? undefined : bar.step };
+  const hooks = { onProgress: bar.progress, onStep: json ? undefined : bar.step, ...testPauses() };
   if (o.resume || o.rollback) {
     const open = await openMove(deps, await tenantId(deps, o.tenant));
     if (!open) throw new AppError(404, 'NO_OPEN_MOVE', `Workspace "${o.tenant}" has no unfinished move.`);

@@ -93,7 +93,8 @@ export const accountPages =
           201,
           'Your workspace is ready',
           html`<p>The workspace <strong>${tenant.name}</strong> exists and you are signed in as its owner.</p>
-<ul><li>Its public trust page: <a href="/t/${tenant.slug}">/t/${tenant.slug}</a> (empty until you publish a list)</li>
+<ul><li>Create and publish your lists in the admin app: <a href="/app">/app</a></li>
+<li>Its public trust page: <a href="/t/${tenant.slug}">/t/${tenant.slug}</a> (empty until you publish a list)</li>
 <li>The API and how to use it: <a href="/api/docs">/api/docs</a></li></ul>`,
         );
       } catch (err) {

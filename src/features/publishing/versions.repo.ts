@@ -25,6 +25,12 @@ export async function lockList(tx: TenantTx, listId: string) {
   return r ?? null;
 }
 
+/** The list row without a lock: for reading the draft (what publishing would freeze). */
+export async function selectList(tx: TenantTx, listId: string) {
+  const [r] = await tx.select().from(lists).where(eq(lists.id, listId));
+  return r ?? null;
+}
+
 export async function selectListById(tx: TenantTx, listId: string) {
   const [r] = await tx.select({ id: lists.id }).from(lists).where(eq(lists.id, listId));
   return r ?? null;

@@ -10,7 +10,7 @@ import {
   versionSummaryView,
   versionView,
 } from './versions.schemas.js';
-import { diffVersions, getVersion, listVersions, publishList } from './versions.service.js';
+import { diffVersions, draftChanges, getVersion, listVersions, publishList } from './versions.service.js';
 
 const versionParams = listParams.extend({ number: versionNumberParam });
 const diffParams = listParams.extend({ number: versionNumberParam, other: versionNumberParam });
@@ -34,6 +34,34 @@ export const versionsRoutes =
       },
       async (req, reply) =>
         reply.code(201).send(await publishList(deps, ...(await listContext(req, deps, 'editor')), req.body)),
+    );
+    app.get(
+      '/tenants/:tenant/lists/:listId/draft/changes',
+      {
+        schema: {
+          operationId: 'getDraftChanges',
+          tags: ['versions'],
+          summary: 'What publishing now would do: the draft against the latest version (nothing is written)',
+          params: listParams,
+          response: {
+            200: z.object({
+              latestVersion: z.number().int().nullable(),
+              entryCount: z.number().int(),
+              noticePeriodDays: z.number().int(),
+              effectiveAt: z.string().describe('now plus the notice period: the default of a publish'),
+              changes: changeSetView,
+              counts: z.object({
+                added: z.number().int(),
+                removed: z.number().int(),
+                changed: z.number().int(),
+              }),
+              publishable: z.boolean().describe('false when the draft is empty or equals the latest version'),
+            }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (req) => draftChanges(deps, ...(await listContext(req, deps))),
     );
     app.get(
       '/tenants/:tenant/lists/:listId/versions',

@@ -10,6 +10,7 @@ import { diffSnapshots, isEmptyChangeSet } from './diff-snapshots.js';
 import type { ChangeSet, PublishedVersion, VersionSummary } from './public-view.js';
 import { buildSnapshot, snapshotHash } from './snapshot.js';
 import * as repo from './versions.repo.js';
+import { queueVersionPublishedWebhooks } from '../webhooks/webhook-enqueue.js';
 
 const listNotFound = () => notFound('list', 'LIST_NOT_FOUND');
 const versionNotFound = () => notFound('version', 'VERSION_NOT_FOUND');
@@ -70,6 +71,29 @@ async function authorName(deps: AppDeps, ctx: TenantContext): Promise<string | n
 }
 
 /**
+ * What publishing now would do: the draft's change set against the latest version, and the
+ * effective date the list's notice period gives. Nothing is written.
+ */
+export async function draftChanges(deps: AppDeps, ctx: TenantContext, listId: string) {
+  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    const list = await repo.selectList(tx, listId);
+    if (!list) throw listNotFound();
+    const snapshot = buildSnapshot(list, await repo.selectDraftRows(tx, listId));
+    const latest = await repo.selectLatestVersion(tx, listId);
+    const changes = diffSnapshots(latest?.snapshot ?? null, snapshot);
+    return {
+      latestVersion: latest?.number ?? null,
+      entryCount: snapshot.entries.length,
+      noticePeriodDays: list.noticePeriodDays,
+      effectiveAt: new Date(Date.now() + list.noticePeriodDays * DAY_MS).toISOString(),
+      changes,
+      counts: countsOf(changes),
+      publishable: latest ? !isEmptyChangeSet(changes) : snapshot.entries.length > 0,
+    };
+  });
+}
+
+/**
  * Freezes the draft into version n+1 with its change set against version n, in one
  * transaction with the list row locked (two concurrent publishes get n+1 and n+2). A draft
  * identical to the latest version is not published again.
@@ -118,6 +142,7 @@ export async function publishList(deps: AppDeps, ctx: TenantContext, listId: str
       changes,
       contentHash: snapshotHash(snapshot),
     });
+    await queueVersionPublishedWebhooks(tx, deps, ctx.tenant, list, row);
     await appendAuditEvent(tx, {
       ...auditActor(ctx),
       action: 'list.published',

@@ -1,0 +1,68 @@
+import type { ReactNode } from 'react';
+import { Button, Link } from 'react-aria-components';
+import { type Session, api } from '../api/client';
+import { appPath, navigate } from './router';
+import { useSetSession } from './session';
+
+type Tenant = Session['tenants'][number];
+
+/** The frame of every signed-in screen: skip link, header with workspace switcher, nav, main. */
+export function Shell(props: {
+  session: Session;
+  tenant: Tenant | undefined;
+  section: 'lists' | 'audit' | 'none';
+  children: ReactNode;
+}) {
+  const { session, tenant, section } = props;
+  const setSession = useSetSession();
+  const signOut = async () => {
+    await api.POST('/api/v1/auth/logout');
+    setSession(null);
+    navigate(appPath.login);
+  };
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">subreg</span>
+        {tenant && session.tenants.length > 1 ? (
+          <label className="switcher">
+            <span>Workspace</span>
+            <select value={tenant.slug} onChange={(e) => navigate(appPath.lists(e.currentTarget.value))}>
+              {session.tenants.map((t) => (
+                <option key={t.slug} value={t.slug}>
+                  {t.name} ({t.role})
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : tenant ? (
+          <span className="workspace">
+            {tenant.name} <span className="role">({tenant.role})</span>
+          </span>
+        ) : null}
+        <span className="spacer" />
+        <span className="who">{session.user.email}</span>
+        <Button onPress={signOut}>Sign out</Button>
+      </header>
+      {tenant && (
+        <nav aria-label="Main" className="mainnav">
+          <Link href={appPath.lists(tenant.slug)} aria-current={section === 'lists' ? 'page' : undefined}>
+            Lists
+          </Link>
+          {tenant.role === 'owner' && (
+            <Link href={appPath.audit(tenant.slug)} aria-current={section === 'audit' ? 'page' : undefined}>
+              Audit log
+            </Link>
+          )}
+          <a href={`/t/${encodeURIComponent(tenant.slug)}`}>Trust page</a>
+        </nav>
+      )}
+      <main id="main" tabIndex={-1}>
+        {props.children}
+      </main>
+    </>
+  );
+}
