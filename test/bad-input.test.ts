@@ -76,7 +76,7 @@ const cases: Case[] = [
   {
     name: 'invalid UUID in path',
     method: 'GET',
-    url: () => `/api/v1/tenants/${t.tenant.slug}/lists/not-a-uuid`,
+    url: () => `/api/v1/tenants/${t.tenant.slug}/entities/not-a-uuid`,
     code: 'VALIDATION_FAILED',
   },
   {

@@ -37,6 +37,7 @@ import {
 } from './idempotency-key.js';
 import { serializerCompiler } from './fast-serializer.js';
 import { registerJsonParser } from './json-body.js';
+import { finishOpenApiDocument } from './openapi-contract.js';
 import { frameworkErrorHandler, sendProblem, toAppError } from './problem.js';
 import { registerAuthentication } from './request-auth.js';
 import { clientRequestIdOf, newRequestId, registerRequestIds } from './request-id.js';
@@ -145,9 +146,11 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     },
     transform: jsonSchemaTransform,
     transformObject: (doc) =>
-      addIdempotencyParameter(
-        jsonSchemaTransformObject(doc) as unknown as Record<string, unknown>,
-        idempotentRoutes,
+      finishOpenApiDocument(
+        addIdempotencyParameter(
+          jsonSchemaTransformObject(doc) as unknown as Record<string, unknown>,
+          idempotentRoutes,
+        ),
       ) as unknown as ReturnType<typeof jsonSchemaTransformObject>,
   });
   await app.register(swaggerUi, {

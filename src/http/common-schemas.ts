@@ -61,36 +61,18 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem' });
 
+type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 501 | 503;
+
+/**
+ * The error answers a route declares, each an RFC 9457 problem (application/problem+json, the
+ * shared `Problem` schema): `...problems(400, 404)` in a route's `response`.
+ */
+export function problems<S extends ProblemStatus>(...statuses: S[]): Record<S, typeof problemSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, problemSchema])) as Record<S, typeof problemSchema>;
+}
+
 /** The error answers every authenticated route can give. */
-export const problemResponses = {
-  400: problemSchema,
-  401: problemSchema,
-  403: problemSchema,
-  404: problemSchema,
-  409: problemSchema,
-  413: problemSchema,
-  429: problemSchema,
-  503: problemSchema,
-} as const;
+export const problemResponses = problems(400, 401, 403, 404, 409, 413, 429, 503);
 
 /** Routes that take an Idempotency-Key: 422 when the key was used for another request. */
-export const idempotentProblems = { 422: problemSchema } as const;
-
-export const nextOffset = (offset: number, limit: number, total: number) =>
-  offset + limit < total ? offset + limit : null;
-
-/** A page of results from rows that carry `count(*) over ()` as `total`. */
-export function pageFrom<R extends { total: number }, T>(
-  rows: readonly R[],
-  view: (row: R) => T,
-  page: { limit: number; offset: number },
-) {
-  const total = rows[0]?.total ?? 0;
-  return {
-    items: rows.map(view),
-    total,
-    limit: page.limit,
-    offset: page.offset,
-    nextOffset: nextOffset(page.offset, page.limit, total),
-  };
-}
+export const idempotentProblems = problems(422);

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { IdempotencyRequest } from '../features/idempotency/idempotency.service.js';
-import type { TenantContext } from '../platform/context.js';
+import type { IdempotencyRequest, TenantContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 
 declare module 'fastify' {

@@ -1,5 +1,4 @@
 import type { AuthCache } from '../features/auth/auth-cache.js';
-import type { IdempotencyRequest } from '../features/idempotency/idempotency.service.js';
 import type { PublicCache } from '../features/publishing/public-cache.js';
 import type { RegionMoves } from '../features/regions/region-moves.js';
 import type { Databases } from '../db/databases.js';
@@ -22,6 +21,17 @@ export interface Actor {
   tokenScope?: 'read' | 'write';
   /** set for cookie sessions: mutations must echo it in x-csrf-token */
   csrfToken?: string;
+}
+
+/** What the route learned from the `Idempotency-Key` header (see src/http/idempotency-key.ts). */
+export interface IdempotencyRequest {
+  key: string;
+  /** sha256 of method, route, tenant, caller, parameters and body */
+  requestHash: string;
+  method: string;
+  route: string;
+  /** the status the route answers on success */
+  status: number;
 }
 
 /** What every tenant-scoped operation receives. */

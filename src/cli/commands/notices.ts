@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { listDeliveries, listNotices } from '../../features/notices/notices.service.js';
-import { emailField, organisationField } from '../../features/notices/subscribe.routes.js';
+import { emailField, organisationField } from '../../features/notices/subscriber-fields.js';
 import {
   addSubscriber,
   listSubscribers,

@@ -2,9 +2,9 @@ import os from 'node:os';
 import readline from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { MoveEstimate } from '../../features/regions/move-estimate.js';
-import { selectMoves, selectOpenMove } from '../../features/regions/moves.repo.js';
 import type { RegionMoves } from '../../features/regions/region-moves.js';
 import { toMoveView } from '../../features/regions/regions.schemas.js';
+import { listMoves, openMove } from '../../features/regions/regions.service.js';
 import { describeResidency, residencySentence } from '../../features/regions/residency.js';
 import type { AppDeps } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -57,7 +57,7 @@ async function moveCommand(deps: AppDeps, o: MoveOptions, json: boolean) {
   const bar = progressBar(!json && process.stderr.isTTY === true);
   const hooks = { onProgress: bar.progress, onStep: json ? undefined : bar.step, ...testPauses() };
   if (o.resume || o.rollback) {
-    const open = await selectOpenMove(deps.dbs.control, await tenantId(deps, o.tenant));
+    const open = await openMove(deps, await tenantId(deps, o.tenant));
     if (!open) throw new AppError(404, 'NO_OPEN_MOVE', `Workspace "${o.tenant}" has no unfinished move.`);
     say(
       json,
@@ -136,9 +136,7 @@ export function registerRegionCommands(program: Command): void {
       const opts = program.opts();
       try {
         const items = await withRuntime(async (deps) =>
-          (await selectMoves(deps.dbs.control, await tenantId(deps, o.tenant))).map((m) =>
-            toMoveView(m, null),
-          ),
+          (await listMoves(deps, await tenantId(deps, o.tenant))).map((m) => toMoveView(m, null)),
         );
         printResult(
           { items },

@@ -87,6 +87,7 @@ export const auditRoutes =
       '/tenants/:tenant/audit',
       {
         schema: {
+          operationId: 'listAuditEvents',
           tags: ['audit'],
           summary: 'The append-only audit log, oldest first (page with afterSeq)',
           params: tenantParams,
@@ -109,6 +110,7 @@ export const auditRoutes =
       '/tenants/:tenant/audit/verify',
       {
         schema: {
+          operationId: 'verifyAuditChain',
           tags: ['audit'],
           summary:
             'Check the audit chain: every link and HMAC seal, the head kept in the control database, the latest signed checkpoint',
@@ -122,6 +124,7 @@ export const auditRoutes =
       '/tenants/:tenant/audit/verify',
       {
         schema: {
+          operationId: 'verifyAuditChainAgainstCheckpoint',
           tags: ['audit'],
           summary:
             'Check the audit chain against a signed checkpoint you kept (a downloaded checkpoint file)',
@@ -139,6 +142,7 @@ export const auditRoutes =
       '/tenants/:tenant/audit/checkpoints',
       {
         schema: {
+          operationId: 'listAuditCheckpoints',
           tags: ['audit'],
           summary: 'Signed checkpoints of the audit chain head, newest first (page with beforeSeq)',
           params: tenantParams,
@@ -164,6 +168,7 @@ export const auditRoutes =
       '/tenants/:tenant/audit/checkpoints/latest',
       {
         schema: {
+          operationId: 'getLatestAuditCheckpoint',
           tags: ['audit'],
           summary:
             'The latest signed checkpoint, a self-contained file anyone can verify with the public key',
@@ -185,6 +190,7 @@ export const auditRoutes =
       '/tenants/:tenant/audit/checkpoints',
       {
         schema: {
+          operationId: 'createAuditCheckpoint',
           tags: ['audit'],
           summary: 'Sign a checkpoint of the audit chain head now (after checking the chain)',
           params: tenantParams,
@@ -200,6 +206,7 @@ export const auditRoutes =
       '/audit/public-key',
       {
         schema: {
+          operationId: 'getAuditPublicKeys',
           tags: ['audit'],
           summary: 'The Ed25519 public keys that verify audit checkpoints (no authentication)',
           security: [],

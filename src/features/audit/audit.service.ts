@@ -14,6 +14,12 @@ import {
 } from './audit-hash.js';
 import { listAuditEvents } from './audit.repo.js';
 
+/**
+ * Every change appends its audit event through here, in its own transaction: the audit log is a
+ * service of the platform, and no feature reaches into audit.repo.
+ */
+export { type AuditInput, appendAuditEvent } from './audit.repo.js';
+
 const PAGE = 1000;
 
 export interface AuditVerdict extends ChainVerdict {

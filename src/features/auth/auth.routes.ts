@@ -50,6 +50,7 @@ export const authRoutes =
       {
         config: limited,
         schema: {
+          operationId: 'signUp',
           tags: ['auth'],
           summary:
             'Ask for a workspace (tenant) in a region and its owner; a link to confirm the address follows by email',
@@ -73,6 +74,7 @@ export const authRoutes =
       {
         config: limited,
         schema: {
+          operationId: 'confirmSignUp',
           tags: ['auth'],
           summary:
             "Confirm a sign-up with the emailed link's token: creates the workspace and its owner, signs in",
@@ -93,6 +95,7 @@ export const authRoutes =
       {
         config: limited,
         schema: {
+          operationId: 'requestPasswordReset',
           tags: ['auth'],
           summary: 'Forgot the password: a single-use link to set a new one follows by email',
           description:
@@ -113,6 +116,7 @@ export const authRoutes =
       {
         config: limited,
         schema: {
+          operationId: 'confirmPasswordReset',
           tags: ['auth'],
           summary: "Set a new password with the emailed link's token; ends every other session, signs in",
           security: [],
@@ -132,8 +136,10 @@ export const authRoutes =
       {
         config: limited,
         schema: {
+          operationId: 'signIn',
           tags: ['auth'],
           summary: 'Sign in with email and password; sets the session cookie',
+          security: [],
           body: logInBody,
           response: { 200: sessionView, ...problemResponses },
         },
@@ -150,6 +156,7 @@ export const authRoutes =
       '/auth/logout',
       {
         schema: {
+          operationId: 'signOut',
           tags: ['auth'],
           summary: 'End the session',
           response: { 204: z.null(), ...problemResponses },
@@ -167,6 +174,7 @@ export const authRoutes =
       '/auth/session',
       {
         schema: {
+          operationId: 'getSession',
           tags: ['auth'],
           summary: 'The signed-in user, its workspaces and CSRF token',
           response: { 200: sessionView, ...problemResponses },

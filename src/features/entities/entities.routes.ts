@@ -21,6 +21,7 @@ export const entitiesRoutes =
       '/tenants/:tenant/entities',
       {
         schema: {
+          operationId: 'listEntities',
           tags: ['entities'],
           summary: 'Legal entities the workspace works with (search, filter, sort)',
           params: tenantParams,
@@ -35,6 +36,7 @@ export const entitiesRoutes =
       {
         config: { idempotentStatus: 201 },
         schema: {
+          operationId: 'createEntity',
           tags: ['entities'],
           summary: 'Create an entity',
           params: tenantParams,
@@ -49,6 +51,7 @@ export const entitiesRoutes =
       '/tenants/:tenant/entities/:entityId',
       {
         schema: {
+          operationId: 'getEntity',
           tags: ['entities'],
           summary: 'An entity',
           params: entityParams,
@@ -61,6 +64,7 @@ export const entitiesRoutes =
       '/tenants/:tenant/entities/:entityId',
       {
         schema: {
+          operationId: 'updateEntity',
           tags: ['entities'],
           summary: 'Change an entity',
           params: entityParams,
@@ -75,6 +79,7 @@ export const entitiesRoutes =
       '/tenants/:tenant/entities/:entityId',
       {
         schema: {
+          operationId: 'deleteEntity',
           tags: ['entities'],
           summary: 'Delete an entity no entry uses',
           params: entityParams,

@@ -1,9 +1,9 @@
 import type { TenantTx } from '../../db/databases.js';
-import { pageFrom } from '../../http/common-schemas.js';
+import { pageFrom } from '../../platform/paging.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { AppError, badRequest, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import * as repo from './entities.repo.js';
 import type { CreateEntityInput, EntitiesQuery, EntityView, UpdateEntityInput } from './entities.schemas.js';
@@ -119,4 +119,9 @@ export async function deleteEntity(deps: AppDeps, ctx: TenantContext, id: string
       before,
     });
   });
+}
+
+/** An entity with its parent's name, inside another feature's transaction (entries). */
+export function findEntity(tx: TenantTx, id: string) {
+  return repo.selectEntity(tx, id);
 }

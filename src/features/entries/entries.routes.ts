@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { idempotentProblems, problemResponses, tenantParams, uuidParam } from '../../http/common-schemas.js';
-import { tenantContext } from '../../http/request-auth.js';
+import { idempotentProblems, problemResponses, uuidParam } from '../../http/common-schemas.js';
+import { listContext, listParams } from '../../http/list-context.js';
 import type { AppDeps } from '../../platform/context.js';
 import { createEntryBody, entriesPage, entriesQuery, entryView, updateEntryBody } from './entries.schemas.js';
 import { createEntry, deleteEntry, getEntry, listEntries, updateEntry } from './entries.service.js';
 
-const listParams = tenantParams.extend({ listId: uuidParam });
 const entryParams = listParams.extend({ entryId: uuidParam });
 
 export const entriesRoutes =
@@ -16,6 +15,7 @@ export const entriesRoutes =
       '/tenants/:tenant/lists/:listId/entries',
       {
         schema: {
+          operationId: 'listEntries',
           tags: ['entries'],
           summary: 'Entries of a list (filter by group, type, country; search; sort)',
           params: listParams,
@@ -23,13 +23,14 @@ export const entriesRoutes =
           response: { 200: entriesPage, ...problemResponses },
         },
       },
-      async (req) => listEntries(deps, await tenantContext(req, deps), req.params.listId, req.query),
+      async (req) => listEntries(deps, ...(await listContext(req, deps)), req.query),
     );
     app.post(
       '/tenants/:tenant/lists/:listId/entries',
       {
         config: { idempotentStatus: 201 },
         schema: {
+          operationId: 'createEntry',
           tags: ['entries'],
           summary: 'Add an entry (an entity used in this list)',
           params: listParams,
@@ -38,28 +39,26 @@ export const entriesRoutes =
         },
       },
       async (req, reply) =>
-        reply
-          .code(201)
-          .send(
-            await createEntry(deps, await tenantContext(req, deps, 'editor'), req.params.listId, req.body),
-          ),
+        reply.code(201).send(await createEntry(deps, ...(await listContext(req, deps, 'editor')), req.body)),
     );
     app.get(
       '/tenants/:tenant/lists/:listId/entries/:entryId',
       {
         schema: {
+          operationId: 'getEntry',
           tags: ['entries'],
           summary: 'An entry',
           params: entryParams,
           response: { 200: entryView, ...problemResponses },
         },
       },
-      async (req) => getEntry(deps, await tenantContext(req, deps), req.params.listId, req.params.entryId),
+      async (req) => getEntry(deps, ...(await listContext(req, deps)), req.params.entryId),
     );
     app.patch(
       '/tenants/:tenant/lists/:listId/entries/:entryId',
       {
         schema: {
+          operationId: 'updateEntry',
           tags: ['entries'],
           summary: 'Change an entry',
           params: entryParams,
@@ -68,18 +67,13 @@ export const entriesRoutes =
         },
       },
       async (req) =>
-        updateEntry(
-          deps,
-          await tenantContext(req, deps, 'editor'),
-          req.params.listId,
-          req.params.entryId,
-          req.body,
-        ),
+        updateEntry(deps, ...(await listContext(req, deps, 'editor')), req.params.entryId, req.body),
     );
     app.delete(
       '/tenants/:tenant/lists/:listId/entries/:entryId',
       {
         schema: {
+          operationId: 'deleteEntry',
           tags: ['entries'],
           summary: 'Remove an entry from the list',
           params: entryParams,
@@ -87,12 +81,7 @@ export const entriesRoutes =
         },
       },
       async (req, reply) => {
-        await deleteEntry(
-          deps,
-          await tenantContext(req, deps, 'editor'),
-          req.params.listId,
-          req.params.entryId,
-        );
+        await deleteEntry(deps, ...(await listContext(req, deps, 'editor')), req.params.entryId);
         return reply.code(204).send(null);
       },
     );

@@ -1,11 +1,12 @@
+import type { TenantTx } from '../../db/databases.js';
+import { pageFrom } from '../../platform/paging.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
-import { selectEntity } from '../entities/entities.repo.js';
-import { insertEntityInTx } from '../entities/entities.service.js';
-import { selectList } from '../lists/lists.repo.js';
+import { findEntity, insertEntityInTx } from '../entities/entities.service.js';
+import { listExists } from '../lists/lists.service.js';
 import { decodeCursor, encodeCursor } from './entries-cursor.js';
 import * as repo from './entries.repo.js';
 import type { CreateEntryInput, EntriesQuery, EntryView, UpdateEntryInput } from './entries.schemas.js';
@@ -50,7 +51,7 @@ export async function listEntries(deps: AppDeps, ctx: TenantContext, listId: str
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const rows = await repo.selectEntries(tx, listId, q, cursor);
     // An empty page of a list that does not exist is a 404, not an empty list.
-    if (rows.length === 0 && !(await selectList(tx, listId))) throw listNotFound();
+    if (rows.length === 0 && !(await listExists(tx, listId))) throw listNotFound();
     const more = rows.length > q.limit;
     const page = more ? rows.slice(0, q.limit) : rows;
     const offset = q.offset ?? 0;
@@ -80,9 +81,9 @@ export async function createEntry(
   requireRole(ctx, 'editor');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     await claimIdempotencyKey(tx, ctx);
-    if (!(await selectList(tx, listId))) throw listNotFound();
+    if (!(await listExists(tx, listId))) throw listNotFound();
     const entity = input.entityId
-      ? await selectEntity(tx, input.entityId)
+      ? await findEntity(tx, input.entityId)
       : await insertEntityInTx(tx, ctx, input.entity!);
     if (!entity) throw badRequest('ENTITY_NOT_FOUND', 'entityId names no entity of this workspace.');
     const { entityId: _e, entity: _n, locations, ...fields } = input;
@@ -120,7 +121,7 @@ export async function updateEntry(
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const before = await repo.selectEntry(tx, listId, id);
     if (!before) throw entryNotFound();
-    const entity = patch.entityId ? await selectEntity(tx, patch.entityId) : before.entity;
+    const entity = patch.entityId ? await findEntity(tx, patch.entityId) : before.entity;
     if (!entity) throw badRequest('ENTITY_NOT_FOUND', 'entityId names no entity of this workspace.');
     const { locations, group, ...fields } = patch;
     const after = await repo.updateEntry(tx, ctx.tenant.id, id, {
@@ -154,4 +155,9 @@ export async function deleteEntry(deps: AppDeps, ctx: TenantContext, listId: str
       before: before.entry,
     });
   });
+}
+
+/** Where the next entry of a list goes, inside another feature's transaction (imports). */
+export function nextEntryPosition(tx: TenantTx, listId: string): Promise<number> {
+  return repo.nextPosition(tx, listId);
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { problems } from '../../http/common-schemas.js';
 import type { AppDeps } from '../../platform/context.js';
 import { checkMetricsAccess } from './metrics-access.js';
 
@@ -10,10 +11,11 @@ export const healthRoutes =
       '/healthz',
       {
         schema: {
+          operationId: 'getHealth',
           tags: ['operations'],
           summary: 'The process is up',
           security: [],
-          response: { 200: z.object({ status: z.literal('ok') }) },
+          response: { 200: z.object({ status: z.literal('ok') }), ...problems(400) },
         },
       },
       async () => ({ status: 'ok' as const }),
@@ -22,6 +24,7 @@ export const healthRoutes =
       '/readyz',
       {
         schema: {
+          operationId: 'getReadiness',
           tags: ['operations'],
           summary: 'Every region database (and the control database) answers',
           security: [],
@@ -36,6 +39,7 @@ export const healthRoutes =
               control: z.boolean(),
               regions: z.record(z.string(), z.boolean()),
             }),
+            ...problems(400),
           },
         },
       },

@@ -8,17 +8,6 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** Expired keys deleted per new key: the table shrinks as fast as it grows, a little at a time. */
 const PURGE_BATCH = 100;
 
-/** What the route learned from the `Idempotency-Key` header (see src/http/idempotency-key.ts). */
-export interface IdempotencyRequest {
-  key: string;
-  /** sha256 of method, route, tenant, caller, parameters and body */
-  requestHash: string;
-  method: string;
-  route: string;
-  /** the status the route answers on success */
-  status: number;
-}
-
 /** Thrown inside the transaction when the key already has a response: the HTTP layer replays it. */
 export class IdempotentReplay extends Error {
   constructor(

@@ -7,11 +7,10 @@ import {
   pageOf,
   paginationQuery,
   problemResponses,
-  tenantParams,
   uuidParam,
 } from '../../http/common-schemas.js';
 import { bindIdempotencyToBody } from '../../http/idempotency-key.js';
-import { tenantContext } from '../../http/request-auth.js';
+import { listContext, listParams } from '../../http/list-context.js';
 import type { AppDeps } from '../../platform/context.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { IMPORT_LIMITS } from './limits.js';
@@ -25,7 +24,6 @@ import {
   listImports,
 } from './imports.service.js';
 
-const listParams = tenantParams.extend({ listId: uuidParam });
 const importParams = listParams.extend({ importId: uuidParam });
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -51,6 +49,7 @@ export const importsRoutes =
         bodyLimit: IMPORT_LIMITS.maxFileBytes + 64 * 1024,
         config: { idempotentStatus: 201 },
         schema: {
+          operationId: 'createImport',
           tags: ['imports'],
           summary: 'Upload a document (multipart field "file") and preview what it would change in the draft',
           description:
@@ -66,7 +65,7 @@ export const importsRoutes =
         },
       },
       async (req, reply) => {
-        const ctx = await tenantContext(req, deps, 'editor');
+        const [ctx, listId] = await listContext(req, deps, 'editor');
         if (!req.isMultipart()) {
           throw new AppError(
             415,
@@ -92,7 +91,7 @@ export const importsRoutes =
         }
         // The file is part of the request an Idempotency-Key stands for.
         bindIdempotencyToBody(ctx, `${file.filename}\n${createHash('sha256').update(bytes).digest('hex')}`);
-        const created = await createImport(deps, ctx, req.params.listId, {
+        const created = await createImport(deps, ctx, listId, {
           fileName: file.filename || 'upload',
           bytes,
         });
@@ -104,6 +103,7 @@ export const importsRoutes =
       '/tenants/:tenant/lists/:listId/imports',
       {
         schema: {
+          operationId: 'listImports',
           tags: ['imports'],
           summary: 'Imports of a list, newest first',
           params: listParams,
@@ -111,26 +111,28 @@ export const importsRoutes =
           response: { 200: pageOf(importSummaryView), ...problemResponses },
         },
       },
-      async (req) => listImports(deps, await tenantContext(req, deps), req.params.listId, req.query),
+      async (req) => listImports(deps, ...(await listContext(req, deps)), req.query),
     );
 
     app.get(
       '/tenants/:tenant/lists/:listId/imports/:importId',
       {
         schema: {
+          operationId: 'getImport',
           tags: ['imports'],
           summary: 'An import: its records with provenance, and the preview against the current draft',
           params: importParams,
           response: { 200: importView, ...problemResponses },
         },
       },
-      async (req) => getImport(deps, await tenantContext(req, deps), req.params.listId, req.params.importId),
+      async (req) => getImport(deps, ...(await listContext(req, deps)), req.params.importId),
     );
 
     app.get(
       '/tenants/:tenant/lists/:listId/imports/:importId/source',
       {
         schema: {
+          operationId: 'getImportSource',
           tags: ['imports'],
           summary: 'The uploaded file, as it was received',
           params: importParams,
@@ -138,12 +140,7 @@ export const importsRoutes =
         },
       },
       async (req, reply) => {
-        const src = await getImportSource(
-          deps,
-          await tenantContext(req, deps),
-          req.params.listId,
-          req.params.importId,
-        );
+        const src = await getImportSource(deps, ...(await listContext(req, deps)), req.params.importId);
         const safeName = src.fileName.replace(/[^\w.-]+/g, '_').slice(0, 120) || 'import';
         return reply
           .header('content-type', CONTENT_TYPES[src.format] ?? 'application/octet-stream')
@@ -158,6 +155,7 @@ export const importsRoutes =
       {
         config: { idempotentStatus: 200 },
         schema: {
+          operationId: 'applyImport',
           tags: ['imports'],
           summary: 'Apply all or some of the preview to the draft (never publishes)',
           params: importParams,
@@ -166,19 +164,14 @@ export const importsRoutes =
         },
       },
       async (req) =>
-        applyImport(
-          deps,
-          await tenantContext(req, deps, 'editor'),
-          req.params.listId,
-          req.params.importId,
-          req.body,
-        ),
+        applyImport(deps, ...(await listContext(req, deps, 'editor')), req.params.importId, req.body),
     );
 
     app.delete(
       '/tenants/:tenant/lists/:listId/imports/:importId',
       {
         schema: {
+          operationId: 'discardImport',
           tags: ['imports'],
           summary: 'Discard an import (it is kept, marked discarded, as evidence)',
           params: importParams,
@@ -186,12 +179,7 @@ export const importsRoutes =
         },
       },
       async (req, reply) => {
-        await discardImport(
-          deps,
-          await tenantContext(req, deps, 'editor'),
-          req.params.listId,
-          req.params.importId,
-        );
+        await discardImport(deps, ...(await listContext(req, deps, 'editor')), req.params.importId);
         return reply.code(204).send(null);
       },
     );

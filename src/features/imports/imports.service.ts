@@ -2,18 +2,18 @@ import { eq } from 'drizzle-orm';
 import type { TenantTx } from '../../db/databases.js';
 import { entities, entries } from '../../db/schema/region.js';
 import type { StoredImportRecord } from '../../db/schema/region-imports.js';
-import { pageFrom } from '../../http/common-schemas.js';
+import { pageFrom } from '../../platform/paging.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
 import { createHash } from 'node:crypto';
 import { newId } from '../../platform/ids.js';
 import { stripUnsafeChars } from '../../platform/unsafe-chars.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import { normalizeName } from '../entities/normalize-name.js';
-import { nextPosition } from '../entries/entries.repo.js';
+import { nextEntryPosition } from '../entries/entries.service.js';
 import { toStoredLocations } from '../entries/stored-locations.js';
-import { selectList } from '../lists/lists.repo.js';
+import { listExists } from '../lists/lists.service.js';
 import { importDocument } from './import-document.js';
 import * as repo from './imports.repo.js';
 import { ImportError } from './model.js';
@@ -44,7 +44,7 @@ export async function createImport(deps: AppDeps, ctx: TenantContext, listId: st
   const fileName = stripUnsafeChars(upload.fileName).slice(0, 255);
   const storing = deps.dbs.withTenant(ctx.tenant, async (tx) => {
     await claimIdempotencyKey(tx, ctx);
-    if (!(await selectList(tx, listId))) throw listNotFound();
+    if (!(await listExists(tx, listId))) throw listNotFound();
     await repo.insertImport(tx, {
       tenantId: ctx.tenant.id,
       id,
@@ -112,7 +112,7 @@ export async function listImports(
   page: { limit: number; offset: number },
 ) {
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
-    if (!(await selectList(tx, listId))) throw listNotFound();
+    if (!(await listExists(tx, listId))) throw listNotFound();
     const rows = await repo.selectImports(tx, listId, page.limit, page.offset);
     return pageFrom(rows, summary, page);
   });
@@ -251,7 +251,7 @@ async function writeChanges(tx: TenantTx, ctx: TenantContext, listId: string, ch
   }
   await repo.bulkInsertEntities(tx, newEntities);
 
-  let position = await nextPosition(tx, listId);
+  let position = await nextEntryPosition(tx, listId);
   const newEntries: (typeof entries.$inferInsert)[] = chosen.adds.map(({ record }) => ({
     tenantId,
     id: newId(),

@@ -32,6 +32,11 @@ export async function selectListBySlug(tx: TenantTx, slug: string) {
   return row ?? null;
 }
 
+export async function selectListIdBySlug(tx: TenantTx, slug: string): Promise<string | null> {
+  const [row] = await tx.select({ id: lists.id }).from(lists).where(eq(lists.slug, slug));
+  return row?.id ?? null;
+}
+
 export async function insertList(tx: TenantTx, row: typeof lists.$inferInsert): Promise<ListRow> {
   const [r] = await tx.insert(lists).values(row).returning();
   return r!;

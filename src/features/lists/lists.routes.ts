@@ -6,14 +6,12 @@ import {
   paginationQuery,
   problemResponses,
   tenantParams,
-  uuidParam,
 } from '../../http/common-schemas.js';
+import { listContext, listParams } from '../../http/list-context.js';
 import { tenantContext } from '../../http/request-auth.js';
 import type { AppDeps } from '../../platform/context.js';
 import { createListBody, listView, updateListBody } from './lists.schemas.js';
 import { createList, deleteList, getList, listLists, updateList } from './lists.service.js';
-
-const listParams = tenantParams.extend({ listId: uuidParam });
 
 export const listsRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
@@ -22,6 +20,7 @@ export const listsRoutes =
       '/tenants/:tenant/lists',
       {
         schema: {
+          operationId: 'listLists',
           tags: ['lists'],
           summary: 'Sub-processor lists of the workspace',
           params: tenantParams,
@@ -36,6 +35,7 @@ export const listsRoutes =
       {
         config: { idempotentStatus: 201 },
         schema: {
+          operationId: 'createList',
           tags: ['lists'],
           summary: 'Create a list (one per platform or product)',
           params: tenantParams,
@@ -50,18 +50,20 @@ export const listsRoutes =
       '/tenants/:tenant/lists/:listId',
       {
         schema: {
+          operationId: 'getList',
           tags: ['lists'],
           summary: 'A list and its document metadata',
           params: listParams,
           response: { 200: listView, ...problemResponses },
         },
       },
-      async (req) => getList(deps, await tenantContext(req, deps), req.params.listId),
+      async (req) => getList(deps, ...(await listContext(req, deps))),
     );
     app.patch(
       '/tenants/:tenant/lists/:listId',
       {
         schema: {
+          operationId: 'updateList',
           tags: ['lists'],
           summary: "Change a list's metadata",
           params: listParams,
@@ -69,12 +71,13 @@ export const listsRoutes =
           response: { 200: listView, ...problemResponses },
         },
       },
-      async (req) => updateList(deps, await tenantContext(req, deps, 'editor'), req.params.listId, req.body),
+      async (req) => updateList(deps, ...(await listContext(req, deps, 'editor')), req.body),
     );
     app.delete(
       '/tenants/:tenant/lists/:listId',
       {
         schema: {
+          operationId: 'deleteList',
           tags: ['lists'],
           summary: 'Delete a list and its entries',
           params: listParams,
@@ -82,7 +85,7 @@ export const listsRoutes =
         },
       },
       async (req, reply) => {
-        await deleteList(deps, await tenantContext(req, deps, 'owner'), req.params.listId);
+        await deleteList(deps, ...(await listContext(req, deps, 'owner')));
         return reply.code(204).send(null);
       },
     );

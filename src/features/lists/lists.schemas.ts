@@ -1,11 +1,16 @@
 import { z } from 'zod';
 import { requiredText, text } from '../../http/common-schemas.js';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Lists are addressed by slug or id alike, so no slug may look like an id. */
+export const looksLikeId = (ref: string) => UUID.test(ref);
+
 export const listSlug = z
   .string()
   .min(1)
   .max(60)
-  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'must be lower-case letters, digits and inner hyphens');
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'must be lower-case letters, digits and inner hyphens')
+  .refine((s) => !looksLikeId(s), 'must not look like a list id (a UUID); choose a word');
 
 const definition = z.strictObject({ term: requiredText(200), definition: requiredText(5000) });
 

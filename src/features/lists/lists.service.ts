@@ -1,14 +1,15 @@
 import { afterCommit } from '../../db/databases.js';
 import { publicListsChanged } from '../publishing/public-invalidation.js';
-import { selectLatestNumber } from '../publishing/versions.repo.js';
+import type { TenantTx } from '../../db/databases.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
+import { latestVersionNumber } from '../publishing/versions.service.js';
 import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
-import { nextOffset } from '../../http/common-schemas.js';
+import { nextOffset } from '../../platform/paging.js';
 import * as repo from './lists.repo.js';
-import type { CreateListInput, ListView, UpdateListInput } from './lists.schemas.js';
+import { type CreateListInput, type ListView, type UpdateListInput, looksLikeId } from './lists.schemas.js';
 
 const listNotFound = () => notFound('list', 'LIST_NOT_FOUND');
 
@@ -51,17 +52,21 @@ export async function getList(deps: AppDeps, ctx: TenantContext, id: string): Pr
   return toListView(row);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * The id of a list named by its id or its slug: the one resolver of the API routes and the CLI.
+ * An id is passed on as it is (the operation answers 404 if there is no such list); slugs never
+ * look like ids (lists.schemas.ts), so there is nothing to look up for one.
+ */
+export async function resolveListId(deps: AppDeps, ctx: TenantContext, ref: string): Promise<string> {
+  if (looksLikeId(ref)) return ref;
+  const id = await deps.dbs.withTenant(ctx.tenant, (tx) => repo.selectListIdBySlug(tx, ref));
+  if (!id) throw new AppError(404, 'LIST_NOT_FOUND', `Workspace "${ctx.tenant.slug}" has no list "${ref}".`);
+  return id;
+}
 
-/** A list named by its id or its slug (the API and the CLI accept both). */
+/** A list named by its id or its slug, with its metadata. */
 export async function resolveListRef(deps: AppDeps, ctx: TenantContext, ref: string): Promise<ListView> {
-  const row = await deps.dbs.withTenant(ctx.tenant, async (tx) =>
-    UUID.test(ref)
-      ? ((await repo.selectList(tx, ref)) ?? (await repo.selectListBySlug(tx, ref)))
-      : repo.selectListBySlug(tx, ref),
-  );
-  if (!row) throw new AppError(404, 'LIST_NOT_FOUND', `Workspace "${ctx.tenant.slug}" has no list "${ref}".`);
-  return toListView(row);
+  return getList(deps, ctx, await resolveListId(deps, ctx, ref));
 }
 
 export async function createList(
@@ -134,7 +139,7 @@ export async function deleteList(deps: AppDeps, ctx: TenantContext, id: string):
     const before = await repo.selectList(tx, id);
     if (!before) throw listNotFound();
     // Published versions are immutable evidence of what customers were told: they stay.
-    if ((await selectLatestNumber(tx, id)) > 0) {
+    if ((await latestVersionNumber(tx, id)) > 0) {
       throw conflict(
         'LIST_PUBLISHED',
         'This list has published versions, which are kept for good; it cannot be deleted. Set its visibility to private instead.',
@@ -150,4 +155,9 @@ export async function deleteList(deps: AppDeps, ctx: TenantContext, id: string):
       before: before.list,
     });
   });
+}
+
+/** Whether the list exists, inside another feature's transaction (entries, imports). */
+export async function listExists(tx: TenantTx, id: string): Promise<boolean> {
+  return (await repo.selectList(tx, id)) !== null;
 }

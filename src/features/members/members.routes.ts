@@ -25,6 +25,7 @@ export const membersRoutes =
       '/tenants/:tenant/members',
       {
         schema: {
+          operationId: 'listMembers',
           tags: ['members'],
           summary: 'People in the workspace',
           params: tenantParams,
@@ -37,6 +38,7 @@ export const membersRoutes =
       '/tenants/:tenant/members/:userId',
       {
         schema: {
+          operationId: 'updateMemberRole',
           tags: ['members'],
           summary: "Change a member's role",
           params: memberParams,
@@ -51,6 +53,7 @@ export const membersRoutes =
       '/tenants/:tenant/members/:userId',
       {
         schema: {
+          operationId: 'removeMember',
           tags: ['members'],
           summary: 'Remove a member',
           params: memberParams,
@@ -66,6 +69,7 @@ export const membersRoutes =
       '/tenants/:tenant/invitations',
       {
         schema: {
+          operationId: 'createInvitation',
           tags: ['members'],
           summary: 'Invite someone; the invitation token is in this answer only',
           params: tenantParams,
@@ -94,6 +98,7 @@ export const membersRoutes =
       {
         config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
         schema: {
+          operationId: 'acceptInvitation',
           tags: ['members'],
           summary: 'Accept an invitation (new users choose a password, existing users give theirs)',
           security: [],

@@ -9,7 +9,7 @@ import {
 } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId, randomSecret, sha256Hex } from '../../platform/ids.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import { authCacheOf } from '../auth/auth-cache.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 

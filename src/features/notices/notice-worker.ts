@@ -4,7 +4,7 @@ import { lists } from '../../db/schema/region.js';
 import { type AppDeps, mailerOf, nowOf } from '../../platform/context.js';
 import type { MailMessage } from '../../platform/mail/mailer.js';
 import { diffSnapshots } from '../publishing/diff-snapshots.js';
-import { selectVersion } from '../publishing/versions.repo.js';
+import { findVersionInTx } from '../publishing/versions.service.js';
 import type { TenantRecord } from '../tenants/tenant-directory.js';
 import { signLink } from './links.js';
 import { noticeMail, withdrawalMail } from './notice-mail.js';
@@ -40,8 +40,8 @@ async function loadNoticeContext(
     .select({ slug: lists.slug, title: lists.title })
     .from(lists)
     .where(sql`${lists.id} = ${notice.listId}`);
-  const version = await selectVersion(tx, notice.listId, notice.versionNumber);
-  const base = await selectVersion(tx, notice.listId, notice.baseVersion);
+  const version = await findVersionInTx(tx, notice.listId, notice.versionNumber);
+  const base = await findVersionInTx(tx, notice.listId, notice.baseVersion);
   if (!list || !version || !base) return null;
   const tenantName = await tenantDisplayName(tx, tenant);
   const changes =

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { pageFrom } from '../../http/common-schemas.js';
+import { pageFrom } from '../../platform/paging.js';
 import type { TenantTx } from '../../db/databases.js';
 import { type AppDeps, type TenantContext, auditActor, nowOf, requireRole } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import type { ChangeSet } from '../publishing/public-view.js';
 import * as repo from './notices.repo.js';
 
@@ -228,4 +228,9 @@ export async function listDeliveries(
       page,
     );
   });
+}
+
+/** The notice that announced a version, if any (publishing asks when a pending version is replaced). */
+export function noticeOfVersion(tx: TenantTx, listId: string, versionNumber: number) {
+  return repo.selectNoticeOfVersion(tx, listId, versionNumber);
 }

@@ -11,7 +11,7 @@ import {
 } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import type { TenantRecord } from '../tenants/tenant-directory.js';
 import { verifyLink } from './links.js';
 import { objectionAnswerMail } from './notice-mail.js';

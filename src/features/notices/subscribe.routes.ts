@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { storableString } from '../../http/common-schemas.js';
 import type { AppDeps } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { publicTenant } from '../publishing/public-read.js';
 import { html } from '../trust-page/html.js';
 import { problemPage, sendPage, wantsJson } from './pages.js';
+import { emailField, organisationField } from './subscriber-fields.js';
 import {
   CONFIRM_HOURS,
   confirmSubscription,
@@ -18,18 +18,6 @@ import {
 /** Subscription requests per client address, and per email address (subscription bombing). */
 export const SUBSCRIBE_LIMITS = { perIpPer10Minutes: 20, perAddressPerHour: 5 };
 const FORM_LIMIT = 4096;
-
-export const emailField = z
-  .string({ message: 'email is required' })
-  .trim()
-  .toLowerCase()
-  .max(254, 'email must be at most 254 characters')
-  .pipe(z.email({ message: 'email must be an address such as dpo@example.com' }));
-
-export const organisationField = storableString()
-  .trim()
-  .max(200, 'organisation must be at most 200 characters')
-  .refine((s) => !/[\r\n]/.test(s), 'organisation must be one line');
 
 const subscribeInput = z.object({
   email: emailField,

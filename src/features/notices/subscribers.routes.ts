@@ -9,7 +9,7 @@ import {
 } from '../../http/common-schemas.js';
 import { tenantContext } from '../../http/request-auth.js';
 import type { AppDeps } from '../../platform/context.js';
-import { emailField, organisationField } from './subscribe.routes.js';
+import { emailField, organisationField } from './subscriber-fields.js';
 import {
   addSubscriber,
   exportSubscribersCsv,

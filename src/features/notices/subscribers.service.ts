@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { TenantTx } from '../../db/databases.js';
 import { lists, tenantProfiles } from '../../db/schema/region.js';
-import { pageFrom } from '../../http/common-schemas.js';
+import { pageFrom } from '../../platform/paging.js';
 import { type AppDeps, type TenantContext, auditActor, nowOf, requireRole } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import { publicList } from '../publishing/public-read.js';
 import type { TenantRecord } from '../tenants/tenant-directory.js';
 import { newNonce, nonceHash, signLink, verifyLink } from './links.js';

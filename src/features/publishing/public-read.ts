@@ -57,6 +57,20 @@ export async function publicList(tx: TenantTx, listSlug: string, includePrivate 
   return l ?? null;
 }
 
+/** The number of the current published version of a public list, with the list's id; null if none. */
+export async function currentPublicVersion(
+  deps: AppDeps,
+  tenant: TenantRecord,
+  listSlug: string,
+): Promise<{ number: number; listId: string } | null> {
+  return deps.dbs.withTenant(tenant, async (tx) => {
+    const list = await publicList(tx, listSlug);
+    if (!list) return null;
+    const number = await repo.selectLatestNumber(tx, list.id);
+    return number > 0 ? { number, listId: list.id } : null;
+  });
+}
+
 export async function loadPublicTenantView(
   deps: AppDeps,
   t: TenantRecord,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
@@ -18,9 +19,14 @@ import {
   tenantTag,
 } from './public-response.js';
 import { type ListFormat, renderFormat } from './public-render.js';
-import { loadPublicListView, loadPublicTenantView, publicList, publicTenant } from './public-read.js';
+import {
+  currentPublicVersion,
+  loadPublicListView,
+  loadPublicTenantView,
+  publicTenant,
+} from './public-read.js';
 import type { ListFilters } from './public-view.js';
-import { selectLatestNumber } from './versions.repo.js';
+import { publicRouteOptions as route } from './public.schemas.js';
 
 // What is answered for a list that is not public (404s included) may be kept by no cache at all.
 const NO_STORE = 'no-store';
@@ -60,7 +66,7 @@ const schemaFile = path.resolve(import.meta.dirname, '../../../schemas/list-vers
  * strong ETags; past versions are immutable for HTTP caches too.
  */
 export const publicRoutes =
-  (deps: AppDeps): FastifyPluginAsync =>
+  (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
     // Shared with publishing (through deps), so a publish in this process shows at once.
     deps.publicCache ??= new PublicCache();
@@ -95,13 +101,7 @@ export const publicRoutes =
       const k = `${tenantId}:${listSlug}:${epoch}`;
       let p = asking.get(k);
       if (!p) {
-        p = deps.dbs
-          .withTenant(tenant, async (tx) => {
-            const list = await publicList(tx, listSlug);
-            if (!list) return null;
-            const number = await selectLatestNumber(tx, list.id);
-            return number > 0 ? { number, listId: list.id } : null;
-          })
+        p = currentPublicVersion(deps, tenant, listSlug)
           .then((found) => {
             if (found) cache.setLatest(tenantId, listSlug, found, Date.now(), epoch);
             return found;
@@ -180,28 +180,24 @@ export const publicRoutes =
       });
     };
 
-    app.get('/t/:tenant', async (req, reply) => {
-      const { tenant: slug } = req.params as { tenant: string };
+    app.get('/t/:tenant', route.trustPage, async (req, reply) => {
+      const { tenant: slug } = req.params;
       const tenant = await tenantOr404(slug);
       const view = await loadPublicTenantView(deps, tenant, baseUrl(req));
       const r = await renderTenant(view);
       return send(req, reply, r, { cacheControl: REVALIDATE, fileName: null, tags: [tenantTag(tenant.id)] });
     });
 
-    app.get('/t/:tenant/:listFile', async (req, reply) => {
-      const { tenant, listFile } = req.params as { tenant: string; listFile: string };
+    app.get('/t/:tenant/:listFile', route.listFile, async (req, reply) => {
+      const { tenant, listFile } = req.params;
       const [listSlug, ext] = splitExt(listFile);
       if (ext !== null && !EXPORTS[ext]) throw notFound('page', 'PAGE_NOT_FOUND');
       const filters = ext === null ? parseFilters(req.query) : {};
       return serve(req, reply, tenant, listSlug, null, ext ? (EXPORTS[ext] as ListFormat) : 'html', filters);
     });
 
-    app.get('/t/:tenant/:list/versions/:versionFile', async (req, reply) => {
-      const { tenant, list, versionFile } = req.params as {
-        tenant: string;
-        list: string;
-        versionFile: string;
-      };
+    app.get('/t/:tenant/:list/versions/:versionFile', route.versionFile, async (req, reply) => {
+      const { tenant, list, versionFile } = req.params;
       const [n, ext] = splitExt(versionFile);
       if (!/^[1-9]\d{0,6}$/.test(n) || (ext !== null && !EXPORTS[ext]))
         throw notFound('page', 'PAGE_NOT_FOUND');
@@ -217,18 +213,18 @@ export const publicRoutes =
       );
     });
 
-    app.get('/t/:tenant/:list/:feedFile', async (req, reply) => {
-      const { tenant, list, feedFile } = req.params as { tenant: string; list: string; feedFile: string };
+    app.get('/t/:tenant/:list/:feedFile', route.feedFile, async (req, reply) => {
+      const { tenant, list, feedFile } = req.params;
       const format = FEEDS[feedFile];
       if (!format) throw notFound('page', 'PAGE_NOT_FOUND');
       return serve(req, reply, tenant, list, null, format, {});
     });
 
-    app.get(JSON_SCHEMA_PATH, async (_req, reply) =>
+    app.get(JSON_SCHEMA_PATH, route.jsonSchema, async (_req, reply) =>
       reply
         .header('cache-control', 'public, max-age=86400')
         .type('application/schema+json')
-        .send(fs.readFileSync(schemaFile)),
+        .send(fs.readFileSync(schemaFile, 'utf8')),
     );
   };
 

@@ -1,14 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  idempotentProblems,
-  pageOf,
-  paginationQuery,
-  problemResponses,
-  tenantParams,
-  uuidParam,
-} from '../../http/common-schemas.js';
-import { tenantContext } from '../../http/request-auth.js';
+import { idempotentProblems, pageOf, paginationQuery, problemResponses } from '../../http/common-schemas.js';
+import { listContext, listParams } from '../../http/list-context.js';
 import type { AppDeps } from '../../platform/context.js';
 import {
   changeSetView,
@@ -19,7 +12,6 @@ import {
 } from './versions.schemas.js';
 import { diffVersions, draftChanges, getVersion, listVersions, publishList } from './versions.service.js';
 
-const listParams = tenantParams.extend({ listId: uuidParam });
 const versionParams = listParams.extend({ number: versionNumberParam });
 const diffParams = listParams.extend({ number: versionNumberParam, other: versionNumberParam });
 
@@ -32,6 +24,7 @@ export const versionsRoutes =
       {
         config: { idempotentStatus: 201 },
         schema: {
+          operationId: 'publishVersion',
           tags: ['versions'],
           summary: 'Publish the draft as the next immutable version',
           params: listParams,
@@ -40,16 +33,13 @@ export const versionsRoutes =
         },
       },
       async (req, reply) =>
-        reply
-          .code(201)
-          .send(
-            await publishList(deps, await tenantContext(req, deps, 'editor'), req.params.listId, req.body),
-          ),
+        reply.code(201).send(await publishList(deps, ...(await listContext(req, deps, 'editor')), req.body)),
     );
     app.get(
       '/tenants/:tenant/lists/:listId/draft/changes',
       {
         schema: {
+          operationId: 'getDraftChanges',
           tags: ['versions'],
           summary: 'What publishing now would do: the draft against the latest version (nothing is written)',
           params: listParams,
@@ -71,12 +61,13 @@ export const versionsRoutes =
           },
         },
       },
-      async (req) => draftChanges(deps, await tenantContext(req, deps), req.params.listId),
+      async (req) => draftChanges(deps, ...(await listContext(req, deps))),
     );
     app.get(
       '/tenants/:tenant/lists/:listId/versions',
       {
         schema: {
+          operationId: 'listVersions',
           tags: ['versions'],
           summary: 'Version history, newest first',
           params: listParams,
@@ -84,24 +75,26 @@ export const versionsRoutes =
           response: { 200: pageOf(versionSummaryView), ...problemResponses },
         },
       },
-      async (req) => listVersions(deps, await tenantContext(req, deps), req.params.listId, req.query),
+      async (req) => listVersions(deps, ...(await listContext(req, deps)), req.query),
     );
     app.get(
       '/tenants/:tenant/lists/:listId/versions/:number',
       {
         schema: {
+          operationId: 'getVersion',
           tags: ['versions'],
           summary: 'One version: its frozen entries and document, and what changed',
           params: versionParams,
           response: { 200: versionView, ...problemResponses },
         },
       },
-      async (req) => getVersion(deps, await tenantContext(req, deps), req.params.listId, req.params.number),
+      async (req) => getVersion(deps, ...(await listContext(req, deps)), req.params.number),
     );
     app.get(
       '/tenants/:tenant/lists/:listId/versions/:number/diff/:other',
       {
         schema: {
+          operationId: 'diffVersions',
           tags: ['versions'],
           summary: 'What changed between any two versions (always from the older to the newer)',
           params: diffParams,
@@ -112,12 +105,6 @@ export const versionsRoutes =
         },
       },
       async (req) =>
-        diffVersions(
-          deps,
-          await tenantContext(req, deps),
-          req.params.listId,
-          req.params.number,
-          req.params.other,
-        ),
+        diffVersions(deps, ...(await listContext(req, deps)), req.params.number, req.params.other),
     );
   };

@@ -1,18 +1,22 @@
+import type { TenantTx } from '../../db/databases.js';
 import { eq } from 'drizzle-orm';
 import { apiTokens, users } from '../../db/schema/control.js';
-import { pageFrom } from '../../http/common-schemas.js';
+import { pageFrom } from '../../platform/paging.js';
 import { type AppDeps, type TenantContext, auditActor, nowOf, requireRole } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import { diffSnapshots, isEmptyChangeSet } from './diff-snapshots.js';
 import type { ChangeSet, PublishedVersion, VersionSummary } from './public-view.js';
 import { buildSnapshot, snapshotHash } from './snapshot.js';
 import * as repo from './versions.repo.js';
 import { queueVersionPublishedWebhooks } from '../webhooks/webhook-enqueue.js';
-import type { TenantTx } from '../../db/databases.js';
-import { selectNoticeOfVersion } from '../notices/notices.repo.js';
-import { announcesChange, createNotice, withdrawNoticeInTx } from '../notices/notices.service.js';
+import {
+  announcesChange,
+  createNotice,
+  noticeOfVersion,
+  withdrawNoticeInTx,
+} from '../notices/notices.service.js';
 
 const listNotFound = () => notFound('list', 'LIST_NOT_FOUND');
 const versionNotFound = () => notFound('version', 'VERSION_NOT_FOUND');
@@ -239,7 +243,7 @@ async function noticeFor(
   let queued = 0;
   let base = latest;
   if (replaced) {
-    const old = await selectNoticeOfVersion(tx, row.listId, replaced.number);
+    const old = await noticeOfVersion(tx, row.listId, replaced.number);
     if (old && old.status !== 'withdrawn')
       queued += await withdrawNoticeInTx(deps, tx, ctx, old, `Replaced by version ${row.number}.`);
     base = (await repo.selectVersionBefore(tx, row.listId, replaced.number)) ?? latest;
@@ -286,4 +290,14 @@ export async function diffVersions(deps: AppDeps, ctx: TenantContext, listId: st
   ]);
   if (!rows[0] || !rows[1]) throw versionNotFound();
   return { from, to, changes: diffSnapshots(rows[0].snapshot, rows[1].snapshot) };
+}
+
+/** The number of the list's latest version (0: never published), in another feature's transaction. */
+export function latestVersionNumber(tx: TenantTx, listId: string): Promise<number> {
+  return repo.selectLatestNumber(tx, listId);
+}
+
+/** One published version of a list, in the caller's transaction. */
+export function findVersionInTx(tx: TenantTx, listId: string, number: number) {
+  return repo.selectVersion(tx, listId, number);
 }

@@ -5,7 +5,7 @@ import { type MoveStep, tenants } from '../../db/schema/control.js';
 import { auditEvents } from '../../db/schema/region.js';
 import { DIRECTORY_CHANNEL } from '../tenants/directory-listener.js';
 import type { AppDeps } from '../../platform/context.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import { copyTenantTable, deleteTenantRows, digestTenantTable } from './move-copy.js';
 import { moveTenantJobs, purgeTenantJobs, runningTenantJobs } from './move-jobs.js';
 import { FREEZE_LOCK_SEED, bypassesRls, inTransaction, withMoveSession } from './move-session.js';

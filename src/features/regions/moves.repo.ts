@@ -115,3 +115,11 @@ export async function recordTables(
     where id = ${id}`);
   if (Object.keys(extra).length > 0) await updateMove(db, id, extra);
 }
+
+/** How many workspaces each region holds, by the directory. */
+export async function countTenantsByRegion(db: ControlDb): Promise<Map<string, number>> {
+  const counts = await db.execute<{ region_id: string; n: number }>(
+    sql`select region_id, count(*)::int as n from tenants group by region_id`,
+  );
+  return new Map(counts.rows.map((r) => [r.region_id, r.n]));
+}

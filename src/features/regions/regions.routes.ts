@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemResponses, problemSchema, tenantParams, uuidParam } from '../../http/common-schemas.js';
@@ -7,7 +6,7 @@ import type { AppDeps } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { requireOperator } from './operator-auth.js';
 import type { RegionMoves } from './region-moves.js';
-import { selectMoves } from './moves.repo.js';
+import { listMoves, regionHealth } from './regions.service.js';
 import { describeResidency } from './residency.js';
 import {
   estimateView,
@@ -37,6 +36,7 @@ export const regionsRoutes =
       '/tenants/:tenant/residency',
       {
         schema: {
+          operationId: 'getResidency',
           tags: ['regions'],
           summary: "Where subreg keeps this workspace's data (derived from the directory, never typed)",
           params: tenantParams,
@@ -46,9 +46,7 @@ export const regionsRoutes =
       async (req) => {
         const ctx = await tenantContext(req, deps);
         const r = describeResidency(ctx.tenant, deps.dbs.regionInfo(ctx.tenant.regionId));
-        const last = (await selectMoves(deps.dbs.control, ctx.tenant.id, 20)).find(
-          (m) => m.state === 'completed',
-        );
+        const last = (await listMoves(deps, ctx.tenant.id, 20)).find((m) => m.state === 'completed');
         return {
           tenant: ctx.tenant.slug,
           ...r,
@@ -63,6 +61,7 @@ export const regionsRoutes =
       '/operator/regions',
       {
         schema: {
+          operationId: 'listOperatorRegions',
           tags: ['operator'],
           summary: 'The region catalogue, whether each database answers, and how many workspaces live there',
           security: operatorSecurity,
@@ -76,18 +75,8 @@ export const regionsRoutes =
       },
       async (req) => {
         requireOperator(req, deps);
-        const ping = await deps.dbs.ping();
-        const counts = await deps.dbs.control.execute<{ region_id: string; n: number }>(
-          sql`select region_id, count(*)::int as n from tenants group by region_id`,
-        );
-        const byRegion = new Map(counts.rows.map((r) => [r.region_id, r.n]));
-        return {
-          items: deps.dbs.regionIds().map((id) => ({
-            ...region(id),
-            reachable: ping.regions[id] ?? false,
-            tenants: byRegion.get(id) ?? 0,
-          })),
-        };
+        const health = await regionHealth(deps);
+        return { items: health.map((h) => ({ ...region(h.id), ...h })) };
       },
     );
 
@@ -95,6 +84,7 @@ export const regionsRoutes =
       '/operator/moves/estimate',
       {
         schema: {
+          operationId: 'estimateRegionMove',
           tags: ['operator'],
           summary:
             'Estimate a move (row counts, bytes, duration measured on this deployment); changes nothing',
@@ -113,6 +103,7 @@ export const regionsRoutes =
       '/operator/moves',
       {
         schema: {
+          operationId: 'planRegionMove',
           tags: ['operator'],
           summary: 'Plan a move (recorded with its estimate); with `start: true` it also starts',
           security: operatorSecurity,
@@ -132,6 +123,7 @@ export const regionsRoutes =
       '/operator/moves',
       {
         schema: {
+          operationId: 'listRegionMoves',
           tags: ['operator'],
           summary: 'Moves, newest first (of one workspace with ?tenant=slug)',
           security: operatorSecurity,
@@ -147,7 +139,7 @@ export const regionsRoutes =
           if (!t) throw new AppError(404, 'TENANT_NOT_FOUND', `No workspace "${req.query.tenant}" exists.`);
           tenantId = t.id;
         }
-        const rows = await selectMoves(deps.dbs.control, tenantId);
+        const rows = await listMoves(deps, tenantId);
         return { items: rows.map((m) => toMoveView(m, deps.moves?.progress(m.id) ?? null)) };
       },
     );
@@ -156,6 +148,7 @@ export const regionsRoutes =
       '/operator/moves/:moveId',
       {
         schema: {
+          operationId: 'getRegionMove',
           tags: ['operator'],
           summary: 'A move with its progress, steps (state and timings) and per-table counts and checksums',
           security: operatorSecurity,
@@ -174,6 +167,7 @@ export const regionsRoutes =
       '/operator/moves/:moveId/start',
       {
         schema: {
+          operationId: 'startRegionMove',
           tags: ['operator'],
           summary: 'Start a planned move, or resume an interrupted one from its step',
           security: operatorSecurity,
@@ -199,6 +193,7 @@ export const regionsRoutes =
       '/operator/moves/:moveId/rollback',
       {
         schema: {
+          operationId: 'rollBackRegionMove',
           tags: ['operator'],
           summary:
             'Roll back a move that has not switched: the workspace stays where it was, the copy is removed',

@@ -1,13 +1,9 @@
-import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { tenantProfiles } from '../../db/schema/region.js';
-import { problemResponses, requiredText, tenantParams, text } from '../../http/common-schemas.js';
+import { problemResponses, problems, requiredText, tenantParams, text } from '../../http/common-schemas.js';
 import { requireActor, tenantContext } from '../../http/request-auth.js';
-import { type AppDeps, auditActor } from '../../platform/context.js';
-import { AppError } from '../../platform/errors.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
-import { createTenant } from './tenants.service.js';
+import type { AppDeps } from '../../platform/context.js';
+import { createTenantForUser, getProfile, replaceProfile } from './tenants.service.js';
 
 const tenantView = z
   .object({
@@ -31,17 +27,6 @@ const profileBody = z.strictObject({
 });
 const profileView = profileBody.required().extend({ updatedAt: z.string() }).meta({ id: 'HostingProfile' });
 
-const toProfile = (p: typeof tenantProfiles.$inferSelect) => ({
-  displayName: p.displayName,
-  hostingProvider: p.hostingProvider,
-  hostingRegion: p.hostingRegion,
-  segregation: p.segregation,
-  dataStored: p.dataStored,
-  regionMoveInfo: p.regionMoveInfo,
-  contactEmail: p.contactEmail,
-  updatedAt: p.updatedAt.toISOString(),
-});
-
 export const tenantsRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
@@ -49,6 +34,7 @@ export const tenantsRoutes =
       '/regions',
       {
         schema: {
+          operationId: 'listRegions',
           tags: ['tenants'],
           summary: 'Regions a workspace can live in',
           security: [],
@@ -63,6 +49,7 @@ export const tenantsRoutes =
                 }),
               ),
             }),
+            ...problems(400, 429, 503),
           },
         },
       },
@@ -82,6 +69,7 @@ export const tenantsRoutes =
       '/tenants',
       {
         schema: {
+          operationId: 'createTenant',
           tags: ['tenants'],
           summary: 'Create another workspace; the signed-in user becomes its owner',
           body: z.strictObject({
@@ -93,21 +81,11 @@ export const tenantsRoutes =
         },
       },
       async (req, reply) => {
-        const actor = requireActor(req);
-        if (actor.type !== 'user')
-          throw new AppError(403, 'FORBIDDEN', 'Workspaces are created by signed-in users, not API tokens.');
-        const [user] = await deps.dbs.control.query.users.findMany({
-          where: (u, { eq: e }) => e(u.id, actor.id),
-          limit: 1,
-        });
-        const { tenant } = await createTenant(
+        const { slug, name, region: regionId } = req.body;
+        const { tenant } = await createTenantForUser(
           deps,
-          {
-            slug: req.body.slug,
-            name: req.body.name,
-            regionId: req.body.region,
-            owner: { email: user!.email },
-          },
+          requireActor(req),
+          { slug, name, regionId },
           req.id,
         );
         return reply.code(201).send({ ...tenant, region: tenant.regionId, role: 'owner' });
@@ -118,6 +96,7 @@ export const tenantsRoutes =
       '/tenants/:tenant',
       {
         schema: {
+          operationId: 'getTenant',
           tags: ['tenants'],
           summary: 'A workspace you belong to',
           params: tenantParams,
@@ -134,23 +113,21 @@ export const tenantsRoutes =
       '/tenants/:tenant/profile',
       {
         schema: {
+          operationId: 'getHostingProfile',
           tags: ['tenants'],
           summary: 'The hosting statement shown on the trust page',
           params: tenantParams,
           response: { 200: profileView, ...problemResponses },
         },
       },
-      async (req) => {
-        const ctx = await tenantContext(req, deps);
-        const rows = await deps.dbs.withTenant(ctx.tenant, (tx) => tx.select().from(tenantProfiles));
-        return toProfile(rows[0]!);
-      },
+      async (req) => getProfile(deps, await tenantContext(req, deps)),
     );
 
     app.put(
       '/tenants/:tenant/profile',
       {
         schema: {
+          operationId: 'replaceHostingProfile',
           tags: ['tenants'],
           summary: 'Replace the hosting statement',
           params: tenantParams,
@@ -158,25 +135,6 @@ export const tenantsRoutes =
           response: { 200: profileView, ...problemResponses },
         },
       },
-      async (req) => {
-        const ctx = await tenantContext(req, deps, 'owner');
-        return deps.dbs.withTenant(ctx.tenant, async (tx) => {
-          const [before] = await tx.select().from(tenantProfiles);
-          const [after] = await tx
-            .update(tenantProfiles)
-            .set({ ...req.body, updatedAt: new Date() })
-            .where(eq(tenantProfiles.tenantId, ctx.tenant.id))
-            .returning();
-          await appendAuditEvent(tx, {
-            ...auditActor(ctx),
-            action: 'profile.updated',
-            objectType: 'tenant_profile',
-            objectId: ctx.tenant.id,
-            before,
-            after,
-          });
-          return toProfile(after!);
-        });
-      },
+      async (req) => replaceProfile(deps, await tenantContext(req, deps, 'owner'), req.body),
     );
   };

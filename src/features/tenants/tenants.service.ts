@@ -1,12 +1,19 @@
 import { eq, sql } from 'drizzle-orm';
 import { memberships, regions, tenants, users } from '../../db/schema/control.js';
 import { tenantProfiles } from '../../db/schema/region.js';
-import type { AppDeps } from '../../platform/context.js';
+import {
+  type Actor,
+  type AppDeps,
+  type TenantContext,
+  auditActor,
+  requireRole,
+} from '../../platform/context.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { TenantRecord } from './tenant-directory.js';
+import * as repo from './tenants.repo.js';
 
 export const SLUG_RE = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
 const RESERVED_SLUGS = new Set(['api', 'admin', 'app', 'assets', 'static', 'www', 'new', 'login', 'signup']);
@@ -138,4 +145,55 @@ export async function createTenant(
   }
   deps.directory.forget(input.slug);
   return { tenant, ownerId, createdUser };
+}
+
+const toProfile = (p: repo.ProfileRow) => ({
+  displayName: p.displayName,
+  hostingProvider: p.hostingProvider,
+  hostingRegion: p.hostingRegion,
+  segregation: p.segregation,
+  dataStored: p.dataStored,
+  regionMoveInfo: p.regionMoveInfo,
+  contactEmail: p.contactEmail,
+  updatedAt: p.updatedAt.toISOString(),
+});
+
+/** The hosting statement shown on the trust page. */
+export async function getProfile(deps: AppDeps, ctx: TenantContext) {
+  const row = await deps.dbs.withTenant(ctx.tenant, (tx) => repo.selectProfile(tx));
+  if (!row) throw new AppError(404, 'PROFILE_NOT_FOUND', 'This workspace has no hosting statement yet.');
+  return toProfile(row);
+}
+
+/** Replaces the hosting statement (owners), audited in the same transaction. */
+export async function replaceProfile(deps: AppDeps, ctx: TenantContext, patch: repo.ProfilePatch) {
+  requireRole(ctx, 'owner');
+  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    const before = await repo.selectProfile(tx);
+    const after = await repo.updateProfile(tx, ctx.tenant.id, patch);
+    if (!after) throw new AppError(404, 'PROFILE_NOT_FOUND', 'This workspace has no hosting statement yet.');
+    await appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'profile.updated',
+      objectType: 'tenant_profile',
+      objectId: ctx.tenant.id,
+      before,
+      after,
+    });
+    return toProfile(after);
+  });
+}
+
+/** A signed-in person creates another workspace and becomes its owner (tokens cannot). */
+export async function createTenantForUser(
+  deps: AppDeps,
+  actor: Actor,
+  input: { slug: string; name: string; regionId: string },
+  requestId: string,
+) {
+  if (actor.type !== 'user')
+    throw new AppError(403, 'FORBIDDEN', 'Workspaces are created by signed-in users, not API tokens.');
+  const email = await repo.selectUserEmail(deps.dbs.control, actor.id);
+  if (!email) throw new AppError(401, 'UNAUTHORIZED', 'Sign in again.');
+  return createTenant(deps, { ...input, owner: { email } }, requestId);
 }

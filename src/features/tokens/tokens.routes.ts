@@ -25,6 +25,7 @@ export const tokensRoutes =
       '/tenants/:tenant/tokens',
       {
         schema: {
+          operationId: 'listTokens',
           tags: ['tokens'],
           summary: 'API tokens of the workspace (never their secrets)',
           params: tenantParams,
@@ -37,6 +38,7 @@ export const tokensRoutes =
       '/tenants/:tenant/tokens',
       {
         schema: {
+          operationId: 'createToken',
           tags: ['tokens'],
           summary: 'Create an API token; its secret is in this answer only',
           params: tenantParams,
@@ -55,6 +57,7 @@ export const tokensRoutes =
       '/tenants/:tenant/tokens/:tokenId',
       {
         schema: {
+          operationId: 'revokeToken',
           tags: ['tokens'],
           summary: 'Revoke a token at once',
           params: tenantParams.extend({ tokenId: uuidParam }),

@@ -1,10 +1,9 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
-import { apiTokens } from '../../db/schema/control.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import { authCacheOf } from '../auth/auth-cache.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { newId, randomSecret, sha256Hex } from '../../platform/ids.js';
+import * as repo from './tokens.repo.js';
 
 export interface TokenView {
   id: string;
@@ -17,7 +16,7 @@ export interface TokenView {
   expiresAt: string | null;
 }
 
-const view = (t: typeof apiTokens.$inferSelect): TokenView => ({
+const view = (t: repo.TokenRow): TokenView => ({
   id: t.id,
   name: t.name,
   scope: t.scope,
@@ -42,20 +41,17 @@ export async function issueToken(
   audit: { actorType: 'user' | 'token' | 'system'; actorId: string | null; requestId: string | null },
 ): Promise<TokenView & { token: string }> {
   const secret = randomSecret(input.scope === 'write' ? 'srg_w_' : 'srg_r_', 32);
-  const [row] = await deps.dbs.control
-    .insert(apiTokens)
-    .values({
-      id: newId(),
-      tenantId: input.tenantId,
-      name: input.name,
-      scope: input.scope,
-      tokenHash: sha256Hex(secret),
-      prefix: secret.slice(0, 12),
-      createdBy: input.createdBy,
-      expiresAt: input.expiresAt ?? null,
-    })
-    .returning();
-  const v = view(row!);
+  const row = await repo.insertToken(deps.dbs.control, {
+    id: newId(),
+    tenantId: input.tenantId,
+    name: input.name,
+    scope: input.scope,
+    tokenHash: sha256Hex(secret),
+    prefix: secret.slice(0, 12),
+    createdBy: input.createdBy,
+    expiresAt: input.expiresAt ?? null,
+  });
+  const v = view(row);
   await deps.dbs.withTenant({ id: input.tenantId, regionId: input.regionId }, (tx) =>
     appendAuditEvent(tx, {
       tenantId: input.tenantId,
@@ -117,21 +113,12 @@ export async function createToken(
 
 export async function listTokens(deps: AppDeps, ctx: TenantContext): Promise<TokenView[]> {
   requireRole(ctx, 'owner');
-  const rows = await deps.dbs.control
-    .select()
-    .from(apiTokens)
-    .where(eq(apiTokens.tenantId, ctx.tenant.id))
-    .orderBy(desc(apiTokens.createdAt));
-  return rows.map(view);
+  return (await repo.selectTokens(deps.dbs.control, ctx.tenant.id)).map(view);
 }
 
 export async function revokeToken(deps: AppDeps, ctx: TenantContext, tokenId: string): Promise<TokenView> {
   requireRole(ctx, 'owner');
-  const [row] = await deps.dbs.control
-    .update(apiTokens)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.tenantId, ctx.tenant.id), isNull(apiTokens.revokedAt)))
-    .returning();
+  const row = await repo.revokeTokenRow(deps.dbs.control, ctx.tenant.id, tokenId);
   if (!row) throw notFound('API token', 'TOKEN_NOT_FOUND');
   authCacheOf(deps).forgetToken(row.id);
   const v = view(row);

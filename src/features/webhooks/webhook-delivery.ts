@@ -3,7 +3,7 @@ import { afterCommit } from '../../db/databases.js';
 import type { WebhookSettings } from '../../platform/config.js';
 import type { AppDeps } from '../../platform/context.js';
 import { newId } from '../../platform/ids.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import { WebhookAddressError, type Resolver, resolveWebhookHost } from './webhook-address.js';
 import { TEST_EVENT } from './webhook-events.js';
 import { type AttemptResult, postWebhook } from './webhook-http.js';

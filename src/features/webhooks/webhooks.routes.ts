@@ -80,6 +80,7 @@ export const webhooksRoutes =
       '/tenants/:tenant/webhooks',
       {
         schema: {
+          operationId: 'listWebhooks',
           tags,
           summary: 'Webhook endpoints of the workspace (owners; never their secrets)',
           params: tenantParams,
@@ -92,6 +93,7 @@ export const webhooksRoutes =
       '/tenants/:tenant/webhooks',
       {
         schema: {
+          operationId: 'createWebhook',
           tags,
           summary: 'Add an endpoint; its signing secret (whsec_...) is in this answer only',
           params: tenantParams,
@@ -108,6 +110,7 @@ export const webhooksRoutes =
       '/tenants/:tenant/webhooks/:webhookId',
       {
         schema: {
+          operationId: 'getWebhook',
           tags,
           summary: 'One endpoint',
           params: endpointParams,
@@ -120,6 +123,7 @@ export const webhooksRoutes =
       '/tenants/:tenant/webhooks/:webhookId',
       {
         schema: {
+          operationId: 'updateWebhook',
           tags,
           summary: 'Change an endpoint: URL, events, description, enabled',
           params: endpointParams,
@@ -139,6 +143,7 @@ export const webhooksRoutes =
       '/tenants/:tenant/webhooks/:webhookId',
       {
         schema: {
+          operationId: 'deleteWebhook',
           tags,
           summary: 'Delete an endpoint with its delivery log',
           params: endpointParams,
@@ -152,6 +157,7 @@ export const webhooksRoutes =
       '/tenants/:tenant/webhooks/:webhookId/secret',
       {
         schema: {
+          operationId: 'rotateWebhookSecret',
           tags,
           summary: 'Replace the signing secret; the new one is in this answer only',
           params: endpointParams,
@@ -165,6 +171,7 @@ export const webhooksRoutes =
       '/tenants/:tenant/webhooks/:webhookId/test',
       {
         schema: {
+          operationId: 'testWebhook',
           tags,
           summary: 'Send a webhook.test delivery now; answers with its attempt',
           params: endpointParams,
@@ -178,6 +185,7 @@ export const webhooksRoutes =
       '/tenants/:tenant/webhooks/:webhookId/deliveries',
       {
         schema: {
+          operationId: 'listWebhookDeliveries',
           tags,
           summary: 'Delivery log of an endpoint, newest first, with every attempt',
           params: endpointParams,
@@ -197,6 +205,7 @@ export const webhooksRoutes =
       '/tenants/:tenant/webhooks/:webhookId/deliveries/:deliveryId',
       {
         schema: {
+          operationId: 'getWebhookDelivery',
           tags,
           summary: 'One delivery with every attempt',
           params: deliveryParams,
@@ -215,6 +224,7 @@ export const webhooksRoutes =
       '/tenants/:tenant/webhooks/:webhookId/deliveries/:deliveryId/resend',
       {
         schema: {
+          operationId: 'resendWebhookDelivery',
           tags,
           summary: 'Queue a delivery again (same webhook-id), with a fresh retry schedule',
           params: deliveryParams,

@@ -2,7 +2,7 @@ import type { TenantTx } from '../../db/databases.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { appendAuditEvent } from '../audit/audit.repo.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import { WebhookAddressError, parseWebhookUrl, resolveWebhookHost } from './webhook-address.js';
 import { deliverWebhook } from './webhook-delivery.js';
 import { TEST_EVENT, type WebhookEvent, testPayload } from './webhook-events.js';
