@@ -56,6 +56,7 @@ export const noticesRoutes =
       '/tenants/:tenant/notices',
       {
         schema: {
+          operationId: 'listNotices',
           tags: ['notices'],
           summary: 'Change notices, newest first, with their delivery counts',
           params: tenantParams,
@@ -72,6 +73,7 @@ export const noticesRoutes =
       '/tenants/:tenant/notices/:noticeId',
       {
         schema: {
+          operationId: 'getNotice',
           tags: ['notices'],
           summary: 'One change notice',
           params: noticeParams,
@@ -84,6 +86,7 @@ export const noticesRoutes =
       '/tenants/:tenant/notices/:noticeId/withdraw',
       {
         schema: {
+          operationId: 'withdrawNotice',
           tags: ['notices'],
           summary: 'Withdraw a notice before it takes effect; everyone it reached is told',
           params: noticeParams,
@@ -101,6 +104,7 @@ export const noticesRoutes =
       '/tenants/:tenant/deliveries',
       {
         schema: {
+          operationId: 'listNoticeDeliveries',
           tags: ['notices'],
           summary: 'Messages of change notices: who, when, the result of the last attempt',
           params: tenantParams,

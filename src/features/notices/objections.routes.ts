@@ -10,6 +10,7 @@ import { html } from '../trust-page/html.js';
 import { humanDay } from './mail-text.js';
 import { answerObjection, listObjections, objectionTarget, submitObjection } from './objections.service.js';
 import { problemPage, sendPage, wantsJson } from './pages.js';
+import { noticePageOptions as route } from './pages.schemas.js';
 import { linkInvalid } from './subscribers.service.js';
 
 const BODY_LIMIT = 16 * 1024;
@@ -55,7 +56,7 @@ export const objectionPages =
       return t;
     };
 
-    app.get('/t/:tenant/objections/new', async (req, reply) => {
+    app.get('/t/:tenant/objections/new', route.objectionForm, async (req, reply) => {
       const tenant = await tenantOr404(req);
       const token = tokenOf(req);
       try {
@@ -78,28 +79,36 @@ export const objectionPages =
       }
     });
 
-    app.post('/t/:tenant/objections', { bodyLimit: BODY_LIMIT }, async (req, reply) => {
-      const json = wantsJson(req.headers['content-type'], req.headers.accept);
-      try {
-        const tenant = await tenantOr404(req);
-        const parsed = objectionInput.safeParse(req.body ?? {});
-        if (!parsed.success)
-          throw new AppError(400, 'OBJECTION_INVALID', parsed.error.issues.map((i) => i.message).join('; '));
-        const token = tokenOf(req);
-        if (!token) throw linkInvalid();
-        const r = await submitObjection(deps, tenant, token, parsed.data);
-        if (json) return reply.code(201).send({ id: r.id, status: 'open' });
-        return sendPage(
-          reply,
-          201,
-          'Your objection is recorded',
-          html`<p>${r.tenantName} has your objection to the change of “${r.listTitle}” taking effect on ${humanDay(r.notice.effectiveAt)}. Their answer comes by email.</p>`,
-        );
-      } catch (err) {
-        if (json || !(err instanceof AppError) || err.status >= 500) throw err;
-        return problemPage(reply, err, 'The objection was not recorded');
-      }
-    });
+    app.post(
+      '/t/:tenant/objections',
+      { ...route.submitObjection, bodyLimit: BODY_LIMIT },
+      async (req, reply) => {
+        const json = wantsJson(req.headers['content-type'], req.headers.accept);
+        try {
+          const tenant = await tenantOr404(req);
+          const parsed = objectionInput.safeParse(req.body ?? {});
+          if (!parsed.success)
+            throw new AppError(
+              400,
+              'OBJECTION_INVALID',
+              parsed.error.issues.map((i) => i.message).join('; '),
+            );
+          const token = tokenOf(req);
+          if (!token) throw linkInvalid();
+          const r = await submitObjection(deps, tenant, token, parsed.data);
+          if (json) return reply.code(201).send({ id: r.id, status: 'open' });
+          return sendPage(
+            reply,
+            201,
+            'Your objection is recorded',
+            html`<p>${r.tenantName} has your objection to the change of “${r.listTitle}” taking effect on ${humanDay(r.notice.effectiveAt)}. Their answer comes by email.</p>`,
+          );
+        } catch (err) {
+          if (json || !(err instanceof AppError) || err.status >= 500) throw err;
+          return problemPage(reply, err, 'The objection was not recorded');
+        }
+      },
+    );
   };
 
 export const objectionView = z
@@ -126,6 +135,7 @@ export const objectionsRoutes =
       '/tenants/:tenant/notices/:noticeId/objections',
       {
         schema: {
+          operationId: 'listNoticeObjections',
           tags: ['notices'],
           summary: 'Objections to a notice, oldest first',
           params: tenantParams.extend({ noticeId: uuidParam }),
@@ -138,6 +148,7 @@ export const objectionsRoutes =
       '/tenants/:tenant/objections/:objectionId',
       {
         schema: {
+          operationId: 'answerObjection',
           tags: ['notices'],
           summary: 'Answer an objection and set its status; the answer is emailed to the objector',
           params: tenantParams.extend({ objectionId: uuidParam }),

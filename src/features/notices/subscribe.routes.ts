@@ -5,6 +5,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { publicTenant } from '../publishing/public-read.js';
 import { html } from '../trust-page/html.js';
 import { problemPage, sendPage, wantsJson } from './pages.js';
+import { noticePageOptions as route } from './pages.schemas.js';
 import { emailField, organisationField } from './subscriber-fields.js';
 import {
   CONFIRM_HOURS,
@@ -95,13 +96,17 @@ export const subscribeRoutes =
       return sendPage(reply, 202, 'Check your inbox', html`<p>${message}</p>`);
     };
 
-    app.post('/t/:tenant/:list/subscribe', { bodyLimit: FORM_LIMIT }, (req, reply) =>
-      subscribe(req, reply, (req.params as { list: string }).list),
+    app.post(
+      '/t/:tenant/:list/subscribe',
+      { ...route.subscribeToList, bodyLimit: FORM_LIMIT },
+      (req, reply) => subscribe(req, reply, (req.params as { list: string }).list),
     );
-    app.post('/t/:tenant/subscribe', { bodyLimit: FORM_LIMIT }, (req, reply) => subscribe(req, reply, null));
+    app.post('/t/:tenant/subscribe', { ...route.subscribeToWorkspace, bodyLimit: FORM_LIMIT }, (req, reply) =>
+      subscribe(req, reply, null),
+    );
 
     // Opening the link only shows a button (mail scanners open links too); the POST confirms.
-    app.get('/t/:tenant/subscriptions/confirm', async (req, reply) => {
+    app.get('/t/:tenant/subscriptions/confirm', route.confirmPage, async (req, reply) => {
       const token = tokenOf(req);
       return sendPage(
         reply,
@@ -112,27 +117,31 @@ export const subscribeRoutes =
       );
     });
 
-    app.post('/t/:tenant/subscriptions/confirm', { bodyLimit: FORM_LIMIT }, async (req, reply) => {
-      const json = wantsJson(req.headers['content-type'], req.headers.accept);
-      try {
-        const tenant = await tenantOr404((req.params as { tenant: string }).tenant);
-        const token = tokenOf(req);
-        if (!token) throw linkInvalid();
-        const r = await confirmSubscription(deps, tenant, token);
-        if (json) return reply.send({ status: 'confirmed', email: r.email });
-        return sendPage(
-          reply,
-          200,
-          'You are subscribed',
-          html`<p>${r.email} will be told of changes before they take effect. Every message has a link to stop them.</p>`,
-        );
-      } catch (err) {
-        if (json || !(err instanceof AppError) || err.status >= 500) throw err;
-        return problemPage(reply, err, 'The subscription was not confirmed');
-      }
-    });
+    app.post(
+      '/t/:tenant/subscriptions/confirm',
+      { ...route.confirm, bodyLimit: FORM_LIMIT },
+      async (req, reply) => {
+        const json = wantsJson(req.headers['content-type'], req.headers.accept);
+        try {
+          const tenant = await tenantOr404((req.params as { tenant: string }).tenant);
+          const token = tokenOf(req);
+          if (!token) throw linkInvalid();
+          const r = await confirmSubscription(deps, tenant, token);
+          if (json) return reply.send({ status: 'confirmed', email: r.email });
+          return sendPage(
+            reply,
+            200,
+            'You are subscribed',
+            html`<p>${r.email} will be told of changes before they take effect. Every message has a link to stop them.</p>`,
+          );
+        } catch (err) {
+          if (json || !(err instanceof AppError) || err.status >= 500) throw err;
+          return problemPage(reply, err, 'The subscription was not confirmed');
+        }
+      },
+    );
 
-    app.get('/t/:tenant/subscriptions/unsubscribe', async (req, reply) => {
+    app.get('/t/:tenant/subscriptions/unsubscribe', route.unsubscribePage, async (req, reply) => {
       const tenant = await tenantOr404((req.params as { tenant: string }).tenant);
       const token = tokenOf(req);
       const row = token ? await peekUnsubscribe(deps, tenant, token) : null;
@@ -147,23 +156,27 @@ export const subscribeRoutes =
     });
 
     // RFC 8058: a mail client POSTs "List-Unsubscribe=One-Click" to the header's URL.
-    app.post('/t/:tenant/subscriptions/unsubscribe', { bodyLimit: FORM_LIMIT }, async (req, reply) => {
-      const json = wantsJson(req.headers['content-type'], req.headers.accept);
-      try {
-        const tenant = await tenantOr404((req.params as { tenant: string }).tenant);
-        const token = tokenOf(req);
-        if (!token) throw linkInvalid();
-        const r = await unsubscribe(deps, tenant, token);
-        if (json) return reply.send({ status: 'unsubscribed' });
-        return sendPage(
-          reply,
-          200,
-          'You are unsubscribed',
-          html`<p>${r.email ?? 'This address'} will receive no more notices from this list.</p>`,
-        );
-      } catch (err) {
-        if (json || !(err instanceof AppError) || err.status >= 500) throw err;
-        return problemPage(reply, err, 'Not unsubscribed');
-      }
-    });
+    app.post(
+      '/t/:tenant/subscriptions/unsubscribe',
+      { ...route.unsubscribe, bodyLimit: FORM_LIMIT },
+      async (req, reply) => {
+        const json = wantsJson(req.headers['content-type'], req.headers.accept);
+        try {
+          const tenant = await tenantOr404((req.params as { tenant: string }).tenant);
+          const token = tokenOf(req);
+          if (!token) throw linkInvalid();
+          const r = await unsubscribe(deps, tenant, token);
+          if (json) return reply.send({ status: 'unsubscribed' });
+          return sendPage(
+            reply,
+            200,
+            'You are unsubscribed',
+            html`<p>${r.email ?? 'This address'} will receive no more notices from this list.</p>`,
+          );
+        } catch (err) {
+          if (json || !(err instanceof AppError) || err.status >= 500) throw err;
+          return problemPage(reply, err, 'Not unsubscribed');
+        }
+      },
+    );
   };

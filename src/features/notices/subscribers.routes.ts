@@ -44,6 +44,7 @@ export const subscribersRoutes =
       '/tenants/:tenant/subscribers',
       {
         schema: {
+          operationId: 'listSubscribers',
           tags: ['notices'],
           summary: 'Subscribers to change notices, by address',
           params: tenantParams,
@@ -60,11 +61,15 @@ export const subscribersRoutes =
       '/tenants/:tenant/subscribers/export',
       {
         schema: {
+          operationId: 'exportSubscribers',
           tags: ['notices'],
           summary: 'Every subscriber as CSV',
           params: tenantParams,
           querystring: filterQuery,
-          response: { 200: z.string(), ...problemResponses },
+          response: {
+            200: { content: { 'text/csv': { schema: z.string().describe('One row per subscriber') } } },
+            ...problemResponses,
+          },
         },
       },
       async (req, reply) =>
@@ -77,6 +82,7 @@ export const subscribersRoutes =
       '/tenants/:tenant/subscribers',
       {
         schema: {
+          operationId: 'addSubscriber',
           tags: ['notices'],
           summary: "Add a customer's contact: confirmed at once, marked as added by staff",
           params: tenantParams,
@@ -95,6 +101,7 @@ export const subscribersRoutes =
       '/tenants/:tenant/subscribers/:subscriberId',
       {
         schema: {
+          operationId: 'removeSubscriber',
           tags: ['notices'],
           summary: 'Remove a subscriber (past deliveries keep the address they went to)',
           params: tenantParams.extend({ subscriberId: uuidParam }),

@@ -18,7 +18,6 @@ const feedFileParams = tenantPageParams.extend({
   list: slug('List slug'),
   feedFile: file('feed.atom, feed.rss or feed.json'),
 });
-const listPageParams = tenantPageParams.extend({ list: slug('List slug') });
 
 /** The page's filter form; an empty field means no filter, so the values are checked after. */
 const pageFilterQuery = z.object({
@@ -46,7 +45,6 @@ const feedFile = {
   ...notModified,
   ...problems(400, 404),
 };
-const subscribePage = { 501: content('text/html'), ...problems(400) };
 const jsonSchemaFile = {
   200: content('application/schema+json'),
   ...problems(400),
@@ -92,13 +90,6 @@ export const publicRouteOptions = {
       ...pub('getPublicFeed', "A list's changes as an Atom, RSS or JSON feed"),
       params: feedFileParams,
       response: feedFile,
-    },
-  },
-  subscribe: {
-    schema: {
-      ...pub('subscribeToList', 'Subscribe to email notices of changes (not open yet: 501)'),
-      params: listPageParams,
-      response: subscribePage,
     },
   },
   jsonSchema: {
