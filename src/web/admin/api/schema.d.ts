@@ -10348,6 +10348,8 @@ export interface operations {
                 country?: string;
                 /** @description Words in the name or purpose */
                 q?: string;
+                /** @description Page of a long list, 200 entries a page (1 is the list URL itself) */
+                page?: string;
             };
             header?: never;
             path: {
@@ -10410,6 +10412,8 @@ export interface operations {
                 country?: string;
                 /** @description Words in the name or purpose */
                 q?: string;
+                /** @description Page of a long list, 200 entries a page (1 is the list URL itself) */
+                page?: string;
             };
             header?: never;
             path: {
