@@ -31,7 +31,7 @@ export function compileFast(schema: z.ZodType): ((data: unknown) => string) | nu
 }
 
 /**
- * `anyOf: [{type: X}, {type: 'null'}]` (zod's nullable) as `type: [X, 'null']`: fast-json-stringify
+ * Objects left open (see below), and `anyOf: [{type: X}, {type: 'null'}]` (zod's nullable) as `type: [X, 'null']`: fast-json-stringify
  * then writes it directly instead of testing each branch with a validator.
  */
 function simplify(node: unknown): unknown {
@@ -39,6 +39,10 @@ function simplify(node: unknown): unknown {
   if (!node || typeof node !== 'object') return node;
   const out: JsonSchema = {};
   for (const [k, v] of Object.entries(node)) out[k] = simplify(v);
+  // zod's output schemas close every object (additionalProperties: false). fast-json-stringify
+  // writes only the named properties anyway, but inside anyOf it picks a branch by validating,
+  // and a value with one extra key (which zod would strip) then matches no branch: a 500.
+  if (out.additionalProperties === false) delete out.additionalProperties;
   const anyOf = out.anyOf as JsonSchema[] | undefined;
   if (Array.isArray(anyOf) && anyOf.length === 2) {
     const nul = anyOf.findIndex((s) => s.type === 'null' && Object.keys(s).length === 1);

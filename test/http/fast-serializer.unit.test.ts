@@ -69,3 +69,18 @@ describe('fast response serialiser', () => {
     expect(compileFast(z.string().transform((s) => s.length))).toBeNull();
   });
 });
+
+describe('objects inside a choice (anyOf) with a key the schema does not name', () => {
+  it('are written without that key, as zod would, instead of failing the request', () => {
+    // Regression: GET .../imports/{id} answered 500 when a preview object (nullable, so inside
+    // anyOf) carried a key its schema left out: the branch check refused it.
+    const schema = z.object({
+      preview: z.object({ counts: z.object({ add: z.number() }) }).nullable(),
+    });
+    const write = compileFast(schema)!;
+    expect(write).not.toBeNull();
+    const out = JSON.parse(write({ preview: { counts: { add: 2, extra: 1 }, internal: 'x' } }));
+    expect(out).toEqual({ preview: { counts: { add: 2 } } });
+    expect(JSON.parse(write({ preview: null }))).toEqual({ preview: null });
+  });
+});

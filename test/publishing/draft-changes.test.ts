@@ -53,9 +53,11 @@ describe('draft change set', () => {
     expect(other.statusCode).toBe(404);
     const bad = await h.app.inject({
       method: 'GET',
-      url: `/api/v1/tenants/${a.tenant.slug}/lists/not-a-uuid/draft/changes`,
+      url: `/api/v1/tenants/${a.tenant.slug}/lists/no-such-list/draft/changes`,
       headers: bearer(a.read),
     });
-    expect(bad.statusCode).toBe(400);
+    // Lists are addressed by slug or id: an unknown slug is a list that does not exist.
+    expect(bad.statusCode).toBe(404);
+    expect(bad.json().code).toBe('LIST_NOT_FOUND');
   });
 });

@@ -25,7 +25,11 @@ const pageFilterQuery = z.object({
   group: z.string().max(200).optional(),
   country: z.string().max(2).optional().describe('ISO 3166-1 alpha-2 code such as DE'),
   q: z.string().max(100).optional().describe('Words in the name or purpose'),
-  page: z.string().max(12).optional().describe('Page of a long list, 200 entries a page (1 is the list URL itself)'),
+  page: z
+    .string()
+    .max(12)
+    .optional()
+    .describe('Page of a long list, 200 entries a page (1 is the list URL itself)'),
 });
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
