@@ -1,5 +1,4 @@
 import type { TenantTx } from '../../db/databases.js';
-import { pageFrom } from '../../platform/paging.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';

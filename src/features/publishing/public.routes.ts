@@ -9,7 +9,6 @@ import { listPageCount, renderTenantPage } from '../trust-page/index.js';
 import { JSON_SCHEMA_PATH } from './exports/json-export.js';
 import { PublicCache, type Rendering } from './public-cache.js';
 import {
-  CSP,
   IMMUTABLE,
   downloadName,
   REVALIDATE,
