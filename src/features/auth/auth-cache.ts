@@ -1,14 +1,17 @@
+import { sql } from 'drizzle-orm';
 import type { AppDeps, Role } from '../../platform/context.js';
+import { DIRECTORY_CHANNEL } from '../tenants/directory-listener.js';
 
 /**
  * A few seconds of memory for what every authenticated request asks the control database:
  * which token (or session) this is, and the caller's role in the tenant. Only positive answers
  * are kept (an unknown secret costs a query every time, and cannot fill the memory).
  *
- * In this process a revoked token, an ended session, a changed role or a removed member is
- * forgotten at once, before the change is answered. Other processes (another server, the CLI
- * revoking a token) keep their copy for at most AUTH_CACHE_TTL_MS: for that long a revoked
- * token or a removed member may still be let in there.
+ * A revoked token, an ended session, a changed role or a removed member is forgotten at once in
+ * this process, before the change is answered, and in every other process (another server)
+ * when the NOTIFY on the directory channel arrives (`forgetEverywhere`, milliseconds). The TTL
+ * is the fallback for a process whose listener is reconnecting: for at most AUTH_CACHE_TTL_MS
+ * a revoked token or a removed member may still be let in there.
  */
 export const AUTH_CACHE_TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
@@ -86,7 +89,38 @@ export class AuthCache {
 }
 
 /** The deps' auth cache, made on first use (one per app, shared by the services that forget). */
-export function authCacheOf(deps: AppDeps): AuthCache {
+export function authCacheOf(deps: Pick<AppDeps, 'authCache'>): AuthCache {
   deps.authCache ??= new AuthCache();
   return deps.authCache;
+}
+
+/** What is forgotten; other processes receive it on the directory channel as `{ auth: ... }`. */
+export type AuthForget =
+  | { token: string }
+  | { session: string }
+  | { userSessions: string }
+  | { membership: { tenantId: string; userId: string } };
+
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200;
+
+/** Forgets what `f` names in this cache; anything not of that shape (not ours) is ignored. */
+export function applyAuthForget(cache: AuthCache, f: unknown): void {
+  if (!f || typeof f !== 'object') return;
+  const o = f as Record<string, unknown>;
+  if (isId(o.token)) cache.forgetToken(o.token);
+  if (isId(o.session)) cache.forgetSession(o.session);
+  if (isId(o.userSessions)) cache.forgetUserSessions(o.userSessions);
+  const m = o.membership as Record<string, unknown> | undefined;
+  if (m && typeof m === 'object' && isId(m.tenantId) && isId(m.userId))
+    cache.forgetMembership(m.tenantId, m.userId);
+}
+
+/**
+ * Forgets at once here, then tells every process listening on the directory channel
+ * (directory-listener.ts) to forget the same. Call after the change committed: a process that
+ * forgot before the commit could read the old row again and keep it for the TTL.
+ */
+export async function forgetEverywhere(deps: AppDeps, f: AuthForget): Promise<void> {
+  applyAuthForget(authCacheOf(deps), f);
+  await deps.dbs.control.execute(sql`select pg_notify(${DIRECTORY_CHANNEL}, ${JSON.stringify({ auth: f })})`);
 }

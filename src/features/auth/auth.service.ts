@@ -4,7 +4,7 @@ import type { Actor, AppDeps, Role } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { randomSecret, sha256Hex } from '../../platform/ids.js';
 import { type RequestMeta, recordTokenAddress, recordUserEvent } from '../audit/audit-security.service.js';
-import { authCacheOf } from './auth-cache.js';
+import { authCacheOf, forgetEverywhere } from './auth-cache.js';
 import { verifyPassword } from './passwords.js';
 
 const SESSION_DAYS = 14;
@@ -47,7 +47,7 @@ export async function logOut(deps: AppDeps, sessionSecret: string, meta: Request
     .delete(sessions)
     .where(eq(sessions.idHash, idHash))
     .returning({ userId: sessions.userId });
-  authCacheOf(deps).forgetSession(idHash);
+  await forgetEverywhere(deps, { session: idHash });
   const [user] = ended[0]
     ? await deps.dbs.control.select().from(users).where(eq(users.id, ended[0].userId))
     : [];

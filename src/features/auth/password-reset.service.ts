@@ -3,7 +3,7 @@ import { passwordResets, sessions, users } from '../../db/schema/control.js';
 import { type AppDeps, mailerOf } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { randomSecret, sha256Hex } from '../../platform/ids.js';
-import { authCacheOf } from './auth-cache.js';
+import { forgetEverywhere } from './auth-cache.js';
 import { createSession, findUserByEmail } from './auth.service.js';
 import { hashPassword } from './passwords.js';
 import { noAccountMail, resetPasswordMail } from './signup-mail.js';
@@ -84,6 +84,6 @@ export async function confirmPasswordReset(deps: AppDeps, token: string, passwor
     await tx.update(users).set({ passwordHash }).where(eq(users.id, row.userId));
     await tx.delete(sessions).where(eq(sessions.userId, row.userId));
   });
-  authCacheOf(deps).forgetUserSessions(row.userId);
+  await forgetEverywhere(deps, { userSessions: row.userId });
   return { userId: row.userId, session: await createSession(deps, row.userId) };
 }

@@ -10,7 +10,7 @@ import {
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId, randomSecret, sha256Hex } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import { authCacheOf } from '../auth/auth-cache.js';
+import { forgetEverywhere } from '../auth/auth-cache.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 
 const INVITATION_DAYS = 7;
@@ -63,7 +63,7 @@ export async function changeMemberRole(deps: AppDeps, ctx: TenantContext, userId
     .update(memberships)
     .set({ role })
     .where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.userId, userId)));
-  authCacheOf(deps).forgetMembership(ctx.tenant.id, userId);
+  await forgetEverywhere(deps, { membership: { tenantId: ctx.tenant.id, userId } });
   await audit(deps, ctx, 'member.role_changed', userId, { role: current.role }, { role });
   return { userId, role };
 }
@@ -85,7 +85,7 @@ export async function removeMember(deps: AppDeps, ctx: TenantContext, userId: st
   await deps.dbs.control
     .delete(memberships)
     .where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.userId, userId)));
-  authCacheOf(deps).forgetMembership(ctx.tenant.id, userId);
+  await forgetEverywhere(deps, { membership: { tenantId: ctx.tenant.id, userId } });
   await audit(deps, ctx, 'member.removed', userId, { role: current.role }, null);
 }
 
@@ -176,7 +176,7 @@ export async function acceptInvitation(
         set: { role: inv.role },
       });
   });
-  authCacheOf(deps).forgetMembership(inv.tenantId, userId);
+  await forgetEverywhere(deps, { membership: { tenantId: inv.tenantId, userId } });
   const [tenant] = await deps.dbs.control.select().from(tenants).where(eq(tenants.id, inv.tenantId));
   await deps.dbs.withTenant(tenant!, (tx) =>
     appendAuditEvent(tx, {

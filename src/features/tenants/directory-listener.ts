@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { AppDeps } from '../../platform/context.js';
+import { applyAuthForget, authCacheOf } from '../auth/auth-cache.js';
 
 /** The channel on which a change of a tenant's directory entry (region, status) is announced. */
 export const DIRECTORY_CHANNEL = 'subreg_directory';
@@ -7,11 +8,14 @@ export const DIRECTORY_CHANNEL = 'subreg_directory';
 /**
  * Listens on the control database for directory changes made by other processes (a region move
  * run from the CLI, another server) and drops this process's cached entry and public renderings
- * of that tenant at once (or of the lists named, when a list's visibility or slug changed); the directory's short TTL covers a listener that is reconnecting.
+ * of that tenant at once (or of the lists named, when a list's visibility or slug changed), and
+ * the auth cache entries of a revoked token, ended session or changed membership (auth-cache.ts).
+ * While the listener is reconnecting, the caches' short TTLs (directory, AUTH_CACHE_TTL_MS) are
+ * the fallback.
  */
 export async function listenForDirectoryChanges(
   controlUrl: string,
-  deps: Pick<AppDeps, 'directory' | 'publicCache'>,
+  deps: Pick<AppDeps, 'directory' | 'publicCache' | 'authCache'>,
   log: (msg: string) => void,
 ): Promise<() => Promise<void>> {
   let stopped = false;
@@ -20,11 +24,14 @@ export async function listenForDirectoryChanges(
     const c = new pg.Client({ connectionString: controlUrl, application_name: 'subreg-directory-listener' });
     c.on('notification', (n) => {
       try {
-        const { id, slug, lists } = JSON.parse(n.payload ?? '{}') as {
+        const { id, slug, lists, auth } = JSON.parse(n.payload ?? '{}') as {
           id?: string;
           slug?: string;
           lists?: unknown;
+          auth?: unknown;
         };
+        // A token revoked, a session ended, a membership changed (auth-cache.ts forgetEverywhere).
+        if (auth) applyAuthForget(authCacheOf(deps), auth);
         if (slug) deps.directory.forget(slug);
         // A list's visibility or slug changed (public-invalidation.ts): forget that list only.
         if (id && Array.isArray(lists))

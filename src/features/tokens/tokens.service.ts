@@ -1,5 +1,5 @@
 import { appendAuditEvent } from '../audit/audit.service.js';
-import { authCacheOf } from '../auth/auth-cache.js';
+import { forgetEverywhere } from '../auth/auth-cache.js';
 import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { newId, randomSecret, sha256Hex } from '../../platform/ids.js';
@@ -120,7 +120,7 @@ export async function revokeToken(deps: AppDeps, ctx: TenantContext, tokenId: st
   requireRole(ctx, 'owner');
   const row = await repo.revokeTokenRow(deps.dbs.control, ctx.tenant.id, tokenId);
   if (!row) throw notFound('API token', 'TOKEN_NOT_FOUND');
-  authCacheOf(deps).forgetToken(row.id);
+  await forgetEverywhere(deps, { token: row.id });
   const v = view(row);
   await deps.dbs.withTenant(ctx.tenant, (tx) =>
     appendAuditEvent(tx, {
