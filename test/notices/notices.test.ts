@@ -2,6 +2,7 @@ import type { ParsedMail } from 'mailparser';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDue } from '../../src/features/notices/notice-worker.js';
+import { unsubscribeUrl } from '../../src/features/notices/subscribers.service.js';
 import { createMailer } from '../../src/platform/mail/mailer.js';
 import { type Harness, type TestTenant, bearer, createHarness, makeTenant } from '../support/harness.js';
 
@@ -119,7 +120,7 @@ describe('change notices by email', () => {
     expect(page.body).toContain('To object, use the personal link');
 
     const run = await deliverDue(h.deps, t.tenant);
-    expect(run).toEqual({ sent: 2, retrying: 0, failed: 0 });
+    expect(run).toEqual({ sent: 2, retrying: 0, failed: 0, skipped: 0 });
     const mail = h.mailbox.only(a);
     expect(h.mailbox.only(b).messageId).not.toBe(mail.messageId);
     expect(mail.subject).toContain('sub-processor change on');
@@ -136,7 +137,7 @@ describe('change notices by email', () => {
     expect(h.mailbox.messages.some((m) => JSON.stringify(m.to).includes('evil.test'))).toBe(false);
 
     // Every attempt is recorded; a second run sends nothing again.
-    expect(await deliverDue(h.deps, t.tenant)).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(await deliverDue(h.deps, t.tenant)).toEqual({ sent: 0, retrying: 0, failed: 0, skipped: 0 });
     const deliveries = (
       await h.app.inject({ method: 'GET', url: `${base}/deliveries`, headers: bearer(t.read) })
     ).json();
@@ -180,7 +181,7 @@ describe('change notices by email', () => {
       log: () => {},
     });
     try {
-      expect(await deliverDue(h.deps, t.tenant)).toEqual({ sent: 0, retrying: 1, failed: 0 });
+      expect(await deliverDue(h.deps, t.tenant)).toEqual({ sent: 0, retrying: 1, failed: 0, skipped: 0 });
       const failed = (
         await h.app.inject({ method: 'GET', url: `${base}/deliveries?failed=true`, headers: bearer(t.read) })
       ).json();
@@ -191,14 +192,14 @@ describe('change notices by email', () => {
         lastError: expect.stringMatching(/ECONNREFUSED|connect/i),
       });
       // Not due again at once: the backoff holds it for a minute or more.
-      expect(await deliverDue(h.deps, t.tenant)).toEqual({ sent: 0, retrying: 0, failed: 0 });
+      expect(await deliverDue(h.deps, t.tenant)).toEqual({ sent: 0, retrying: 0, failed: 0, skipped: 0 });
     } finally {
       h.deps.mail?.close();
       h.deps.mail = working;
     }
     h.deps.now = () => new Date(Date.now() + 3 * 60_000);
     try {
-      expect(await deliverDue(h.deps, t.tenant)).toEqual({ sent: 1, retrying: 0, failed: 0 });
+      expect(await deliverDue(h.deps, t.tenant)).toEqual({ sent: 1, retrying: 0, failed: 0, skipped: 0 });
     } finally {
       h.deps.now = undefined;
     }
@@ -369,6 +370,85 @@ describe('change notices by email', () => {
     expect(second?.text).toContain('  + Gamma <b>Inc</b>');
     expect(second?.text).toContain('  + Delta SA');
     expect(second?.text).toContain('Removed:\n  - Beta GmbH');
+  });
+
+  it('someone who unsubscribes (or is removed) after a publish is not sent its notice nor its withdrawal', async () => {
+    const stamp = Date.now();
+    const stays = `stays-${stamp}@customer.test`;
+    const leaves = `leaves-${stamp}@customer.test`;
+    const removed = `removed-${stamp}@customer.test`;
+    const later = `later-${stamp}@customer.test`;
+    const { t, base, url, ids } = await setUp([stays, leaves, removed, later]);
+    const subs = (
+      await h.app.inject({ method: 'GET', url: `${base}/subscribers`, headers: bearer(t.read) })
+    ).json().items as { id: string; email: string }[];
+    const idOf = (email: string) => subs.find((s) => s.email === email)!.id;
+    const unsubscribe = async (email: string) => {
+      const u = new URL(unsubscribeUrl(h.deps, t.tenant, idOf(email)));
+      const r = await h.app.inject({
+        method: 'POST',
+        url: `${u.pathname}${u.search}`,
+        payload: 'List-Unsubscribe=One-Click',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+    };
+    await changeDraft(t, url, ids);
+    expect((await publish(t, url)).statusCode).toBe(201);
+    // After the publish queued four messages, before the worker ran: one leaves, one is removed.
+    await unsubscribe(leaves);
+    const del = await h.app.inject({
+      method: 'DELETE',
+      url: `${base}/subscribers/${idOf(removed)}`,
+      headers: bearer(t.write),
+    });
+    expect(del.statusCode, del.body).toBe(204);
+
+    expect(await deliverDue(h.deps, t.tenant)).toEqual({ sent: 2, retrying: 0, failed: 0, skipped: 2 });
+    expect(h.mailbox.to(stays)).toHaveLength(1);
+    expect(h.mailbox.to(later)).toHaveLength(1);
+    expect(h.mailbox.to(leaves)).toHaveLength(0);
+    expect(h.mailbox.to(removed)).toHaveLength(0);
+    const deliveries = (
+      await h.app.inject({ method: 'GET', url: `${base}/deliveries`, headers: bearer(t.read) })
+    ).json().items as { email: string; status: string; attempts: number; lastError: string | null }[];
+    const byEmail = (e: string) => deliveries.find((d) => d.email === e);
+    expect(byEmail(leaves)).toMatchObject({
+      status: 'skipped',
+      attempts: 0,
+      lastError: 'skipped: unsubscribed',
+    });
+    expect(byEmail(removed)).toMatchObject({
+      status: 'skipped',
+      attempts: 0,
+      lastError: 'skipped: subscriber removed',
+    });
+    expect(byEmail(stays)).toMatchObject({ status: 'sent', attempts: 1 });
+    // Skipped is not a failure: the failed view and the notice's counts leave it out.
+    const failed = (
+      await h.app.inject({ method: 'GET', url: `${base}/deliveries?failed=true`, headers: bearer(t.read) })
+    ).json();
+    expect(failed.items).toHaveLength(0);
+    const notice = (
+      await h.app.inject({ method: 'GET', url: `${base}/notices`, headers: bearer(t.read) })
+    ).json().items[0];
+    expect(notice.deliveries).toMatchObject({ recipients: 4, sent: 2, failed: 0 });
+    // A second run finds nothing due: skipped rows are final.
+    expect(await deliverDue(h.deps, t.tenant)).toEqual({ sent: 0, retrying: 0, failed: 0, skipped: 0 });
+
+    // Told of the notice, then unsubscribed: the withdrawal is not sent to them either.
+    await unsubscribe(later);
+    const wd = await h.app.inject({
+      method: 'POST',
+      url: `${base}/notices/${notice.id}/withdraw`,
+      headers: bearer(t.write),
+      payload: { reason: 'Not after all.' },
+    });
+    expect(wd.statusCode, wd.body).toBe(200);
+    expect(wd.json().withdrawalRecipients).toBe(2);
+    expect(await deliverDue(h.deps, t.tenant)).toEqual({ sent: 1, retrying: 0, failed: 0, skipped: 1 });
+    expect(h.mailbox.to(stays)).toHaveLength(2);
+    expect(h.mailbox.to(later)).toHaveLength(1);
   });
 
   it('publishing stays under a second with 10,000 subscribers: the messages are only queued', async () => {

@@ -236,7 +236,11 @@ describe('feeds', () => {
     expect(second.summary).toContain('Added: =HYPERLINK("http://evil.example") Ltd.');
     expect(second.summary).toContain(`Removed: ${hostile}.`);
     expect(second.summary).toContain('Changed: Acme Ltd (purpose).');
-    expect(second.summary).toContain(`In effect from ${v2.effectiveAt.slice(0, 10)}`);
+    // Published with 30 days' notice: announced ahead, so it says when it takes effect.
+    expect(second.summary).toContain(
+      `Takes effect on ${v2.effectiveAt.slice(0, 10)}; until then, version 1 applies.`,
+    );
+    expect(first.summary).toContain('In effect from ');
 
     const rssBody = (await get(`${page}/feed.rss`)).body;
     expect(XMLValidator.validate(rssBody)).toBe(true);

@@ -102,7 +102,8 @@ export const noticeDeliveries = pgTable(
     kind: text('kind', { enum: ['notice', 'withdrawal'] }).notNull(),
     /** the address when the notice was created (what was told to whom) */
     email: text('email').notNull(),
-    status: text('status', { enum: ['queued', 'sending', 'sent', 'failed'] }).notNull(),
+    /** `skipped`: not sent because the subscriber was no longer confirmed when it came due */
+    status: text('status', { enum: ['queued', 'sending', 'sent', 'failed', 'skipped'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: ts('next_attempt_at').notNull(),
     leaseUntil: ts('lease_until'),
@@ -116,7 +117,10 @@ export const noticeDeliveries = pgTable(
     unique('notice_deliveries_once_key').on(t.tenantId, t.noticeId, t.subscriberId, t.kind),
     index('notice_deliveries_due_idx').on(t.tenantId, t.status, t.nextAttemptAt),
     check('notice_deliveries_kind_check', sql`${t.kind} in ('notice', 'withdrawal')`),
-    check('notice_deliveries_status_check', sql`${t.status} in ('queued', 'sending', 'sent', 'failed')`),
+    check(
+      'notice_deliveries_status_check',
+      sql`${t.status} in ('queued', 'sending', 'sent', 'failed', 'skipped')`,
+    ),
     foreignKey({
       columns: [t.tenantId, t.noticeId],
       foreignColumns: [changeNotices.tenantId, changeNotices.id],

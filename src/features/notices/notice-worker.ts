@@ -95,6 +95,8 @@ export interface DeliveryRun {
   sent: number;
   retrying: number;
   failed: number;
+  /** not sent: the subscriber was no longer confirmed when the message came due */
+  skipped: number;
 }
 
 /**
@@ -104,19 +106,23 @@ export interface DeliveryRun {
  * window for a repeat is the time between the server's 250 and the recording of it.
  */
 export async function deliverDue(deps: AppDeps, tenant: TenantRecord): Promise<DeliveryRun> {
-  const run: DeliveryRun = { sent: 0, retrying: 0, failed: 0 };
+  const run: DeliveryRun = { sent: 0, retrying: 0, failed: 0, skipped: 0 };
   const contexts = new Map<string, NoticeContext | null>();
   const mailer = mailerOf(deps);
   for (;;) {
     const now = nowOf(deps);
-    const claimed = await deps.dbs.withTenant(tenant, async (tx) => {
-      const rows = await repo.claimDue(tx, now, BATCH);
-      for (const d of rows)
+    const { rows: claimed, skipped } = await deps.dbs.withTenant(tenant, async (tx) => {
+      const due = await repo.claimDue(tx, now, BATCH);
+      for (const d of due.rows)
         if (!contexts.has(d.noticeId))
           contexts.set(d.noticeId, await loadNoticeContext(deps, tx, tenant, d.noticeId));
-      return rows;
+      return due;
     });
-    if (claimed.length === 0) return run;
+    run.skipped += skipped;
+    if (claimed.length === 0) {
+      if (skipped > 0) continue;
+      return run;
+    }
     const results: { d: repo.DeliveryRow; ok: boolean; response: string; at: Date }[] = [];
     let next = 0;
     const lane = async () => {

@@ -18,8 +18,10 @@ export function registerNoticeJobs(jobs: Jobs, deps: AppDeps, log: (msg: string)
     if (running.has(tenant.id)) return running.get(tenant.id)!;
     const p = deliverDue(deps, tenant)
       .then((r) => {
-        if (r.sent || r.failed || r.retrying)
-          log(`notices (${tenant.slug}): ${r.sent} sent, ${r.retrying} to retry, ${r.failed} failed`);
+        if (r.sent || r.failed || r.retrying || r.skipped)
+          log(
+            `notices (${tenant.slug}): ${r.sent} sent, ${r.retrying} to retry, ${r.failed} failed, ${r.skipped} skipped (unsubscribed)`,
+          );
       })
       .catch((err: Error) => log(`notices (${tenant.slug}): ${err.message}`))
       .finally(() => running.delete(tenant.id));

@@ -77,21 +77,44 @@ export const LEASE_MS = 5 * 60_000;
 /**
  * Claims due deliveries: queued and due, or `sending` with a lapsed lease (the worker that took
  * them died). SKIP LOCKED lets several workers share the work without waiting on each other.
+ * A due message whose subscriber is no longer confirmed (unsubscribed after the publish, or
+ * removed) is not claimed but marked `skipped`, in the same statement: nobody gets mail after
+ * saying stop. `skipped` counts those, so a batch of only skipped rows does not end the run.
  */
-export async function claimDue(tx: TenantTx, now: Date, limit: number): Promise<DeliveryRow[]> {
+export async function claimDue(
+  tx: TenantTx,
+  now: Date,
+  limit: number,
+): Promise<{ rows: DeliveryRow[]; skipped: number }> {
   const iso = now.toISOString();
   const res = await tx.execute<Record<string, unknown>>(sql`
-    update notice_deliveries d set status = 'sending', attempts = d.attempts + 1,
-           lease_until = ${new Date(now.getTime() + LEASE_MS).toISOString()}::timestamptz
-    where (d.tenant_id, d.id) in (
-      select tenant_id, id from notice_deliveries
-      where (status = 'queued' and next_attempt_at <= ${iso}::timestamptz)
-         or (status = 'sending' and lease_until < ${iso}::timestamptz)
-      order by next_attempt_at
+    with due as (
+      select d.tenant_id, d.id, s.status as subscriber_status
+      from notice_deliveries d
+      left join subscribers s on s.tenant_id = d.tenant_id and s.id = d.subscriber_id
+      where (d.status = 'queued' and d.next_attempt_at <= ${iso}::timestamptz)
+         or (d.status = 'sending' and d.lease_until < ${iso}::timestamptz)
+      order by d.next_attempt_at
       limit ${limit}
-      for update skip locked)
-    returning d.id, d.notice_id, d.subscriber_id, d.kind, d.email, d.attempts, d.message_id`);
-  return res.rows.map((r) => ({
+      for update of d skip locked),
+    skipped as (
+      update notice_deliveries d set status = 'skipped', lease_until = null,
+             last_error = case when due.subscriber_status is null then 'skipped: subscriber removed'
+                               else 'skipped: unsubscribed' end
+      from due
+      where d.tenant_id = due.tenant_id and d.id = due.id
+        and due.subscriber_status is distinct from 'confirmed'
+      returning d.id),
+    claimed as (
+      update notice_deliveries d set status = 'sending', attempts = d.attempts + 1,
+             lease_until = ${new Date(now.getTime() + LEASE_MS).toISOString()}::timestamptz
+      from due
+      where d.tenant_id = due.tenant_id and d.id = due.id and due.subscriber_status = 'confirmed'
+      returning d.id, d.notice_id, d.subscriber_id, d.kind, d.email, d.attempts, d.message_id)
+    select (select count(*) from skipped)::int as skipped,
+           (select coalesce(json_agg(c), '[]'::json) from claimed c) as claimed`);
+  const row = res.rows[0]!;
+  const rows = (row.claimed as Record<string, unknown>[]).map((r) => ({
     id: String(r.id),
     noticeId: String(r.notice_id),
     subscriberId: String(r.subscriber_id),
@@ -100,6 +123,7 @@ export async function claimDue(tx: TenantTx, now: Date, limit: number): Promise<
     attempts: Number(r.attempts),
     messageId: String(r.message_id),
   })) as DeliveryRow[];
+  return { rows, skipped: Number(row.skipped) };
 }
 
 export async function recordAttempt(
@@ -161,7 +185,7 @@ export async function selectDeliveries(
       and(
         f.noticeId ? eq(noticeDeliveries.noticeId, f.noticeId) : undefined,
         f.failed
-          ? sql`(${noticeDeliveries.status} = 'failed' or ${noticeDeliveries.lastError} is not null and ${noticeDeliveries.status} <> 'sent')`
+          ? sql`(${noticeDeliveries.status} = 'failed' or ${noticeDeliveries.lastError} is not null and ${noticeDeliveries.status} not in ('sent', 'skipped'))`
           : undefined,
       ),
     )

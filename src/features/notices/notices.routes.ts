@@ -37,10 +37,15 @@ export const deliveryView = z
     noticeId: z.string(),
     kind: z.enum(['notice', 'withdrawal']),
     email: z.string(),
-    status: z.enum(['queued', 'sending', 'sent', 'failed']),
+    status: z.enum(['queued', 'sending', 'sent', 'failed', 'skipped']),
     attempts: z.number().int(),
     nextAttemptAt: z.string().nullable(),
-    lastError: z.string().nullable().describe("the SMTP server's answer or the connection error"),
+    lastError: z
+      .string()
+      .nullable()
+      .describe(
+        "the SMTP server's answer or the connection error; for a skipped message, why (e.g. 'skipped: unsubscribed')",
+      ),
     sentAt: z.string().nullable(),
     messageId: z.string().describe('stable per (notice, recipient): a repeat is recognisable'),
   })

@@ -195,7 +195,7 @@ export interface DeliveryView {
   noticeId: string;
   kind: 'notice' | 'withdrawal';
   email: string;
-  status: 'queued' | 'sending' | 'sent' | 'failed';
+  status: 'queued' | 'sending' | 'sent' | 'failed' | 'skipped';
   attempts: number;
   nextAttemptAt: string | null;
   lastError: string | null;

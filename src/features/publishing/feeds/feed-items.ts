@@ -51,6 +51,18 @@ function describeChanges(v: VersionSummary): string {
   return lines.join('\n');
 }
 
+/**
+ * When the version applies, in words that stay true after the date (renderings are cached per
+ * version): one announced ahead (effective over a minute after publishing, the trust page's
+ * rule) "takes effect on" its date and names the version that applies until then.
+ */
+function effectiveWords(v: VersionSummary): string {
+  const day = v.effectiveAt.slice(0, 10);
+  const announced = new Date(v.effectiveAt).getTime() - new Date(v.publishedAt).getTime() > 60_000;
+  if (!announced) return `In effect from ${day}.`;
+  return `Takes effect on ${day}${v.number > 1 ? `; until then, version ${v.number - 1} applies` : ''}.`;
+}
+
 /** One item per version, newest first; the text says what changed and when it takes effect. */
 export function feedItems(view: PublicListView): FeedItem[] {
   const base = `${view.baseUrl}/t/${view.tenant.slug}/${view.version.snapshot.document.slug}`;
@@ -58,7 +70,7 @@ export function feedItems(view: PublicListView): FeedItem[] {
     id: `${base}/versions/${v.number}`,
     url: `${base}/versions/${v.number}`,
     title: `Version ${v.number}${v.summary ? `: ${v.summary}` : ''}`,
-    summary: `${v.number === 1 ? 'First published version.\n' : ''}${describeChanges(v)}\nIn effect from ${v.effectiveAt.slice(0, 10)}.`,
+    summary: `${v.number === 1 ? 'First published version.\n' : ''}${describeChanges(v)}\n${effectiveWords(v)}`,
     published: v.publishedAt,
     effective: v.effectiveAt,
   }));

@@ -1361,10 +1361,10 @@ export interface components {
             kind: "notice" | "withdrawal";
             email: string;
             /** @enum {string} */
-            status: "queued" | "sending" | "sent" | "failed";
+            status: "queued" | "sending" | "sent" | "failed" | "skipped";
             attempts: number;
             nextAttemptAt: string | null;
-            /** @description the SMTP server's answer or the connection error */
+            /** @description the SMTP server's answer or the connection error; for a skipped message, why (e.g. 'skipped: unsubscribed') */
             lastError: string | null;
             sentAt: string | null;
             /** @description stable per (notice, recipient): a repeat is recognisable */

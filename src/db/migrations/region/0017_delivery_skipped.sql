@@ -1,0 +1,2 @@
+ALTER TABLE "notice_deliveries" DROP CONSTRAINT "notice_deliveries_status_check";--> statement-breakpoint
+ALTER TABLE "notice_deliveries" ADD CONSTRAINT "notice_deliveries_status_check" CHECK ("notice_deliveries"."status" in ('queued', 'sending', 'sent', 'failed', 'skipped'));
