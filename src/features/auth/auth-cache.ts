@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { AppDeps, Role } from '../../platform/context.js';
-import { DIRECTORY_CHANNEL } from '../tenants/directory-listener.js';
+import { announceDirectoryChange } from '../tenants/directory-listener.js';
 
 /**
  * A few seconds of memory for what every authenticated request asks the control database:
@@ -122,5 +121,5 @@ export function applyAuthForget(cache: AuthCache, f: unknown): void {
  */
 export async function forgetEverywhere(deps: AppDeps, f: AuthForget): Promise<void> {
   applyAuthForget(authCacheOf(deps), f);
-  await deps.dbs.control.execute(sql`select pg_notify(${DIRECTORY_CHANNEL}, ${JSON.stringify({ auth: f })})`);
+  await announceDirectoryChange(deps.dbs.control, { auth: f });
 }

@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { AppDeps } from '../../platform/context.js';
-import { DIRECTORY_CHANNEL } from '../tenants/directory-listener.js';
+import { announceDirectoryChange } from '../tenants/directory-listener.js';
 
 /** What other processes receive on the directory channel when a list's public face changed. */
 export interface PublicListsChanged {
@@ -19,5 +18,5 @@ export async function publicListsChanged(deps: AppDeps, tenantId: string, slugs:
   const unique = [...new Set(slugs)];
   for (const slug of unique) deps.publicCache?.forgetList(tenantId, slug);
   const payload: PublicListsChanged = { id: tenantId, lists: unique };
-  await deps.dbs.control.execute(sql`select pg_notify(${DIRECTORY_CHANNEL}, ${JSON.stringify(payload)})`);
+  await announceDirectoryChange(deps.dbs.control, payload);
 }

@@ -1,9 +1,9 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type pg from 'pg';
 import type { RegionTarget } from '../../db/bootstrap.js';
 import { type MoveStep, tenants } from '../../db/schema/control.js';
 import { auditEvents } from '../../db/schema/region.js';
-import { DIRECTORY_CHANNEL } from '../tenants/directory-listener.js';
+import { announceDirectoryChange } from '../tenants/directory-listener.js';
 import type { AppDeps } from '../../platform/context.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { copyTenantTable, deleteTenantRows, digestTenantTable } from './move-copy.js';
@@ -61,7 +61,7 @@ async function setDirectory(
         ),
       );
     // Delivered at commit to every process listening (they drop their cached directory entry).
-    await tx.execute(sql`select pg_notify(${DIRECTORY_CHANNEL}, ${JSON.stringify(ctx.tenant)})`);
+    await announceDirectoryChange(tx, ctx.tenant);
   });
   invalidateTenantCaches(ctx.deps, ctx.tenant);
 }
