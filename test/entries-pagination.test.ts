@@ -154,4 +154,46 @@ describe('entries API keyset pagination', () => {
     expect(mismatch.statusCode).toBe(400);
     expect(mismatch.json().code).toBe('CURSOR_SORT_MISMATCH');
   });
+
+  it('shows an entry the same in a page, on its own, and as created or changed', async () => {
+    // The page is read with plain SQL and the others through the ORM: every field must agree,
+    // timestamps included (ISO 8601 in UTC, milliseconds).
+    const created = await h.app.inject({
+      method: 'POST',
+      url: listUrl,
+      headers: bearer(t.write),
+      payload: {
+        entity: { legalName: 'Zzz Same View SE', tradingNames: ['Zed', 'Z&Z'], kind: 'affiliate' },
+        group: 'Same',
+        purpose: 'Comparing views',
+        dataCategories: 'Names; emails',
+        dataCategoryTags: ['contact'],
+        dataSubjects: ['Customers'],
+        locations: ['Germany', 'Ireland (backup)'],
+        transferMechanism: 'SCCs',
+        optional: true,
+        position: 123_456,
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    const changed = await h.app.inject({
+      method: 'PATCH',
+      url: `${listUrl}/${id}`,
+      headers: bearer(t.write),
+      payload: { purpose: 'Comparing views, changed' },
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    const single = (
+      await h.app.inject({ method: 'GET', url: `${listUrl}/${id}`, headers: bearer(t.read) })
+    ).json();
+    const inPage = (await get('group=Same')).json().items as { id: string }[];
+    expect(inPage).toHaveLength(1);
+    expect(inPage[0]).toEqual(single);
+    expect(single).toEqual(changed.json());
+    expect(single.createdAt).toBe(created.json().createdAt);
+    expect(single.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(single.entity).toEqual(created.json().entity);
+    expect(single.locations).toEqual(created.json().locations);
+  });
 });

@@ -66,6 +66,16 @@ export function afterCommit(tx: TenantTx, key: string, fn: () => Promise<void>):
   s.afterCommit.set(key, fn);
 }
 
+/**
+ * Rows of one plain SQL statement in this transaction, as pg parses them (no ORM mapping): for
+ * the few hot reads that map their rows once themselves. Values go as parameters, never inline.
+ */
+export async function queryRows<R>(tx: TenantTx, text: string, values: readonly unknown[]): Promise<R[]> {
+  const client = clientOf(tx) as pg.PoolClient | undefined;
+  if (!client) throw new Error('queryRows needs a transaction opened by Databases.withTenant.');
+  return (await client.query(text, values as unknown[])).rows as R[];
+}
+
 /** The Databases a withTenant transaction belongs to (for its control database and keys). */
 export function databasesOf(tx: TenantTx): Databases {
   return txState(tx).dbs;

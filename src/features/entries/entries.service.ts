@@ -7,6 +7,7 @@ import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/id
 import { findEntity, insertEntityInTx } from '../entities/entities.service.js';
 import { listExists } from '../lists/lists.service.js';
 import { decodeCursor, encodeCursor } from './entries-cursor.js';
+import * as page from './entries-page.repo.js';
 import * as repo from './entries.repo.js';
 import type { CreateEntryInput, EntriesQuery, EntryView, UpdateEntryInput } from './entries.schemas.js';
 import { toStoredLocations } from './stored-locations.js';
@@ -14,30 +15,45 @@ import { toStoredLocations } from './stored-locations.js';
 const entryNotFound = () => notFound('entry', 'ENTRY_NOT_FOUND');
 const listNotFound = () => notFound('list', 'LIST_NOT_FOUND');
 
-export function toEntryView(r: { entry: repo.EntryRow; entity: repo.EntityRow }): EntryView {
-  const e = r.entry;
+/** An entry as the API shows it, from the page query's columns. */
+export function toEntryView(r: page.EntryViewRow): EntryView {
   return {
-    id: e.id,
-    listId: e.listId,
+    id: r.id,
+    listId: r.listId,
     entity: {
-      id: r.entity.id,
-      legalName: r.entity.legalName,
-      tradingNames: r.entity.tradingNames,
-      formerNames: r.entity.formerNames,
-      kind: r.entity.kind,
+      id: r.entityId,
+      legalName: r.legalName,
+      tradingNames: r.tradingNames,
+      formerNames: r.formerNames,
+      kind: r.kind,
     },
-    group: e.groupName,
-    purpose: e.purpose,
-    dataCategories: e.dataCategories,
-    dataCategoryTags: e.dataCategoryTags,
-    dataSubjects: e.dataSubjects,
-    locations: e.locations,
-    transferMechanism: e.transferMechanism,
-    optional: e.optional,
-    position: e.position,
-    createdAt: e.createdAt.toISOString(),
-    updatedAt: e.updatedAt.toISOString(),
+    group: r.group,
+    purpose: r.purpose,
+    dataCategories: r.dataCategories,
+    dataCategoryTags: r.dataCategoryTags,
+    dataSubjects: r.dataSubjects,
+    locations: r.locations,
+    transferMechanism: r.transferMechanism,
+    optional: r.optional,
+    position: r.position,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
   };
+}
+
+/** The same view from the ORM's rows (after an insert or update). */
+function rowsToView(entry: repo.EntryRow, entity: repo.EntityRow): EntryView {
+  return toEntryView({
+    ...entry,
+    createdAt: entry.createdAt.toISOString(),
+    updatedAt: entry.updatedAt.toISOString(),
+    group: entry.groupName,
+    entityId: entity.id,
+    legalName: entity.legalName,
+    tradingNames: entity.tradingNames,
+    formerNames: entity.formerNames,
+    kind: entity.kind,
+  });
 }
 
 export async function listEntries(deps: AppDeps, ctx: TenantContext, listId: string, q: EntriesQuery) {
@@ -48,17 +64,17 @@ export async function listEntries(deps: AppDeps, ctx: TenantContext, listId: str
     );
   const cursor = q.cursor === undefined ? null : decodeCursor(q.cursor, q.sort);
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
-    const rows = await repo.selectEntries(tx, listId, q, cursor);
+    const rows = await page.selectEntriesPage(tx, listId, q, cursor);
     // An empty page of a list that does not exist is a 404, not an empty list.
     if (rows.length === 0 && !(await listExists(tx, listId))) throw listNotFound();
     const more = rows.length > q.limit;
-    const page = more ? rows.slice(0, q.limit) : rows;
+    const items = more ? rows.slice(0, q.limit) : rows;
     const offset = q.offset ?? 0;
     return {
-      items: page.map(toEntryView),
+      items: items.map(toEntryView),
       limit: q.limit,
-      next: more ? encodeCursor(repo.cursorOf(q.sort, page[page.length - 1]!)) : null,
-      ...(q.total && { total: await repo.countEntries(tx, listId, q) }),
+      next: more ? encodeCursor(page.cursorOf(q.sort, items[items.length - 1]!)) : null,
+      ...(q.total && { total: await page.countEntries(tx, listId, q) }),
       offset,
       nextOffset: more && cursor === null ? offset + q.limit : null,
     };
@@ -66,7 +82,7 @@ export async function listEntries(deps: AppDeps, ctx: TenantContext, listId: str
 }
 
 export async function getEntry(deps: AppDeps, ctx: TenantContext, listId: string, id: string) {
-  const row = await deps.dbs.withTenant(ctx.tenant, (tx) => repo.selectEntry(tx, listId, id));
+  const row = await deps.dbs.withTenant(ctx.tenant, (tx) => page.selectEntryView(tx, listId, id));
   if (!row) throw entryNotFound();
   return toEntryView(row);
 }
@@ -103,7 +119,7 @@ export async function createEntry(
       objectId: row.id,
       after: row,
     });
-    const view = toEntryView({ entry: row, entity });
+    const view = rowsToView(row, entity);
     await recordIdempotentResponse(tx, ctx, view);
     return view;
   });
@@ -136,7 +152,7 @@ export async function updateEntry(
       before: before.entry,
       after,
     });
-    return toEntryView({ entry: after!, entity });
+    return rowsToView(after!, entity);
   });
 }
 
