@@ -186,6 +186,39 @@ export class Databases {
     return result;
   }
 
+  /**
+   * A read-only transaction for one tenant (as `withTenant`, but writes are refused), whose
+   * answer is returned without waiting for its COMMIT: a read-only transaction has nothing to
+   * commit, and the COMMIT is queued on the connection before anyone else can use it (node-pg
+   * runs a client's queries in order), so the next borrower still starts outside a transaction.
+   * Saves one of the three round trips of a hot read (the entries API's pages).
+   */
+  async withTenantRead<T>(tenant: TenantRef, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+    if (!UUID_RE.test(tenant.id)) throw new Error('withTenantRead needs a tenant UUID');
+    const region = this.regions.get(tenant.regionId);
+    if (!region) throw new Error(`Region "${tenant.regionId}" is not configured in this process.`);
+    const client = await region.pool.connect();
+    const state: TxState = { dbs: this, afterCommit: new Map() };
+    txStates.set(client, state);
+    let result: T;
+    try {
+      await client.query(`BEGIN READ ONLY; SELECT set_config('app.tenant_id', '${tenant.id}', true)`);
+      result = await fn(regionHandle(client));
+      if (state.afterCommit.size > 0) throw new Error('withTenantRead has no commit to run work after.');
+    } catch (e) {
+      txStates.delete(client);
+      await client.query('ROLLBACK').catch(() => {});
+      client.release();
+      throw e;
+    }
+    txStates.delete(client);
+    // Only a lost connection fails here; the pool drops it on its error event, and its next
+    // borrower sees the loss as with any connection lost between two queries.
+    client.query('COMMIT').catch(() => {});
+    client.release();
+    return result;
+  }
+
   /** A transaction on the control database. */
   async inControl<T>(fn: (tx: ControlDb) => Promise<T>): Promise<T> {
     return this.control.transaction(async (tx) => fn(tx as unknown as ControlDb));

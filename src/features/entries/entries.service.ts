@@ -63,7 +63,7 @@ export async function listEntries(deps: AppDeps, ctx: TenantContext, listId: str
       'Give cursor or offset, not both: follow `next` with cursor alone.',
     );
   const cursor = q.cursor === undefined ? null : decodeCursor(q.cursor, q.sort);
-  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+  return deps.dbs.withTenantRead(ctx.tenant, async (tx) => {
     const rows = await page.selectEntriesPage(tx, listId, q, cursor);
     // An empty page of a list that does not exist is a 404, not an empty list.
     if (rows.length === 0 && !(await listExists(tx, listId))) throw listNotFound();
@@ -82,7 +82,7 @@ export async function listEntries(deps: AppDeps, ctx: TenantContext, listId: str
 }
 
 export async function getEntry(deps: AppDeps, ctx: TenantContext, listId: string, id: string) {
-  const row = await deps.dbs.withTenant(ctx.tenant, (tx) => page.selectEntryView(tx, listId, id));
+  const row = await deps.dbs.withTenantRead(ctx.tenant, (tx) => page.selectEntryView(tx, listId, id));
   if (!row) throw entryNotFound();
   return toEntryView(row);
 }
