@@ -78,6 +78,10 @@ describe('public fast path', () => {
       expect(fastPathStats.hits, path).toBe(before + 1);
       expect(second.status, path).toBe(200);
       expect(second.body.equals(first.body), path).toBe(true);
+      // Answers prepared per rendering and encoding: each encoding gets its own bytes (the page
+      // is large enough to be kept compressed; small exports are sent as they are).
+      if (path === page)
+        expect(second.headers['content-encoding'], enc).toBe(enc === 'identity' ? undefined : enc);
       const { 'x-client-request-id': echoed, ...fast } = comparable(second.headers);
       expect(echoed).toBe('client-1');
       expect(fast, `${path} ${enc}`).toEqual(comparable(first.headers));
@@ -85,6 +89,21 @@ describe('public fast path', () => {
       const revalidated = await get(path, { 'accept-encoding': enc, 'if-none-match': etag });
       expect(revalidated.status, path).toBe(304);
       expect(revalidated.body.length).toBe(0);
+    }
+  });
+
+  it('chooses the encoding by q-values on every request, whatever was prepared before', async () => {
+    const page = `/t/${t.tenant.slug}/main`;
+    for (const [accept, expected] of [
+      ['br', 'br'],
+      ['gzip;q=1, br;q=0.5', 'gzip'],
+      ['br;q=0, gzip;q=0', undefined],
+      ['*', 'br'],
+      ['br', 'br'],
+    ] as const) {
+      const res = await get(page, { 'accept-encoding': accept });
+      expect(res.status, accept).toBe(200);
+      expect(res.headers['content-encoding'], accept).toBe(expected);
     }
   });
 
