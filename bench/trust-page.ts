@@ -36,14 +36,31 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 200);
 const BIG = 4000;
 
-async function load(url: string): Promise<{ rps: number; p50: number; p99: number; errors: number }> {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+/**
+ * A load run, with the server's CPU time per request: requests per second swing with whatever
+ * else the machine runs, CPU per request much less, so both are printed.
+ */
+async function load(
+  url: string,
+  serverPid: number,
+): Promise<{ rps: number; p50: number; p99: number; errors: number; cpuUs: number }> {
+  const cpu0 = await cpuSeconds(serverPid);
   const { stdout } = await run(
     process.execPath,
     [AUTOCANNON, '-c', String(CONNECTIONS), '-d', String(SECONDS), '-H', 'accept-encoding=br', '-j', url],
     { maxBuffer: 16 * 1024 * 1024 },
   );
   const r = JSON.parse(stdout);
+  const cpu = (await cpuSeconds(serverPid)) - cpu0;
   return {
+    cpuUs: (cpu * 1e6) / Math.max(1, r.requests.total),
     rps: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
@@ -190,20 +207,21 @@ try {
   const measure = async (label: string) => {
     const rows: string[] = [];
     for (const [name, page] of pages) {
-      await load(`${origin}${page}`); // warm-up
-      await load(`${bareOrigin}${page}`);
+      await load(`${origin}${page}`, process.pid); // warm-up
+      await load(`${bareOrigin}${page}`, bare.pid!);
       const s: Awaited<ReturnType<typeof load>>[] = [];
       const p: Awaited<ReturnType<typeof load>>[] = [];
       for (let i = 0; i < ROUNDS; i++) {
-        s.push(await load(`${bareOrigin}${page}`));
-        p.push(await load(`${origin}${page}`));
+        s.push(await load(`${bareOrigin}${page}`, bare.pid!));
+        p.push(await load(`${origin}${page}`, process.pid));
       }
       const [sRps, pRps] = [median(s.map((x) => x.rps)), median(p.map((x) => x.rps))];
       const [sP99, pP99] = [median(s.map((x) => x.p99)), median(p.map((x) => x.p99))];
       const [sP50, pP50] = [median(s.map((x) => x.p50)), median(p.map((x) => x.p50))];
+      const [sCpu, pCpu] = [median(s.map((x) => x.cpuUs)), median(p.map((x) => x.cpuUs))];
       const errors = [...s, ...p].reduce((n, x) => n + x.errors, 0);
       rows.push(
-        `${label.padEnd(15)} ${name.padEnd(28)} bare ${sRps.toFixed(0).padStart(6)} rps p50 ${sP50} p99 ${sP99} ms | subreg ${pRps.toFixed(0).padStart(6)} rps p50 ${pP50} p99 ${pP99} ms | ratio ${(pRps / sRps).toFixed(2)} | errors ${errors}`,
+        `${label.padEnd(15)} ${name.padEnd(28)} bare ${sRps.toFixed(0).padStart(6)} rps p50 ${sP50} p99 ${sP99} ms | subreg ${pRps.toFixed(0).padStart(6)} rps p50 ${pP50} p99 ${pP99} ms | ratio ${(pRps / sRps).toFixed(2)} | CPU/request bare ${sCpu.toFixed(0)} us, subreg ${pCpu.toFixed(0)} us (${(sCpu / pCpu).toFixed(2)}) | errors ${errors}`,
       );
     }
     return rows;
