@@ -19,6 +19,7 @@ import { RegionMoves } from '../src/features/regions/region-moves.js';
 import { listTenantTables } from '../src/features/regions/tenant-tables.js';
 import { TenantDirectory } from '../src/features/tenants/tenant-directory.js';
 import { createTenant } from '../src/features/tenants/tenants.service.js';
+import { loadAuditKeys } from '../src/platform/audit-keys.js';
 import { loadConfig } from '../src/platform/config.js';
 import type { AppDeps } from '../src/platform/context.js';
 import { createMetrics } from '../src/platform/metrics.js';
@@ -34,7 +35,7 @@ const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 const { targets, embedded } = await resolveTargets(config, () => {});
 try {
   await prepareDatabases(targets);
-  const dbs = new Databases(targets.controlUrl, targets.regions, 5);
+  const dbs = new Databases(targets.controlUrl, targets.regions, 5, { auditKeys: loadAuditKeys(config) });
   const deps: AppDeps = {
     config,
     dbs,

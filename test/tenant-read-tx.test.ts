@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../src/db/databases.js';
 import { type Harness, type TestTenant, createHarness, makeTenant, seedList } from './support/harness.js';
@@ -41,12 +40,27 @@ describe('read-only tenant transactions', () => {
       queryRows<{ legal_name: string }>(tx, 'select legal_name from entities', []),
     );
     expect(names.map((n) => n.legal_name)).toEqual(['Acme Hosting GmbH']);
-    // A plain transaction right after: it is not inside a leftover one (a nested BEGIN warns,
-    // and its own setting would then leak into the read's tenant).
-    const outside = await h.deps.dbs.withTenant(a.tenant, (tx) =>
-      tx.execute(sql`select now() = statement_timestamp() as fresh`),
+    // Transactions right after, on the same connections: none is inside a leftover one (its
+    // now() would then be the earlier transaction's start).
+    const stamp = 'select pg_backend_pid() as pid, now()::text as began, pg_sleep(0.05)::text as _';
+    const first = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        h.deps.dbs.withTenantRead(a.tenant, (tx) => queryRows<{ pid: number; began: string }>(tx, stamp, [])),
+      ),
     );
-    expect(outside.rows[0]).toEqual({ fresh: true });
+    const second = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        h.deps.dbs.withTenant(a.tenant, (tx) => queryRows<{ pid: number; began: string }>(tx, stamp, [])),
+      ),
+    );
+    const startedBy = new Map(first.map(([r]) => [r!.pid, r!.began]));
+    let reused = 0;
+    for (const [r] of second) {
+      if (!startedBy.has(r!.pid)) continue;
+      reused++;
+      expect(r!.began).not.toBe(startedBy.get(r!.pid));
+    }
+    expect(reused).toBeGreaterThan(0);
     const between = await h.deps.dbs.withTenantRead(b.tenant, (tx) =>
       queryRows<{ n: number }>(tx, 'select count(*)::int as n from entities', []),
     );
