@@ -15,6 +15,7 @@ import { Databases } from '../src/db/databases.js';
 import { TenantDirectory } from '../src/features/tenants/tenant-directory.js';
 import { createTenant } from '../src/features/tenants/tenants.service.js';
 import { buildApp } from '../src/http/app.js';
+import { loadAuditKeys } from '../src/platform/audit-keys.js';
 import { loadConfig } from '../src/platform/config.js';
 import { createMailer } from '../src/platform/mail/mailer.js';
 import { createMetrics } from '../src/platform/metrics.js';
@@ -40,7 +41,7 @@ const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SMTP_URL: sm
 const { targets, embedded } = await resolveTargets(config, () => {});
 try {
   await prepareDatabases(targets);
-  const dbs = new Databases(targets.controlUrl, targets.regions, 5);
+  const dbs = new Databases(targets.controlUrl, targets.regions, 5, { auditKeys: loadAuditKeys(config) });
   const mail = createMailer({ smtpUrl, from: config.mailFrom, dataDir, log: () => {} });
   const deps = { config, dbs, directory: new TenantDirectory(dbs.control), metrics: createMetrics(), mail };
   const app = await buildApp(deps, { logger: false, authRateLimit: 100_000 });
