@@ -91,6 +91,24 @@ describe('public list pages of a long list', () => {
     ).toBeUndefined();
   });
 
+  it("sends the workspace's page compressed too, the same bytes as the plain one", async () => {
+    const home = page.slice(0, page.lastIndexOf('/'));
+    const plain = await get(home);
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    for (const [accept, unzip] of [
+      ['br', zlib.brotliDecompressSync],
+      ['gzip', zlib.gunzipSync],
+    ] as const) {
+      const res = await get(home, { 'accept-encoding': accept });
+      expect(res.headers['content-encoding'], accept).toBe(accept);
+      expect(res.headers.vary).toBe('Accept-Encoding');
+      expect(unzip(res.rawPayload).toString(), accept).toBe(plain.body);
+      const again = await get(home, { 'accept-encoding': accept, 'if-none-match': String(res.headers.etag) });
+      expect(again.statusCode, accept).toBe(304);
+    }
+  });
+
   it('pages 200 entries at a time, with a pager, rel=prev/next and the first page at the list URL', async () => {
     const first = await get(page);
     expect(rows(first.body)).toBe(200);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -17,7 +18,7 @@ import {
   renderingKeys,
   tenantTag,
 } from './public-response.js';
-import { type ListFormat, renderFormat } from './public-render.js';
+import { type ListFormat, precompress, renderFormat } from './public-render.js';
 import {
   currentPublicVersion,
   loadPublicListView,
@@ -227,14 +228,23 @@ export const publicRoutes =
     );
   };
 
+/**
+ * Compressed forms of tenant pages by their ETag: the page is rendered per request (its lists
+ * change with every publish), but the same bytes are compressed once.
+ */
+const tenantPageEncodings = new Map<string, Rendering['encoded']>();
+const MAX_TENANT_PAGES = 500;
+
 async function renderTenant(view: Parameters<typeof renderTenantPage>[0]): Promise<Rendering> {
-  const { createHash } = await import('node:crypto');
   const body = Buffer.from(renderTenantPage(view));
-  return {
-    body,
-    contentType: 'text/html; charset=utf-8',
-    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`,
-  };
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+  let encoded = tenantPageEncodings.get(etag);
+  if (!encoded) {
+    encoded = await precompress(body);
+    if (tenantPageEncodings.size >= MAX_TENANT_PAGES) tenantPageEncodings.clear();
+    tenantPageEncodings.set(etag, encoded);
+  }
+  return { body, contentType: 'text/html; charset=utf-8', etag, encoded };
 }
 
 function send(
