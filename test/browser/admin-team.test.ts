@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AdminBrowser, hasChromium, startAdminBrowser } from '../support/admin-browser.js';
+import { type TestTenant, makeTenant } from '../support/harness.js';
+import { Receiver } from '../webhooks/receiver.js';
+
+/**
+ * The workspace pages of the admin app in Chromium: members, invitations and roles, API tokens,
+ * webhooks and hosting; each journey through the real server, with axe and screenshots.
+ */
+let ab: AdminBrowser;
+let owner: TestTenant;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  // webhooks to the receiver on loopback, one attempt per call, quickly given up
+  ab = await startAdminBrowser({ env: { WEBHOOKS_ALLOW_PRIVATE: 'true', WEBHOOKS_TIMEOUT_MS: '2000' } });
+  owner = await makeTenant(ab.h);
+  receiver = await Receiver.start();
+}, 90_000);
+
+afterAll(async () => {
+  await receiver?.close();
+  await ab?.close();
+});
+
+const api = (path: string, init: RequestInit = {}) => fetch(`${ab.origin}/api/v1${path}`, init);
+
+describe.skipIf(!hasChromium)('admin app: team and workspace pages', () => {
+  it('an owner invites a viewer by link, the invitee joins, the owner makes them editor, then removes them', async () => {
+    const { context, page } = await ab.newPage();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await ab.signIn(page, owner.ownerEmail, owner.password);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();
+    await page.getByRole('heading', { name: 'Members', level: 1 }).waitFor();
+    await page.getByRole('cell', { name: owner.ownerEmail, exact: true }).waitFor();
+    await ab.check(page, 'members');
+
+    const email = `joiner-${Date.now().toString(36)}@example.test`;
+    await page.getByLabel('Email').fill('not an address');
+    await page.locator('label', { hasText: 'Viewer:' }).click();
+    await page.getByRole('button', { name: 'Create invitation' }).click();
+    // the server's refusal, next to the field
+    await page.locator('.react-aria-FieldError').first().waitFor();
+    expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Email').fill(email);
+    // by keyboard: the old error goes away as the field loses focus, moving the button under a click
+    await page.getByLabel('Email').press('Enter');
+    const linkField = page.getByLabel(`Invitation link for ${email}`);
+    await linkField.waitFor();
+    const link = await linkField.inputValue();
+    expect(link).toMatch(/\/app\/invitation\?token=srg_inv_/);
+    await page.getByRole('button', { name: 'Copy' }).click();
+    await page.getByText('Copied to the clipboard.').waitFor();
+    // biome-ignore lint/suspicious/noExplicitAny: the page's navigator (no DOM types in the test project)
+    expect(await page.evaluate(() => (globalThis as any).navigator.clipboard.readText())).toBe(link);
+    await ab.check(page, 'members-invited');
+
+    // the invitee, in a browser of their own
+    const invitee = await ab.newPage(375);
+    await invitee.page.goto(link);
+    await invitee.page.getByRole('heading', { name: 'Accept the invitation' }).waitFor();
+    await ab.check(invitee.page, 'invitation');
+    await invitee.page.getByLabel('Your name').fill('Jo Iner');
+    await invitee.page.getByLabel('Password').fill('joiner password 1');
+    await invitee.page.getByRole('button', { name: 'Join the workspace' }).click();
+    await invitee.page.getByText(/You are now a viewer of the workspace/).waitFor();
+    await ab.signIn(invitee.page, email, 'joiner password 1');
+    const nav = invitee.page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link', { name: 'API tokens' }).count()).toBe(0);
+    await nav.getByRole('link', { name: 'Members' }).click();
+    await invitee.page.getByText(/Only an owner can invite people/).waitFor();
+    expect(await invitee.page.getByRole('combobox').count()).toBe(0);
+    // owner-only pages are not there for a viewer, as another workspace's are not
+    await invitee.page.goto(`${ab.origin}/app/t/${owner.tenant.slug}/tokens`);
+    await invitee.page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await invitee.context.close();
+
+    await page.reload();
+    await page.getByLabel(`Role of ${email}`).selectOption('editor');
+    await page.getByText('The role is changed.').waitFor();
+    const members = await api(`/tenants/${owner.tenant.slug}/members`, {
+      headers: { authorization: `Bearer ${owner.read}` },
+    });
+    const items = ((await members.json()) as { items: { email: string; role: string }[] }).items;
+    expect(items.find((m) => m.email === email)?.role).toBe('editor');
+
+    // the last owner cannot leave: the server says why, where the person acts
+    await page.getByLabel(`Role of ${owner.ownerEmail}`).selectOption('viewer');
+    await page.getByRole('alert').filter({ hasText: 'at least one owner' }).waitFor();
+
+    await page.getByRole('button', { name: `Remove ${email}` }).click();
+    await page.getByRole('button', { name: 'Yes, remove' }).click();
+    await page.getByText(`${email} is removed from the workspace.`).waitFor();
+    await expect.poll(() => page.getByRole('cell', { name: email, exact: true }).count()).toBe(0);
+    await context.close();
+  }, 120_000);
+
+  it('an owner creates a write token (secret shown once, works), then revokes it (stops working)', async () => {
+    const { context, page } = await ab.newPage();
+    await ab.signIn(page, owner.ownerEmail, owner.password);
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByRole('heading', { name: 'API tokens', level: 1 }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('CI export');
+    await page.locator('label', { hasText: 'Write:' }).click();
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const secretField = page.getByLabel('Secret of “CI export”');
+    await secretField.waitFor();
+    const secret = await secretField.inputValue();
+    await page.getByRole('rowheader', { name: 'CI export' }).waitFor();
+    await ab.check(page, 'tokens');
+
+    const lists = `/tenants/${owner.tenant.slug}/lists`;
+    expect((await api(lists, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
+    await page.getByRole('button', { name: 'Revoke CI export' }).click();
+    await page.getByRole('button', { name: 'Yes, revoke' }).click();
+    await page.getByText('The token “CI export” is revoked; it no longer works.').waitFor();
+    // leaving the page forgets the secret: it is never shown again
+    await page.reload();
+    await page.getByRole('rowheader', { name: 'CI export' }).waitFor();
+    expect(await page.getByLabel('Secret of “CI export”').count()).toBe(0);
+    await expect
+      .poll(async () => (await api(lists, { headers: { authorization: `Bearer ${secret}` } })).status)
+      .toBe(401);
+    await context.close();
+  }, 90_000);
+
+  it('an owner adds a webhook endpoint (secret once), sends a test, sees a failed one in the delivery log', async () => {
+    const { context, page } = await ab.newPage();
+    await ab.signIn(page, owner.ownerEmail, owner.password);
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByRole('heading', { name: 'No endpoints yet' }).waitFor();
+    await ab.check(page, 'webhooks-empty');
+    await page.getByLabel('URL').fill(receiver.url);
+    await page.getByLabel('Description').fill('Vendor-risk tool');
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    const secret = await page.getByLabel(`Signing secret of ${receiver.url}`).inputValue();
+    expect(secret).toMatch(/^whsec_/);
+    await page.getByRole('link', { name: 'Open the endpoint' }).click();
+    await page.getByRole('heading', { name: 'No deliveries yet' }).waitFor();
+
+    await page.getByRole('button', { name: 'Send a test delivery' }).click();
+    await page.getByText(/Test delivered: your endpoint answered 200/).waitFor();
+    expect(receiver.calls.at(-1)?.body).toContain('webhook.test');
+    receiver.answer(500);
+    await page.getByRole('button', { name: 'Send a test delivery' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The test was not delivered' }).waitFor();
+    await page.getByRole('cell', { name: /^500 in \d+ ms/ }).waitFor();
+    await page.getByRole('cell', { name: /^200 in \d+ ms/ }).waitFor();
+    await ab.check(page, 'webhook');
+
+    await page.getByRole('button', { name: 'Disable' }).click();
+    await page.getByRole('button', { name: 'Enable' }).waitFor();
+    await page.getByRole('link', { name: 'Webhooks', exact: true }).first().click();
+    await page.getByRole('cell', { name: /^disabled/ }).waitFor();
+    await ab.check(page, 'webhooks');
+    await context.close();
+  }, 90_000);
+
+  it('everybody sees where the data is kept; an owner edits the hosting statement shown on the trust page', async () => {
+    const { context, page } = await ab.newPage();
+    await ab.signIn(page, owner.ownerEmail, owner.password);
+    await page.getByRole('link', { name: 'Hosting and region' }).click();
+    await page.getByRole('heading', { name: 'Where your data is kept' }).waitFor();
+    await page.getByText('(eu-west)').waitFor();
+    await page.getByLabel('Hosting provider').fill('Hetzner Online GmbH');
+    await page.getByLabel('Privacy contact email').fill('nope');
+    await page.getByRole('button', { name: 'Save the statement' }).click();
+    await page.locator('.react-aria-FieldError').first().waitFor();
+    await page.getByLabel('Privacy contact email').fill('privacy@example.test');
+    await page.getByRole('button', { name: 'Save the statement' }).click();
+    await page.getByText('Saved; the trust page shows it now.').waitFor();
+    await ab.check(page, 'hosting');
+    const profile = await api(`/tenants/${owner.tenant.slug}/profile`, {
+      headers: { authorization: `Bearer ${owner.read}` },
+    });
+    expect(await profile.json()).toMatchObject({
+      hostingProvider: 'Hetzner Online GmbH',
+      contactEmail: 'privacy@example.test',
+    });
+    await context.close();
+    expect(ab.problems).toEqual([]);
+  }, 60_000);
+});
