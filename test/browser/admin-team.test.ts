@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminBrowser, hasChromium, startAdminBrowser } from '../support/admin-browser.js';
-import { type TestTenant, makeTenant } from '../support/harness.js';
+import { deliverWebhook } from '../../src/features/webhooks/webhook-delivery.js';
+import { type TestTenant, bearer, makeTenant } from '../support/harness.js';
 import { Receiver } from '../webhooks/receiver.js';
 
 /**
@@ -125,7 +126,7 @@ describe.skipIf(!hasChromium)('admin app: team and workspace pages', () => {
     await context.close();
   }, 90_000);
 
-  it('an owner adds a webhook endpoint (secret once), sends a test, sees a failed one in the delivery log', async () => {
+  it('an owner adds a webhook endpoint (secret once), sends tests (one fails), re-sends a published-version call', async () => {
     const { context, page } = await ab.newPage();
     await ab.signIn(page, owner.ownerEmail, owner.password);
     await page.getByRole('link', { name: 'Webhooks' }).click();
@@ -150,9 +151,52 @@ describe.skipIf(!hasChromium)('admin app: team and workspace pages', () => {
     await ab.check(page, 'webhook');
 
     await page.getByRole('button', { name: 'Disable' }).click();
-    await page.getByRole('button', { name: 'Enable' }).waitFor();
+    await page.getByRole('button', { name: 'Enable' }).click();
+    await page.getByRole('button', { name: 'Disable' }).waitFor();
+
+    // a publish calls the endpoint; a delivered call can be sent again, with the same webhook-id
+    const base = `/api/v1/tenants/${owner.tenant.slug}`;
+    const list = await ab.h.app.inject({
+      method: 'POST',
+      url: `${base}/lists`,
+      headers: bearer(owner.write),
+      payload: { slug: 'hooked', title: 'Hooked' },
+    });
+    await ab.h.app.inject({
+      method: 'POST',
+      url: `${base}/lists/${list.json().id}/entries`,
+      headers: bearer(owner.write),
+      payload: { entity: { legalName: 'Hook Test Ltd' }, locations: ['Germany'] },
+    });
+    const published = await ab.h.app.inject({
+      method: 'POST',
+      url: `${base}/lists/${list.json().id}/versions`,
+      headers: bearer(owner.write),
+      payload: {},
+    });
+    expect(published.statusCode, published.body).toBe(201);
+    const webhookId = /\/webhooks\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+    const log = await ab.h.app.inject({
+      method: 'GET',
+      url: `${base}/webhooks/${webhookId}/deliveries`,
+      headers: { cookie: (await ab.sessionOf(owner.ownerEmail, owner.password)).cookie },
+    });
+    const delivery = log.json().items.find((d: { eventType: string }) => d.eventType === 'version.published');
+    const job = { tenantId: owner.tenant.id, deliveryId: delivery.id as string };
+    expect(await deliverWebhook(ab.h.deps, job)).toBe('delivered');
+    await page.reload();
+    await page.getByRole('button', { name: `Re-send ${delivery.webhookId}` }).click();
+    await page.getByText('Queued again; it is sent within a minute.').waitFor();
+    await page
+      .getByRole('row', { name: new RegExp(delivery.webhookId) })
+      .getByText('pending')
+      .waitFor();
+    const before = receiver.calls.length;
+    expect(await deliverWebhook(ab.h.deps, job)).toBe('delivered');
+    expect(receiver.calls[before]?.headers['webhook-id']).toBe(delivery.webhookId);
+
     await page.getByRole('link', { name: 'Webhooks', exact: true }).first().click();
-    await page.getByRole('cell', { name: /^disabled/ }).waitFor();
+    await page.getByRole('cell', { name: 'enabled' }).waitFor();
     await ab.check(page, 'webhooks');
     await context.close();
   }, 90_000);

@@ -121,7 +121,8 @@ export function TokensScreen({ tenant }: { tenant: Tenant }) {
           validationErrors={fieldErrors(create.error)}
           onSubmit={(e) => {
             e.preventDefault();
-            create.mutate(formValues(e.currentTarget));
+            const form = e.currentTarget;
+            create.mutate(formValues(form), { onSuccess: () => form.reset() });
           }}
         >
           <Field
