@@ -13,6 +13,8 @@ let owner: TestTenant;
 let listId = '';
 const a = `dpo-${Date.now().toString(36)}@customer.test`;
 const b = `legal-${Date.now().toString(36)}@customer.test`;
+/** an address the test SMTP server refuses (550): its message is retried */
+const c = `bounce-${Date.now().toString(36)}@customer.test`;
 
 async function inject(method: 'POST' | 'DELETE' | 'GET', url: string, payload?: object) {
   const res = await ab.h.app.inject({
@@ -90,6 +92,8 @@ describe.skipIf(!hasChromium)('admin app: subscribers, notices, objections', () 
   }, 90_000);
 
   it('an emergency publish: a short date is refused next to the field, then published with a reason', async () => {
+    ab.h.mailbox.refused.add(c);
+    await inject('POST', '/subscribers', { email: c, listId });
     await inject('POST', `/lists/${listId}/entries`, {
       entity: { legalName: 'Gamma Support Ltd' },
       purpose: 'Support',
@@ -119,13 +123,13 @@ describe.skipIf(!hasChromium)('admin app: subscribers, notices, objections', () 
     await context.close();
   }, 90_000);
 
-  it('each recipient’s delivery (sent, skipped); an objection through the emailed link is answered from the inbox', async () => {
+  it('each recipient’s delivery (sent, skipped, retried); an objection through the emailed link is answered from the inbox', async () => {
     // b leaves before the worker runs: their message is skipped, a's is sent
     const subs = await inject('GET', `/subscribers?listId=${listId}`);
     const bId = subs.items.find((s: { email: string }) => s.email === b).id as string;
     await inject('DELETE', `/subscribers/${bId}`);
     const run = await deliverDue(ab.h.deps, owner.tenant);
-    expect(run).toMatchObject({ sent: 1, skipped: 1 });
+    expect(run).toMatchObject({ sent: 1, skipped: 1, retrying: 1 });
 
     const { context, page } = await ab.newPage();
     await ab.signIn(page, owner.ownerEmail, owner.password);
@@ -138,6 +142,9 @@ describe.skipIf(!hasChromium)('admin app: subscribers, notices, objections', () 
     const rowB = page.getByRole('row', { name: new RegExp(b) });
     await rowB.getByText('skipped', { exact: true }).waitFor();
     await rowB.getByText('skipped: subscriber removed').waitFor();
+    const rowC = page.getByRole('row', { name: new RegExp(c) });
+    await rowC.getByText('pending: retry 2').waitFor();
+    await rowC.getByText(/550/).waitFor();
     await ab.check(page, 'list-notices');
 
     // the customer objects through the personal link in the email they got
@@ -158,7 +165,7 @@ describe.skipIf(!hasChromium)('admin app: subscribers, notices, objections', () 
     await page
       .getByLabel('Answer', { exact: true })
       .fill('We signed the DPA with Gamma today; it is attached.');
-    await page.getByLabel('Status').last().selectOption('resolved');
+    await page.getByLabel('Status', { exact: true }).selectOption('resolved');
     await page.getByRole('button', { name: 'Send the answer' }).click();
     await page.getByText(`Answer saved; it is emailed to ${a}.`).waitFor();
     await expect
@@ -171,6 +178,9 @@ describe.skipIf(!hasChromium)('admin app: subscribers, notices, objections', () 
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Notices' }).click();
     await page.getByRole('heading', { name: 'Change notices' }).waitFor();
+    // the refused message, among the failed deliveries of every notice
+    await page.getByRole('heading', { name: 'Failed deliveries (1)' }).waitFor();
+    await page.getByRole('row', { name: new RegExp(c) }).getByText('of Sub-processors v2').waitFor();
     await ab.check(page, 'notices');
     await context.close();
     expect(ab.problems).toEqual([]);

@@ -1,4 +1,4 @@
-import { type ReactNode, useRef, useState } from 'react';
+import { type ReactNode, type SelectHTMLAttributes, useId, useRef, useState } from 'react';
 import {
   Button,
   FieldError,
@@ -161,3 +161,20 @@ export function ConfirmButton(props: {
 }
 
 export const when = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '');
+
+/** A native select with its own label (a wrapping label would name it with every option's text). */
+export function SelectField({
+  label,
+  children,
+  ...props
+}: { label: string } & SelectHTMLAttributes<HTMLSelectElement>) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} {...props}>
+        {children}
+      </select>
+    </div>
+  );
+}

@@ -174,7 +174,14 @@ function DeliveriesTable({ tenant, noticeId }: { tenant: Tenant; noticeId: strin
   );
 }
 
-function DeliveryRows({ items, withNotice }: { items: Delivery[]; withNotice?: boolean }) {
+/** `withNotice`: which notice each message belongs to, in words (for lists across notices). */
+function DeliveryRows({
+  items,
+  withNotice,
+}: {
+  items: Delivery[];
+  withNotice?: (noticeId: string) => string;
+}) {
   return (
     <table className="data">
       <caption className="sr-only">Deliveries</caption>
@@ -196,7 +203,7 @@ function DeliveryRows({ items, withNotice }: { items: Delivery[]; withNotice?: b
               <th scope="row">{d.email}</th>
               <td>
                 {d.kind === 'withdrawal' ? 'withdrawal' : 'notice'}
-                {withNotice && <span className="muted mono"> {d.noticeId.slice(0, 8)}</span>}
+                {withNotice && <span className="muted"> of {withNotice(d.noticeId)}</span>}
               </td>
               <td>
                 <span className={`status status-${s.cls}`}>{s.label}</span>
@@ -223,8 +230,30 @@ function FailedDeliveries({ tenant }: { tenant: Tenant }) {
         }),
       ),
   });
+  const some = (failed.data?.total ?? 0) > 0;
+  const notices = useQuery({
+    queryKey: ['notices', tenant.slug, 'all'],
+    queryFn: () =>
+      call(
+        api.GET('/api/v1/tenants/{tenant}/notices', {
+          params: { path: { tenant: tenant.slug }, query: { limit: 200 } },
+        }),
+      ),
+    enabled: some,
+  });
+  const lists = useQuery({
+    queryKey: ['lists', tenant.slug],
+    queryFn: () =>
+      call(api.GET('/api/v1/tenants/{tenant}/lists', { params: { path: { tenant: tenant.slug } } })),
+    enabled: some,
+  });
+  const noticeName = (id: string) => {
+    const n = notices.data?.items.find((x) => x.id === id);
+    if (!n) return 'an older notice';
+    return `${lists.data?.items.find((l) => l.id === n.listId)?.title ?? 'a list'} v${n.version}`;
+  };
   if (failed.isError) return <ErrorNote error={failed.error} />;
-  if (!failed.data || failed.data.total === 0) return null;
+  if (!failed.data || !some) return null;
   return (
     <section aria-labelledby="failed-h" className="warnings">
       <h2 id="failed-h">Failed deliveries ({failed.data.total})</h2>
@@ -232,7 +261,7 @@ function FailedDeliveries({ tenant }: { tenant: Tenant }) {
         These messages did not reach their recipient. subreg retries them on its own with growing delays
         (about a day and a half) before it gives up; check the address and the mail server's answer.
       </p>
-      <DeliveryRows items={failed.data.items} withNotice />
+      <DeliveryRows items={failed.data.items} withNotice={noticeName} />
     </section>
   );
 }

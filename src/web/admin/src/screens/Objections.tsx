@@ -4,7 +4,7 @@ import { Form } from 'react-aria-components';
 import { type Session, api, call } from '../../api/client';
 import type { components } from '../../api/schema';
 import { canEdit } from '../session';
-import { Empty, ErrorNote, Field, Notice, Submit, fieldErrors, formValues, when } from '../ui';
+import { Empty, ErrorNote, Field, Notice, SelectField, Submit, fieldErrors, formValues, when } from '../ui';
 
 type Tenant = Session['tenants'][number];
 type Objection = components['schemas']['Objection'];
@@ -68,17 +68,18 @@ export function ObjectionsScreen({ tenant }: { tenant: Tenant }) {
         answer is emailed to them.
       </p>
       <div className="filters">
-        <label className="field">
-          <span>Show</span>
-          <select value={status} onChange={(e) => setStatus(e.currentTarget.value as Status | '')}>
-            <option value="">All</option>
-            {STATUSES.map(([s, label]) => (
-              <option key={s} value={s}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label="Show"
+          value={status}
+          onChange={(e) => setStatus(e.currentTarget.value as Status | '')}
+        >
+          <option value="">All</option>
+          {STATUSES.map(([s, label]) => (
+            <option key={s} value={s}>
+              {label}
+            </option>
+          ))}
+        </SelectField>
       </div>
       <ErrorNote error={inbox.error} />
       {answered && <Notice>Answer saved; it is emailed to {answered}.</Notice>}
@@ -166,16 +167,17 @@ function ObjectionCard(props: { tenant: Tenant; item: InboxItem; onAnswered: (em
             isRequired
             description={`Emailed to ${o.email}.`}
           />
-          <label className="field">
-            <span>Status</span>
-            <select value={status} onChange={(e) => setStatus(e.currentTarget.value as Status)}>
-              {STATUSES.map(([s, label]) => (
-                <option key={s} value={s}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField
+            label="Status"
+            value={status}
+            onChange={(e) => setStatus(e.currentTarget.value as Status)}
+          >
+            {STATUSES.map(([s, label]) => (
+              <option key={s} value={s}>
+                {label}
+              </option>
+            ))}
+          </SelectField>
           <ErrorNote error={answer.error} />
           <Submit pending={answer.isPending}>Send the answer</Submit>
         </Form>

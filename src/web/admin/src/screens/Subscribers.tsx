@@ -5,7 +5,18 @@ import { type List, type Session, api, call } from '../../api/client';
 import type { components } from '../../api/schema';
 import { appPath } from '../router';
 import { canEdit } from '../session';
-import { ConfirmButton, Empty, ErrorNote, Field, Notice, Submit, fieldErrors, formValues, when } from '../ui';
+import {
+  ConfirmButton,
+  SelectField,
+  Empty,
+  ErrorNote,
+  Field,
+  Notice,
+  Submit,
+  fieldErrors,
+  formValues,
+  when,
+} from '../ui';
 
 type Tenant = Session['tenants'][number];
 type Subscriber = components['schemas']['Subscriber'];
@@ -72,21 +83,19 @@ export function SubscribersPanel({ tenant, list }: { tenant: Tenant; list?: List
         </p>
       )}
       <div className="filters">
-        <label className="field">
-          <span>Status</span>
-          <select
-            value={status}
-            onChange={(e) => {
-              setStatus(e.currentTarget.value as Status | '');
-              setOffset(0);
-            }}
-          >
-            <option value="">Any</option>
-            <option value="confirmed">Confirmed</option>
-            <option value="pending">Waiting for confirmation</option>
-            <option value="unsubscribed">Unsubscribed</option>
-          </select>
-        </label>
+        <SelectField
+          label="Status"
+          value={status}
+          onChange={(e) => {
+            setStatus(e.currentTarget.value as Status | '');
+            setOffset(0);
+          }}
+        >
+          <option value="">Any</option>
+          <option value="confirmed">Confirmed</option>
+          <option value="pending">Waiting for confirmation</option>
+          <option value="unsubscribed">Unsubscribed</option>
+        </SelectField>
         <a href={exportHref} download>
           Export as CSV
         </a>
@@ -212,17 +221,14 @@ function AddSubscriber({ tenant, list, lists }: { tenant: Tenant; list?: List | 
         <Field label="Contact email" name="email" type="email" isRequired />
         <Field label="Organisation" name="organisation" />
         {!list && (
-          <label className="field">
-            <span>Notices of</span>
-            <select name="listId" defaultValue="">
-              <option value="">Every list</option>
-              {lists.map((l) => (
-                <option key={l.id} value={l.id}>
-                  {l.title}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SelectField label="Notices of" name="listId" defaultValue="">
+            <option value="">Every list</option>
+            {lists.map((l) => (
+              <option key={l.id} value={l.id}>
+                {l.title}
+              </option>
+            ))}
+          </SelectField>
         )}
         <ErrorNote error={add.error} />
         {add.isSuccess && <Notice>{add.data.email} is subscribed (confirmed, added by staff).</Notice>}
