@@ -40,16 +40,20 @@ export function Shell(props: {
       <header className="topbar">
         <span className="brand">subreg</span>
         {tenant && session.tenants.length > 1 ? (
-          <label className="switcher">
-            <span>Workspace</span>
-            <select value={tenant.slug} onChange={(e) => navigate(appPath.lists(e.currentTarget.value))}>
+          <span className="switcher">
+            <label htmlFor="workspace-switcher">Workspace</label>
+            <select
+              id="workspace-switcher"
+              value={tenant.slug}
+              onChange={(e) => navigate(appPath.lists(e.currentTarget.value))}
+            >
               {session.tenants.map((t) => (
                 <option key={t.slug} value={t.slug}>
                   {t.name} ({t.role})
                 </option>
               ))}
             </select>
-          </label>
+          </span>
         ) : tenant ? (
           <span className="workspace">
             {tenant.name} <span className="role">({tenant.role})</span>

@@ -1,4 +1,4 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Form, Link } from 'react-aria-components';
 import { api, call } from '../../api/client';
 import { appPath } from '../router';
@@ -7,6 +7,7 @@ import { ErrorNote, Field, Notice, Submit, fieldErrors, formValues } from '../ui
 /** The page behind an invitation link: a new person chooses a password, a known one gives theirs. */
 export function AcceptInvitationScreen() {
   const token = new URLSearchParams(location.search).get('token') ?? '';
+  const qc = useQueryClient();
   const accept = useMutation({
     mutationFn: (v: Record<string, string>) =>
       call(
@@ -14,6 +15,8 @@ export function AcceptInvitationScreen() {
           body: { token, password: v.password ?? '', ...(v.name ? { name: v.name } : {}) },
         }),
       ),
+    // someone signed in already (another workspace) sees the new one in the switcher
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['session'] }),
   });
   if (accept.isSuccess)
     return (
