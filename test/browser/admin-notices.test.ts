@@ -180,7 +180,10 @@ describe.skipIf(!hasChromium)('admin app: subscribers, notices, objections', () 
     await page.getByRole('heading', { name: 'Change notices' }).waitFor();
     // the refused message, among the failed deliveries of every notice
     await page.getByRole('heading', { name: 'Failed deliveries (1)' }).waitFor();
-    await page.getByRole('row', { name: new RegExp(c) }).getByText('of Sub-processors v2').waitFor();
+    await page
+      .getByRole('row', { name: new RegExp(c) })
+      .getByText('of Sub-processors v2')
+      .waitFor();
     await ab.check(page, 'notices');
     await context.close();
     expect(ab.problems).toEqual([]);
