@@ -73,6 +73,10 @@ describe.skipIf(!hasChromium)('admin app: team and workspace pages', () => {
     await invitee.page.getByText(/Only an owner can invite people/).waitFor();
     expect(await invitee.page.getByRole('combobox').count()).toBe(0);
     // owner-only pages are not there for a viewer, as another workspace's are not
+    // a viewer reads subscribers but cannot add or remove them
+    await nav.getByRole('link', { name: 'Subscribers' }).click();
+    await invitee.page.getByRole('heading', { name: 'No subscribers yet' }).waitFor();
+    expect(await invitee.page.getByRole('button', { name: 'Add subscriber' }).count()).toBe(0);
     await invitee.page.goto(`${ab.origin}/app/t/${owner.tenant.slug}/tokens`);
     await invitee.page.getByRole('heading', { name: 'Page not found' }).waitFor();
     await invitee.context.close();
@@ -96,6 +100,39 @@ describe.skipIf(!hasChromium)('admin app: team and workspace pages', () => {
     await expect.poll(() => page.getByRole('cell', { name: email, exact: true }).count()).toBe(0);
     await context.close();
   }, 120_000);
+
+  it('someone with a workspace of their own accepts with their password and switches between the two', async () => {
+    const other = await makeTenant(ab.h);
+    const s = await ab.sessionOf(owner.ownerEmail, owner.password);
+    const res = await api(`/tenants/${owner.tenant.slug}/invitations`, {
+      method: 'POST',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: other.ownerEmail, role: 'editor' }),
+    });
+    expect(res.status).toBe(201);
+    const { token } = (await res.json()) as { token: string };
+
+    const { context, page } = await ab.newPage();
+    await ab.signIn(page, other.ownerEmail, other.password);
+    await page.goto(`${ab.origin}/app/invitation?token=${encodeURIComponent(token)}`);
+    await page.getByLabel('Password').fill('not their password');
+    await page.getByLabel('Password').press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'not valid' }).waitFor();
+    await page.getByLabel('Password').fill(other.password);
+    await page.getByLabel('Password').press('Enter');
+    await page.getByText(/You are now an editor of the workspace/).waitFor();
+    await page.getByRole('link', { name: 'Open the workspace' }).click();
+    await page.waitForURL(`**/app/t/${owner.tenant.slug}/lists`);
+    // both workspaces are in the switcher
+    await page.getByLabel('Workspace').selectOption(other.tenant.slug);
+    await page.waitForURL(`**/app/t/${other.tenant.slug}/lists`);
+    await page.getByLabel('Workspace').selectOption(owner.tenant.slug);
+    await page.waitForURL(`**/app/t/${owner.tenant.slug}/lists`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();
+    await page.getByRole('cell', { name: other.ownerEmail, exact: true }).waitFor();
+    await ab.check(page, 'members-two-workspaces');
+    await context.close();
+  }, 90_000);
 
   it('an owner creates a write token (secret shown once, works), then revokes it (stops working)', async () => {
     const { context, page } = await ab.newPage();

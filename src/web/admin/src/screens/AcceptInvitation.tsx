@@ -2,12 +2,14 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Form, Link } from 'react-aria-components';
 import { api, call } from '../../api/client';
 import { appPath } from '../router';
+import { useSession } from '../session';
 import { ErrorNote, Field, Notice, Submit, fieldErrors, formValues } from '../ui';
 
 /** The page behind an invitation link: a new person chooses a password, a known one gives theirs. */
 export function AcceptInvitationScreen() {
   const token = new URLSearchParams(location.search).get('token') ?? '';
   const qc = useQueryClient();
+  const session = useSession();
   const accept = useMutation({
     mutationFn: (v: Record<string, string>) =>
       call(
@@ -23,12 +25,19 @@ export function AcceptInvitationScreen() {
       <main className="centered" id="main">
         <h1>You have joined</h1>
         <Notice>
-          You are now {accept.data.role === 'owner' ? 'an' : 'a'} {accept.data.role} of the workspace{' '}
+          You are now {accept.data.role === 'viewer' ? 'a' : 'an'} {accept.data.role} of the workspace{' '}
           {accept.data.tenant}.
         </Notice>
-        <p>
-          <Link href={appPath.login}>Sign in</Link> with the address the invitation went to and your password.
-        </p>
+        {session.data ? (
+          <p>
+            <Link href={appPath.lists(accept.data.tenant)}>Open the workspace</Link>
+          </p>
+        ) : (
+          <p>
+            <Link href={appPath.login}>Sign in</Link> with the address the invitation went to and your
+            password.
+          </p>
+        )}
       </main>
     );
   return (
