@@ -70,12 +70,17 @@ describe.skipIf(!hasChromium)('admin app: subscribers, notices, objections', () 
       await page.getByRole('rowheader', { name: email }).waitFor();
     }
     await page.getByText('1–2 of 2').waitFor();
+    // a workspace-wide subscriber is not in the list's tab, which says where to find them
+    await page.getByRole('link', { name: 'Subscribers page' }).waitFor();
     await ab.check(page, 'list-subscribers');
     const href = await page.getByRole('link', { name: 'Export as CSV' }).getAttribute('href');
     expect(href).toContain(`listId=${listId}`);
     const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href!);
     expect(csv).toContain(a);
     expect(csv).toContain('Customer AG');
+    await page.getByRole('navigation', { name: 'List' }).getByRole('link', { name: 'Notices' }).click();
+    await page.getByRole('heading', { name: 'No notices yet' }).waitFor();
+    await ab.check(page, 'list-notices-empty');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Subscribers' }).click();
     await page.getByRole('heading', { name: 'Everyone subscribed' }).waitFor();
@@ -173,6 +178,7 @@ describe.skipIf(!hasChromium)('admin app: subscribers, notices, objections', () 
       .toBe(true);
     // the inbox shows open objections first by default: none left
     await page.getByRole('heading', { name: 'None with this status' }).waitFor();
+    await ab.check(page, 'objections-none-open');
     await page.getByLabel('Show').selectOption('');
     await page.getByText('We signed the DPA with Gamma today; it is attached.').waitFor();
 

@@ -1,4 +1,4 @@
-import { type ReactNode, type SelectHTMLAttributes, useId, useRef, useState } from 'react';
+import { type ReactNode, type SelectHTMLAttributes, useEffect, useId, useRef, useState } from 'react';
 import {
   Button,
   FieldError,
@@ -132,9 +132,16 @@ export function ConfirmButton(props: {
   pending?: boolean;
 }) {
   const [asking, setAsking] = useState(false);
+  // keyboard users land back on the button when they cancel (or the action leaves it in place)
+  const trigger = useRef<HTMLButtonElement>(null);
+  const wasAsking = useRef(false);
+  useEffect(() => {
+    if (!asking && wasAsking.current) trigger.current?.focus();
+    wasAsking.current = asking;
+  }, [asking]);
   if (!asking)
     return (
-      <Button className="quiet" onPress={() => setAsking(true)}>
+      <Button ref={trigger} className="quiet" onPress={() => setAsking(true)}>
         {props.label}
         <span className="sr-only"> {props.target}</span>
       </Button>
