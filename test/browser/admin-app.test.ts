@@ -1,121 +1,40 @@
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_CSP } from '../../src/web/admin-static.js';
-import { type Harness, type TestTenant, bearer, createHarness, makeTenant } from '../support/harness.js';
+import { type AdminBrowser, hasChromium, startAdminBrowser } from '../support/admin-browser.js';
+import { type Harness, type TestTenant, bearer, makeTenant } from '../support/harness.js';
 import { multipartFile } from '../support/multipart.js';
 
 /**
  * The admin app (/app) in Chromium against the real server and databases: the main journey,
  * tenant isolation and the viewer role, with an axe scan and screenshots of every screen.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHOTS = path.join(ROOT, 'test-artifacts');
 const SEED_004_PDF = path.join(ROOT, 'test/fixtures/formats/004_28bb4da9730773a7.pdf');
 
+let ab: AdminBrowser;
 let h: Harness;
-let browser: Browser;
 let origin = '';
 let owner: TestTenant;
 let listId = '';
-const problems: string[] = [];
-
-async function newPage(width = 1280): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  onTestFailed(async ({ task }) => {
-    const name = task.name.replace(/\W+/g, '-').slice(0, 40);
-    await page.screenshot({ path: path.join(SHOTS, `failed-${name}.png`), caret: 'initial' }).catch(() => {});
-  });
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text()))
-      problems.push(`${m.text()} at ${m.location().url}:${m.location().lineNumber}`);
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  return { context, page };
-}
-
-/** axe (WCAG 2.2 AA) on what the page shows now, and a screenshot at 1280 and 375 px. */
-async function check(page: Page, name: string) {
-  const axe = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  const violations = axe.violations.map(
-    (v) =>
-      `${name}: ${v.id}: ${v.help} ${v.nodes.map((n) => `${n.target.join(' ')} ${n.html.slice(0, 200)}`).join(' | ')}`,
-  );
-  expect(violations).toEqual([]);
-  const width = page.viewportSize()?.width ?? 1280;
-  // caret 'initial': hiding it injects a <style>, which the app's CSP (rightly) refuses
-  await page.screenshot({
-    path: path.join(SHOTS, `admin-${name}-${width}.png`),
-    fullPage: true,
-    caret: 'initial',
-  });
-  await page.setViewportSize({ width: 375, height: 800 });
-  await page.screenshot({
-    path: path.join(SHOTS, `admin-${name}-375.png`),
-    fullPage: true,
-    caret: 'initial',
-  });
-  await page.setViewportSize({ width, height: 900 });
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto(`${origin}/app/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Lists', level: 1 }).waitFor();
-}
-
-/** A session for API calls made as a person (cookie + CSRF token), through the real HTTP server. */
-async function sessionOf(email: string, password: string) {
-  const res = await fetch(`${origin}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
-  return { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
-}
+const newPage = (width?: number) => ab.newPage(width);
+const check = (...a: Parameters<AdminBrowser['check']>) => ab.check(...a);
+const signIn = (...a: Parameters<AdminBrowser['signIn']>) => ab.signIn(...a);
+const sessionOf = (...a: Parameters<AdminBrowser['sessionOf']>) => ab.sessionOf(...a);
 
 beforeAll(async () => {
-  // npm start and prepare build the app; a test run builds it too when the sources are newer
-  const build = spawnSync(process.execPath, ['scripts/build-web.mjs', '--if-stale'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (build.status !== 0) throw new Error(`build-web failed: ${build.stderr}`);
-  fs.mkdirSync(SHOTS, { recursive: true });
-  h = await createHarness();
-  await h.app.listen({ port: 0, host: '127.0.0.1' });
-  origin = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
+  if (!hasChromium) return;
+  ab = await startAdminBrowser();
+  h = ab.h;
+  origin = ab.origin;
   owner = await makeTenant(h);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-    ],
-  });
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await h?.close();
+  await ab?.close();
 });
 
-describe.skipIf(!fs.existsSync(CHROMIUM))('admin app in Chromium (apt-get install -y chromium)', () => {
+describe.skipIf(!hasChromium)('admin app in Chromium (apt-get install -y chromium)', () => {
   it('serves the app: / redirects, hashed assets are immutable, index.html is not cached, CSP is self only', async () => {
     const root = await fetch(`${origin}/`, { redirect: 'manual' });
     expect(root.status).toBe(303);
@@ -307,7 +226,7 @@ describe.skipIf(!fs.existsSync(CHROMIUM))('admin app in Chromium (apt-get instal
     }, `/api/v1/tenants/${owner.tenant.slug}/lists/${viewerList}/versions`);
     expect(refused).toBe(403);
     await context.close();
-    expect(problems).toEqual([]);
+    expect(ab.problems).toEqual([]);
   });
 
   it('the entries table holds 1,000 rows: only the visible ones are in the page, it scrolls and filters', async () => {

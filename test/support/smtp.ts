@@ -8,6 +8,8 @@ import { SMTPServer } from 'smtp-server';
  */
 export class Mailbox {
   readonly messages: ParsedMail[] = [];
+  /** addresses the server refuses at RCPT TO with a permanent 550, as a real relay does */
+  readonly refused = new Set<string>();
 
   private constructor(
     private readonly server: SMTPServer,
@@ -16,10 +18,16 @@ export class Mailbox {
 
   static async start(): Promise<Mailbox> {
     const messages: ParsedMail[] = [];
+    const refused = new Set<string>();
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onRcptTo(address, _session, callback) {
+        if (!refused.has(address.address.toLowerCase())) return callback();
+        const err = Object.assign(new Error('5.1.1 mailbox unavailable'), { responseCode: 550 });
+        callback(err);
+      },
       onData(stream, _session, callback) {
         simpleParser(stream).then(
           (mail) => {
@@ -37,6 +45,7 @@ export class Mailbox {
     const { port } = server.server.address() as AddressInfo;
     const box = new Mailbox(server, `smtp://127.0.0.1:${port}`);
     (box as { messages: ParsedMail[] }).messages = messages;
+    (box as { refused: Set<string> }).refused = refused;
     return box;
   }
 

@@ -1,16 +1,28 @@
 import type { ReactNode } from 'react';
 import { Button, Link } from 'react-aria-components';
 import { type Session, api } from '../api/client';
+import type { Section } from './App';
 import { appPath, navigate } from './router';
 import { useSetSession } from './session';
 
 type Tenant = Session['tenants'][number];
+/** The main navigation after Lists: [section, label, owners only]. */
+const NAV: [Section, string, boolean][] = [
+  ['notices', 'Notices', false],
+  ['objections', 'Objections', false],
+  ['subscribers', 'Subscribers', false],
+  ['members', 'Members', false],
+  ['tokens', 'API tokens', true],
+  ['webhooks', 'Webhooks', true],
+  ['hosting', 'Hosting and region', false],
+  ['audit', 'Audit log', true],
+];
 
 /** The frame of every signed-in screen: skip link, header with workspace switcher, nav, main. */
 export function Shell(props: {
   session: Session;
   tenant: Tenant | undefined;
-  section: 'lists' | 'audit' | 'none';
+  section: Section | 'lists' | 'none';
   children: ReactNode;
 }) {
   const { session, tenant, section } = props;
@@ -28,16 +40,20 @@ export function Shell(props: {
       <header className="topbar">
         <span className="brand">subreg</span>
         {tenant && session.tenants.length > 1 ? (
-          <label className="switcher">
-            <span>Workspace</span>
-            <select value={tenant.slug} onChange={(e) => navigate(appPath.lists(e.currentTarget.value))}>
+          <span className="switcher">
+            <label htmlFor="workspace-switcher">Workspace</label>
+            <select
+              id="workspace-switcher"
+              value={tenant.slug}
+              onChange={(e) => navigate(appPath.lists(e.currentTarget.value))}
+            >
               {session.tenants.map((t) => (
                 <option key={t.slug} value={t.slug}>
                   {t.name} ({t.role})
                 </option>
               ))}
             </select>
-          </label>
+          </span>
         ) : tenant ? (
           <span className="workspace">
             {tenant.name} <span className="role">({tenant.role})</span>
@@ -52,11 +68,15 @@ export function Shell(props: {
           <Link href={appPath.lists(tenant.slug)} aria-current={section === 'lists' ? 'page' : undefined}>
             Lists
           </Link>
-          {tenant.role === 'owner' && (
-            <Link href={appPath.audit(tenant.slug)} aria-current={section === 'audit' ? 'page' : undefined}>
-              Audit log
+          {NAV.filter(([, , owners]) => !owners || tenant.role === 'owner').map(([id, label]) => (
+            <Link
+              key={id}
+              href={appPath.section(tenant.slug, id)}
+              aria-current={section === id ? 'page' : undefined}
+            >
+              {label}
             </Link>
-          )}
+          ))}
           <a href={`/t/${encodeURIComponent(tenant.slug)}`}>Trust page</a>
         </nav>
       )}

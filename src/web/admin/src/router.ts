@@ -45,4 +45,8 @@ export const appPath = {
   list: (t: string, id: string, tab = 'entries') =>
     `/app/t/${encodeURIComponent(t)}/lists/${encodeURIComponent(id)}/${tab}`,
   audit: (t: string) => `/app/t/${encodeURIComponent(t)}/audit`,
+  /** a workspace page: members, tokens, subscribers, notices, objections, webhooks, hosting */
+  section: (t: string, section: string) => `/app/t/${encodeURIComponent(t)}/${section}`,
+  webhook: (t: string, id: string) => `/app/t/${encodeURIComponent(t)}/webhooks/${encodeURIComponent(id)}`,
+  invitation: '/app/invitation',
 };

@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import { Button, Input, Label, SearchField } from 'react-aria-components';
 import { type Session, api, call } from '../../api/client';
 import type { components } from '../../api/schema';
-import { ErrorNote, Notice } from '../ui';
+import { ErrorNote, Notice, SelectField } from '../ui';
 
 type Tenant = Session['tenants'][number];
 type AuditEvent = components['schemas']['AuditEvent'];
@@ -79,15 +79,12 @@ export function AuditScreen({ tenant }: { tenant: Tenant }) {
             <Label>Action contains</Label>
             <Input placeholder="e.g. list.published" />
           </SearchField>
-          <label className="field">
-            <span>Actor</span>
-            <select value={actor} onChange={(e) => setActor(e.currentTarget.value)}>
-              <option value="">Anyone</option>
-              <option value="user">People</option>
-              <option value="token">API tokens</option>
-              <option value="system">System</option>
-            </select>
-          </label>
+          <SelectField label="Actor" value={actor} onChange={(e) => setActor(e.currentTarget.value)}>
+            <option value="">Anyone</option>
+            <option value="user">People</option>
+            <option value="token">API tokens</option>
+            <option value="system">System</option>
+          </SelectField>
         </div>
         <ErrorNote error={events.error} />
         {events.isPending && <p aria-busy="true">Loading the audit log…</p>}

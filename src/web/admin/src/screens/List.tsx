@@ -7,13 +7,17 @@ import { canEdit } from '../session';
 import { ErrorNote, Field, Notice, Submit, fieldErrors, formValues } from '../ui';
 import { EntriesTab } from './Entries';
 import { ImportTab } from './Import';
+import { NoticesPanel } from './Notices';
 import { PublishTab } from './Publish';
+import { SubscribersPanel } from './Subscribers';
 
 type Tenant = Session['tenants'][number];
 const TABS = [
   ['entries', 'Entries'],
   ['import', 'Import'],
   ['publish', 'Publish'],
+  ['notices', 'Notices'],
+  ['subscribers', 'Subscribers'],
   ['settings', 'Settings'],
 ] as const;
 
@@ -58,6 +62,8 @@ export function ListScreen(props: { tenant: Tenant; listId: string; tab: string 
       {tab === 'entries' && <EntriesTab tenant={tenant} list={l} />}
       {tab === 'import' && <ImportTab tenant={tenant} list={l} />}
       {tab === 'publish' && <PublishTab tenant={tenant} list={l} />}
+      {tab === 'notices' && <NoticesPanel tenant={tenant} list={l} />}
+      {tab === 'subscribers' && <SubscribersPanel tenant={tenant} list={l} />}
       {tab === 'settings' && <SettingsTab tenant={tenant} list={l} />}
     </>
   );

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Form } from 'react-aria-components';
-import { type List, type Session, api, call } from '../../api/client';
+import { useState } from 'react';
+import { Checkbox, Form } from 'react-aria-components';
+import { ApiError, type List, type Session, api, call } from '../../api/client';
 import { appPath } from '../router';
 import { canEdit } from '../session';
 import { Empty, ErrorNote, Field, Notice, Submit, fieldErrors, formValues } from '../ui';
@@ -21,18 +22,32 @@ export function PublishTab({ tenant, list }: { tenant: Tenant; list: List }) {
     queryKey: ['versions', tenant.slug, list.id],
     queryFn: () => call(api.GET('/api/v1/tenants/{tenant}/lists/{listId}/versions', { params: { path } })),
   });
+  const [emergency, setEmergency] = useState(false);
   const publish = useMutation({
-    mutationFn: (v: Record<string, string>) => {
+    mutationFn: async (v: Record<string, string>) => {
       const chosen = v.effectiveDate ?? '';
-      // the default date keeps the server's default (now + notice period, to the minute)
+      const today = new Date().toISOString().slice(0, 10);
+      // the default date keeps the server's default (now + notice period, to the minute); today is now
       const effectiveAt =
-        chosen && draft.data && chosen !== day(draft.data.effectiveAt) ? `${chosen}T00:00:00Z` : undefined;
-      return call(
-        api.POST('/api/v1/tenants/{tenant}/lists/{listId}/versions', {
-          params: { path },
-          body: { ...(v.summary ? { summary: v.summary } : {}), ...(effectiveAt ? { effectiveAt } : {}) },
-        }),
-      );
+        chosen && draft.data && chosen !== day(draft.data.effectiveAt)
+          ? chosen <= today
+            ? new Date().toISOString()
+            : `${chosen}T00:00:00Z`
+          : undefined;
+      try {
+        return await call(
+          api.POST('/api/v1/tenants/{tenant}/lists/{listId}/versions', {
+            params: { path },
+            body: {
+              ...(v.summary ? { summary: v.summary } : {}),
+              ...(effectiveAt ? { effectiveAt } : {}),
+              ...(emergency ? { emergency: { reason: v['emergency.reason'] ?? '' } } : {}),
+            },
+          }),
+        );
+      } catch (err) {
+        throw dateError(err, draft.data?.noticePeriodDays ?? 0, draft.data?.effectiveAt ?? '');
+      }
     },
     onSuccess: () => {
       qc.invalidateQueries({ queryKey: ['draft', tenant.slug, list.id] });
@@ -113,6 +128,18 @@ export function PublishTab({ tenant, list }: { tenant: Tenant; list: List }) {
                   defaultValue={day(d.effectiveAt)}
                   description={`The notice period of ${d.noticePeriodDays} days gives ${when(d.effectiveAt)}.`}
                 />
+                <Checkbox isSelected={emergency} onChange={setEmergency}>
+                  Emergency notice: takes effect sooner than the {d.noticePeriodDays} days promised
+                </Checkbox>
+                {emergency && (
+                  <Field
+                    label="Reason for the emergency"
+                    name="emergency.reason"
+                    multiline
+                    isRequired
+                    description="Why the notice is shorter than promised, in a sentence; every recipient and the trust page show it."
+                  />
+                )}
                 <ErrorNote error={publish.error} />
                 <Submit pending={publish.isPending}>Publish version {(d.latestVersion ?? 0) + 1}</Submit>
               </Form>
@@ -154,7 +181,10 @@ export function PublishTab({ tenant, list }: { tenant: Tenant; list: List }) {
                   <td>
                     +{v.counts.added} ~{v.counts.changed} −{v.counts.removed}
                   </td>
-                  <td>{v.summary}</td>
+                  <td>
+                    {v.summary}
+                    {v.emergencyReason && <div className="error">Emergency: {v.emergencyReason}</div>}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -163,6 +193,21 @@ export function PublishTab({ tenant, list }: { tenant: Tenant; list: List }) {
       </section>
     </>
   );
+}
+
+/** A refusal about the date is shown next to the date field, in the words of this form. */
+function dateError(err: unknown, noticePeriodDays: number, earliest: string): unknown {
+  if (!(err instanceof ApiError)) return err;
+  if (err.code === 'NOTICE_TOO_SHORT')
+    return new ApiError(err.status, err.code, err.message, {
+      effectiveDate: `This list promises ${noticePeriodDays} days' notice: the earliest date is ${day(earliest)}. Choose it or later, or tick “Emergency notice” and give the reason.`,
+    });
+  if (err.code === 'EFFECTIVE_IN_PAST' || err.fields.effectiveAt)
+    return new ApiError(err.status, err.code, err.message, {
+      ...err.fields,
+      effectiveDate: err.fields.effectiveAt ?? err.message,
+    });
+  return err;
 }
 
 function ChangeList({ title, names }: { title: string; names: string[] }) {

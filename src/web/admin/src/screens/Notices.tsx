@@ -1,0 +1,313 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Button, Form } from 'react-aria-components';
+import { type List, type Session, api, call } from '../../api/client';
+import type { components } from '../../api/schema';
+import { appPath } from '../router';
+import { canEdit } from '../session';
+import { Empty, ErrorNote, Field, Notice, Submit, fieldErrors, formValues, when } from '../ui';
+import { Pager } from './Subscribers';
+
+type Tenant = Session['tenants'][number];
+type ChangeNotice = components['schemas']['ChangeNotice'];
+type Delivery = components['schemas']['NoticeDelivery'];
+const PAGE = 20;
+
+export function NoticesScreen({ tenant }: { tenant: Tenant }) {
+  return (
+    <>
+      <h1>Change notices</h1>
+      <p>
+        Each published change is announced by email to the subscribers, with the date it takes effect and a
+        personal link to object. Here is who each notice reached.
+      </p>
+      <FailedDeliveries tenant={tenant} />
+      <NoticesPanel tenant={tenant} />
+    </>
+  );
+}
+
+/** Notices of one list (on its tab) or of the workspace, each with its deliveries per recipient. */
+export function NoticesPanel({ tenant, list }: { tenant: Tenant; list?: List }) {
+  const [offset, setOffset] = useState(0);
+  const lists = useQuery({
+    queryKey: ['lists', tenant.slug],
+    queryFn: () =>
+      call(api.GET('/api/v1/tenants/{tenant}/lists', { params: { path: { tenant: tenant.slug } } })),
+    enabled: !list,
+  });
+  const notices = useQuery({
+    queryKey: ['notices', tenant.slug, list?.id ?? null, offset],
+    queryFn: () =>
+      call(
+        api.GET('/api/v1/tenants/{tenant}/notices', {
+          params: {
+            path: { tenant: tenant.slug },
+            query: { ...(list ? { listId: list.id } : {}), limit: PAGE, offset },
+          },
+        }),
+      ),
+  });
+  const titleOf = (id: string) =>
+    list?.title ?? lists.data?.items.find((l) => l.id === id)?.title ?? 'a list';
+  const items = notices.data?.items ?? [];
+  return (
+    <section aria-labelledby="notices-h">
+      <h2 id="notices-h">{list ? 'Notices of this list' : 'Notices'}</h2>
+      <ErrorNote error={notices.error} />
+      {notices.isPending && <p aria-busy="true">Loading the notices…</p>}
+      {notices.isSuccess && items.length === 0 && (
+        <Empty title="No notices yet">
+          <p>
+            Publishing a change that adds, removes or changes an entry sends a notice to the subscribers.
+            {list ? (
+              <>
+                {' '}
+                <a href={appPath.list(tenant.slug, list.id, 'subscribers')}>Add subscribers</a> first so
+                someone is told.
+              </>
+            ) : (
+              <>
+                {' '}
+                <a href={appPath.section(tenant.slug, 'subscribers')}>Add subscribers</a> first so someone is
+                told.
+              </>
+            )}
+          </p>
+        </Empty>
+      )}
+      {items.map((n) => (
+        <NoticeCard key={n.id} tenant={tenant} notice={n} listTitle={titleOf(n.listId)} />
+      ))}
+      <Pager offset={offset} total={notices.data?.total ?? 0} onChange={setOffset} size={PAGE} />
+    </section>
+  );
+}
+
+function NoticeCard({
+  tenant,
+  notice: n,
+  listTitle,
+}: {
+  tenant: Tenant;
+  notice: ChangeNotice;
+  listTitle: string;
+}) {
+  const [open, setOpen] = useState(false);
+  const id = `notice-${n.id}`;
+  const pending = n.deliveries.recipients - n.deliveries.sent - n.deliveries.failed;
+  return (
+    <article className="card" aria-labelledby={`${id}-h`}>
+      <h3 id={`${id}-h`}>
+        {listTitle}: version {n.version} <span className={`status status-${n.status}`}>{n.status}</span>
+      </h3>
+      <dl className="facts">
+        <dt>Published</dt>
+        <dd>{when(n.publishedAt)}</dd>
+        <dt>Takes effect</dt>
+        <dd>{when(n.effectiveAt)}</dd>
+        <dt>Changes</dt>
+        <dd>
+          {n.counts.added} added, {n.counts.changed} changed, {n.counts.removed} removed (against version{' '}
+          {n.baseVersion})
+        </dd>
+        {n.emergencyReason && (
+          <>
+            <dt>Emergency</dt>
+            <dd>{n.emergencyReason}</dd>
+          </>
+        )}
+        {n.withdrawnAt && (
+          <>
+            <dt>Withdrawn</dt>
+            <dd>
+              {when(n.withdrawnAt)}: {n.withdrawnReason}
+            </dd>
+          </>
+        )}
+        <dt>Deliveries</dt>
+        <dd>
+          {n.deliveries.recipients} recipients: {n.deliveries.sent} sent, {n.deliveries.failed} failed
+          {pending > 0 && `, ${pending} pending or skipped`}
+        </dd>
+      </dl>
+      <div className="row-actions">
+        <Button aria-expanded={open} aria-controls={`${id}-d`} onPress={() => setOpen(!open)}>
+          {open ? 'Hide' : 'Show'} deliveries<span className="sr-only"> of version {n.version}</span>
+        </Button>
+        <a href={appPath.section(tenant.slug, 'objections')}>Objections</a>
+      </div>
+      <div id={`${id}-d`}>{open && <DeliveriesTable tenant={tenant} noticeId={n.id} />}</div>
+      {n.status === 'scheduled' && canEdit(tenant.role) && <Withdraw tenant={tenant} notice={n} />}
+    </article>
+  );
+}
+
+/** What a person reads for a delivery: sent, failed, skipped or pending (queued, being sent, retrying). */
+export function deliveryState(d: Delivery): { label: string; cls: string } {
+  if (d.status === 'queued' || d.status === 'sending')
+    return d.attempts > 0
+      ? { label: `pending: retry ${d.attempts + 1}`, cls: 'pending' }
+      : { label: 'pending', cls: 'pending' };
+  return { label: d.status, cls: d.status };
+}
+
+function DeliveriesTable({ tenant, noticeId }: { tenant: Tenant; noticeId: string }) {
+  const [offset, setOffset] = useState(0);
+  const deliveries = useQuery({
+    queryKey: ['deliveries', tenant.slug, noticeId, offset],
+    queryFn: () =>
+      call(
+        api.GET('/api/v1/tenants/{tenant}/deliveries', {
+          params: { path: { tenant: tenant.slug }, query: { noticeId, limit: 50, offset } },
+        }),
+      ),
+  });
+  if (deliveries.isError) return <ErrorNote error={deliveries.error} />;
+  if (!deliveries.data) return <p aria-busy="true">Loading the deliveries…</p>;
+  if (deliveries.data.total === 0) return <p>Nobody was subscribed when this was published: no messages.</p>;
+  return (
+    <>
+      <DeliveryRows items={deliveries.data.items} />
+      <Pager offset={offset} total={deliveries.data.total} onChange={setOffset} />
+    </>
+  );
+}
+
+/** `withNotice`: which notice each message belongs to, in words (for lists across notices). */
+function DeliveryRows({
+  items,
+  withNotice,
+}: {
+  items: Delivery[];
+  withNotice?: (noticeId: string) => string;
+}) {
+  return (
+    <table className="data">
+      <caption className="sr-only">Deliveries</caption>
+      <thead>
+        <tr>
+          <th scope="col">Recipient</th>
+          <th scope="col">Message</th>
+          <th scope="col">Status</th>
+          <th scope="col">Attempts</th>
+          <th scope="col">Sent or next try</th>
+          <th scope="col">Last answer</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((d) => {
+          const s = deliveryState(d);
+          return (
+            <tr key={d.id}>
+              <th scope="row">{d.email}</th>
+              <td>
+                {d.kind === 'withdrawal' ? 'withdrawal' : 'notice'}
+                {withNotice && <span className="muted"> of {withNotice(d.noticeId)}</span>}
+              </td>
+              <td>
+                <span className={`status status-${s.cls}`}>{s.label}</span>
+              </td>
+              <td>{d.attempts}</td>
+              <td>{d.sentAt ? when(d.sentAt) : d.nextAttemptAt ? `next ${when(d.nextAttemptAt)}` : ''}</td>
+              <td className="mono">{d.lastError}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+/** Messages that failed or are being retried, across notices; subreg retries on its own. */
+function FailedDeliveries({ tenant }: { tenant: Tenant }) {
+  const failed = useQuery({
+    queryKey: ['deliveries', tenant.slug, 'failed'],
+    queryFn: () =>
+      call(
+        api.GET('/api/v1/tenants/{tenant}/deliveries', {
+          params: { path: { tenant: tenant.slug }, query: { failed: 'true', limit: 50 } },
+        }),
+      ),
+  });
+  const some = (failed.data?.total ?? 0) > 0;
+  const notices = useQuery({
+    queryKey: ['notices', tenant.slug, 'all'],
+    queryFn: () =>
+      call(
+        api.GET('/api/v1/tenants/{tenant}/notices', {
+          params: { path: { tenant: tenant.slug }, query: { limit: 200 } },
+        }),
+      ),
+    enabled: some,
+  });
+  const lists = useQuery({
+    queryKey: ['lists', tenant.slug],
+    queryFn: () =>
+      call(api.GET('/api/v1/tenants/{tenant}/lists', { params: { path: { tenant: tenant.slug } } })),
+    enabled: some,
+  });
+  const noticeName = (id: string) => {
+    const n = notices.data?.items.find((x) => x.id === id);
+    if (!n) return 'an older notice';
+    return `${lists.data?.items.find((l) => l.id === n.listId)?.title ?? 'a list'} v${n.version}`;
+  };
+  if (failed.isError) return <ErrorNote error={failed.error} />;
+  if (!failed.data || !some) return null;
+  return (
+    <section aria-labelledby="failed-h" className="warnings">
+      <h2 id="failed-h">Failed deliveries ({failed.data.total})</h2>
+      <p>
+        These messages did not reach their recipient. subreg retries them on its own with growing delays
+        (about a day and a half) before it gives up; check the address and the mail server's answer.
+      </p>
+      <DeliveryRows items={failed.data.items} withNotice={noticeName} />
+    </section>
+  );
+}
+
+function Withdraw({ tenant, notice }: { tenant: Tenant; notice: ChangeNotice }) {
+  const qc = useQueryClient();
+  const [asking, setAsking] = useState(false);
+  const withdraw = useMutation({
+    mutationFn: (v: Record<string, string>) =>
+      call(
+        api.POST('/api/v1/tenants/{tenant}/notices/{noticeId}/withdraw', {
+          params: { path: { tenant: tenant.slug, noticeId: notice.id } },
+          body: { reason: v.reason ?? '' },
+        }),
+      ),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['notices', tenant.slug] }),
+  });
+  if (withdraw.isSuccess)
+    return <Notice>Withdrawn; {withdraw.data.withdrawalRecipients} recipients are told.</Notice>;
+  if (!asking)
+    return (
+      <Button className="quiet" onPress={() => setAsking(true)}>
+        Withdraw<span className="sr-only"> version {notice.version}</span>…
+      </Button>
+    );
+  return (
+    <Form
+      validationBehavior="aria"
+      validationErrors={fieldErrors(withdraw.error)}
+      onSubmit={(e) => {
+        e.preventDefault();
+        withdraw.mutate(formValues(e.currentTarget));
+      }}
+    >
+      <Field
+        label="Why it is withdrawn"
+        name="reason"
+        multiline
+        isRequired
+        description="Everyone the notice reached is told, with this reason."
+      />
+      <ErrorNote error={withdraw.error} />
+      <div className="row-actions">
+        <Submit pending={withdraw.isPending}>Withdraw the notice</Submit>
+        <Button onPress={() => setAsking(false)}>Cancel</Button>
+      </div>
+    </Form>
+  );
+}
