@@ -2,6 +2,7 @@ import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { listAudit } from '../../src/features/audit/audit.service.js';
 import { sendApprovalRequests } from '../../src/features/customers/approvals.service.js';
+import { createMailer } from '../../src/platform/mail/mailer.js';
 import { type Harness, type TestTenant, bearer, createHarness, makeTenant } from '../support/harness.js';
 import { regionUrl, tenantRowsIn } from '../support/move-fixture.js';
 
@@ -430,6 +431,57 @@ describe('customers and their terms', () => {
     } finally {
       h.deps.now = undefined;
     }
+  });
+
+  it('approval mail: kept queued while SMTP is down and sent once when it is back; no confirmed contact is said plainly', async () => {
+    const { t, base, url } = await setUp();
+    const down = `down-${Date.now()}@customer.test`;
+    await customerWithContact(t, base, { organisation: 'Patient AG', authorisation: 'specific' }, down);
+    // A contact that never confirmed its address is not mailed.
+    const pending = await h.app.inject({
+      method: 'POST',
+      url: `/t/${t.tenant.slug}/main/subscribe`,
+      payload: { email: `pending-${Date.now()}@customer.test` },
+    });
+    expect(pending.statusCode, pending.body).toBe(202);
+    const pendingRow = (await api(t, 'GET', `${base}/subscribers?status=pending`)).json().items[0];
+    const unconfirmed = await api(t, 'POST', `${base}/customers`, {
+      organisation: 'Unconfirmed BV',
+      authorisation: 'specific',
+    });
+    await api(t, 'PUT', `${base}/customers/${unconfirmed.json().id}/contacts/${pendingRow.id}`);
+
+    await addEntry(t, url, 'Beta GmbH');
+    expect((await publish(t, url)).statusCode).toBe(201);
+    const notice = (await api(t, 'GET', `${base}/notices`)).json().items[0];
+    const approvalsUrl = `${base}/notices/${notice.id}/approvals`;
+    const working = h.deps.mail;
+    h.deps.mail = createMailer({
+      smtpUrl: 'smtp://127.0.0.1:9',
+      from: 'x <x@x.test>',
+      dataDir: '/nonexistent',
+      log: () => {},
+    });
+    try {
+      expect(await sendApprovalRequests(h.deps, t.tenant)).toEqual({ sent: 0, failed: 1 });
+    } finally {
+      h.deps.mail?.close();
+      h.deps.mail = working;
+    }
+    let items = (await api(t, 'GET', approvalsUrl)).json().items;
+    expect(items[0]).toMatchObject({
+      organisation: 'Patient AG',
+      mail: { status: 'queued', contacts: 0, error: expect.stringMatching(/ECONNREFUSED|connect/i) },
+    });
+    expect(items[1]).toMatchObject({
+      organisation: 'Unconfirmed BV',
+      mail: { status: 'failed', contacts: 0, error: expect.stringContaining('no confirmed contact') },
+    });
+    expect(await sendApprovalRequests(h.deps, t.tenant)).toEqual({ sent: 1, failed: 0 });
+    expect(await sendApprovalRequests(h.deps, t.tenant)).toEqual({ sent: 0, failed: 0 });
+    expect(approvalMails(down)).toHaveLength(1);
+    items = (await api(t, 'GET', approvalsUrl)).json().items;
+    expect(items[0].mail).toMatchObject({ status: 'sent', contacts: 1, error: null });
   });
 
   it('a region move carries customers, their contacts and approvals', async () => {

@@ -252,7 +252,11 @@ export async function sendApprovalRequests(deps: AppDeps, tenant: TenantRecord) 
         await deps.dbs.withTenant(tenant, (tx) => repo.addMailedTo(tx, id, c.id));
         result.sent++;
       } catch (err) {
-        errors.push(`${c.email}: ${(err as Error).message}`.slice(0, 300));
+        // The SMTP server's own words (the mailer wraps them for people), as the notice worker records them.
+        const cause = (err as { cause?: { response?: string; message?: string } }).cause;
+        errors.push(
+          `${c.email}: ${cause?.response ?? cause?.message ?? (err as Error).message}`.slice(0, 300),
+        );
         result.failed++;
       }
     }
