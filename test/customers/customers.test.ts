@@ -433,6 +433,61 @@ describe('customers and their terms', () => {
     }
   });
 
+  it("staff record a customer's decision received by letter, once, before the date; viewers cannot", async () => {
+    const { t, base, url } = await setUp();
+    await customerWithContact(
+      t,
+      base,
+      { organisation: 'Letter AG', authorisation: 'specific' },
+      `l-${Date.now()}@letter.test`,
+    );
+    await customerWithContact(
+      t,
+      base,
+      { organisation: 'Late Letter AG', authorisation: 'specific' },
+      `ll-${Date.now()}@letter.test`,
+    );
+    await addEntry(t, url, 'Beta GmbH');
+    expect((await publish(t, url)).statusCode).toBe(201);
+    const notice = (await api(t, 'GET', `${base}/notices`)).json().items[0];
+    const [late, letter] = (await api(t, 'GET', `${base}/notices/${notice.id}/approvals`)).json().items;
+    const decide = (id: string, body: object, token = t.write) =>
+      h.app.inject({
+        method: 'POST',
+        url: `${base}/approvals/${id}/decision`,
+        headers: bearer(token),
+        payload: body,
+      });
+    const body = { decision: 'refuse', reason: 'Our letter of 3 May.', onBehalfOf: 'Dana Meyer, DPO' };
+    expect((await decide(letter.id, body, t.read)).statusCode).toBe(403);
+    expect((await decide(letter.id, { ...body, reason: '' })).json().detail).toContain(
+      'why the customer refuses',
+    );
+    expect((await decide(letter.id, { ...body, onBehalfOf: 'A\r\nB' })).statusCode).toBe(400);
+    const ok = await decide(letter.id, body);
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({
+      status: 'refused',
+      decidedBy: 'Dana Meyer, DPO (recorded by staff)',
+      reason: 'Our letter of 3 May.',
+    });
+    expect((await decide(letter.id, { ...body, decision: 'approve' })).json().code).toBe('APPROVAL_DECIDED');
+    const u = await makeTenant(h);
+    const cross = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/tenants/${u.tenant.slug}/approvals/${late.id}/decision`,
+      headers: bearer(u.write),
+      payload: body,
+    });
+    expect(cross.statusCode).toBe(404);
+    h.deps.now = () => new Date(Date.now() + 31 * DAY);
+    try {
+      expect((await decide(late.id, body)).json().code).toBe('APPROVAL_PERIOD_OVER');
+    } finally {
+      h.deps.now = undefined;
+    }
+  });
+
   it('approval mail: kept queued while SMTP is down and sent once when it is back; no confirmed contact is said plainly', async () => {
     const { t, base, url } = await setUp();
     const down = `down-${Date.now()}@customer.test`;

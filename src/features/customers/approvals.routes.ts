@@ -10,7 +10,7 @@ import { problemPage, sendPage, wantsJson } from '../notices/pages.js';
 import { html as htmlPage, jsonOrHtml, pageProblems, pub } from '../notices/pages.schemas.js';
 import { linkInvalid } from '../notices/subscribers.service.js';
 import { html } from '../trust-page/html.js';
-import { approvalTarget, decideApproval, listApprovals } from './approvals.service.js';
+import { approvalTarget, decideApproval, listApprovals, recordDecision } from './approvals.service.js';
 
 const BODY_LIMIT = 16 * 1024;
 export const APPROVAL_REASON_MAX = 5000;
@@ -159,5 +159,30 @@ export const approvalsRoutes =
         },
       },
       async (req) => listApprovals(deps, await tenantContext(req, deps), req.params.noticeId),
+    );
+    app.post(
+      '/tenants/:tenant/approvals/:approvalId/decision',
+      {
+        schema: {
+          operationId: 'recordApprovalDecision',
+          tags: ['customers'],
+          summary:
+            "Record a customer's decision received another way (letter, call), before the effective date",
+          params: tenantParams.extend({ approvalId: uuidParam }),
+          body: z.strictObject({
+            decision: z.enum(['approve', 'refuse'], { message: 'decision must be "approve" or "refuse"' }),
+            reason: decisionInput.shape.reason,
+            onBehalfOf: storableString()
+              .trim()
+              .min(1, 'onBehalfOf must name who decided for the customer')
+              .max(200, 'onBehalfOf must be at most 200 characters')
+              .refine((s) => !/[\r\n]/.test(s), 'onBehalfOf must be one line')
+              .describe('who decided for the customer, e.g. "Dana Meyer, DPO (letter of 3 May)"'),
+          }),
+          response: { 200: approvalView, ...problemResponses },
+        },
+      },
+      async (req) =>
+        recordDecision(deps, await tenantContext(req, deps, 'editor'), req.params.approvalId, req.body),
     );
   };

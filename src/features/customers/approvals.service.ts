@@ -1,5 +1,12 @@
 import type { TenantTx } from '../../db/databases.js';
-import { type AppDeps, type TenantContext, auditActor, mailerOf, nowOf } from '../../platform/context.js';
+import {
+  type AppDeps,
+  type TenantContext,
+  auditActor,
+  mailerOf,
+  nowOf,
+  requireRole,
+} from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
@@ -202,6 +209,58 @@ export async function decideApproval(
       after: { status, decidedBy: target.contact.email, reason: input.reason, customerId: a.customerId },
     });
     return { ...target, approval: after };
+  });
+}
+
+/**
+ * Staff record a customer's decision received another way (a letter, a call), on its behalf:
+ * the same rules as the personal link (before the effective date, once), the staff member and
+ * who spoke for the customer recorded.
+ */
+export async function recordDecision(
+  deps: AppDeps,
+  ctx: TenantContext,
+  approvalId: string,
+  input: { decision: 'approve' | 'refuse'; reason: string | null; onBehalfOf: string },
+) {
+  requireRole(ctx, 'editor');
+  if (input.decision === 'refuse' && !input.reason)
+    throw new AppError(400, 'APPROVAL_INVALID', 'reason must say why the customer refuses the change.');
+  const now = nowOf(deps);
+  return deps.dbs.withTenant(ctx.tenant, async (tx) => {
+    const a = await repo.selectApproval(tx, approvalId, true);
+    if (!a) throw notFound('approval', 'APPROVAL_NOT_FOUND');
+    const notice = await noticeInTx(tx, a.noticeId);
+    if (a.status !== 'requested')
+      throw new AppError(
+        409,
+        'APPROVAL_DECIDED',
+        `${a.organisation} already ${a.status} this change (by ${a.decidedBy}); a decision is recorded once.`,
+      );
+    if (notice?.status === 'withdrawn')
+      throw new AppError(409, 'NOTICE_WITHDRAWN', 'This change was withdrawn: there is nothing to approve.');
+    if (a.effectiveAt <= now)
+      throw new AppError(
+        409,
+        'APPROVAL_PERIOD_OVER',
+        `This change was due on ${a.effectiveAt.toISOString().slice(0, 10)}; decisions had to be recorded before that date.`,
+      );
+    const status = input.decision === 'approve' ? ('approved' as const) : ('refused' as const);
+    const after = (await repo.updateApproval(tx, a.id, {
+      status,
+      decidedAt: now,
+      decidedBy: `${input.onBehalfOf} (recorded by staff)`,
+      reason: input.reason,
+    }))!;
+    await appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: `approval.${status}`,
+      objectType: 'change_approval',
+      objectId: a.id,
+      before: { status: a.status },
+      after: { status, onBehalfOf: input.onBehalfOf, reason: input.reason, customerId: a.customerId },
+    });
+    return toView(after, now);
   });
 }
 
