@@ -49,13 +49,16 @@ export async function requestApprovals(
       mailStatus: 'queued' as const,
     })),
   );
-  for (const r of rows)
+  // One event for all of them: a publish stays one short transaction however many customers.
+  if (rows.length > 0)
     await appendAuditEvent(tx, {
       ...auditActor(ctx),
       action: 'approval.requested',
-      objectType: 'change_approval',
-      objectId: r.id,
-      after: { noticeId: r.noticeId, customerId: r.customerId, organisation: r.organisation },
+      objectType: 'change_notice',
+      objectId: notice.id,
+      after: {
+        approvals: rows.map((r) => ({ id: r.id, customerId: r.customerId, organisation: r.organisation })),
+      },
     });
   return rows.length;
 }
