@@ -8,7 +8,6 @@ import {
   requireRole,
 } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
-import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { signLink, verifyLink } from '../notices/links.js';
 import { messageDomain, noticeInTx } from '../notices/notices.service.js';
@@ -32,23 +31,13 @@ export async function requestApprovals(
   ctx: TenantContext,
   notice: { id: string; listId: string; publishedAt: Date; effectiveAt: Date },
 ): Promise<number> {
-  const specific = (await repo.selectCustomersOfList(tx, notice.listId)).filter(
-    (c) => c.authorisation === 'specific',
-  );
-  const rows = await repo.insertApprovals(
-    tx,
-    specific.map((c) => ({
-      tenantId: ctx.tenant.id,
-      id: newId(),
-      noticeId: notice.id,
-      customerId: c.id,
-      organisation: c.organisation,
-      effectiveAt: notice.effectiveAt,
-      status: 'requested' as const,
-      requestedAt: notice.publishedAt,
-      mailStatus: 'queued' as const,
-    })),
-  );
+  const rows = await repo.insertApprovalsForList(tx, {
+    tenantId: ctx.tenant.id,
+    noticeId: notice.id,
+    listId: notice.listId,
+    effectiveAt: notice.effectiveAt,
+    requestedAt: notice.publishedAt,
+  });
   // One event for all of them: a publish stays one short transaction however many customers.
   if (rows.length > 0)
     await appendAuditEvent(tx, {

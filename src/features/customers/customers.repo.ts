@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { TenantTx } from '../../db/databases.js';
 import { lists } from '../../db/schema/region.js';
 import { changeApprovals } from '../../db/schema/region-approvals.js';
@@ -128,29 +128,59 @@ export async function selectConfirmedContacts(tx: TenantTx, customerId: string) 
 }
 
 /**
- * The customers a list concerns: those with a contact following it (or every list of the
- * tenant), whatever the contact's status: the contract binds even when nobody reads the mail.
+ * The ids of the customers a list concerns: those with a contact following it (or every list
+ * of the tenant), whatever the contact's status (the contract binds even when nobody reads the
+ * mail). Materialised and read first, so the plan starts from the contacts and probes the
+ * customers by key, whatever the statistics say (new rows not yet analysed once made it a
+ * nested loop over every subscriber per customer).
  */
+const concernedCustomers = (listId: string) => sql`concerned as materialized (
+    select distinct s.customer_id as id from subscribers s
+    where s.customer_id is not null and (s.list_id = ${listId}::uuid or s.list_id is null))`;
+
+/** The customers a list concerns (see above), with the terms a publish needs. */
 export async function selectCustomersOfList(tx: TenantTx, listId: string) {
-  const ids = tx
-    .selectDistinct({ id: subscribers.customerId })
-    .from(subscribers)
-    // Contacts first (the customer index), so a publish does not read every subscriber.
-    .where(
-      and(isNotNull(subscribers.customerId), or(eq(subscribers.listId, listId), isNull(subscribers.listId))),
-    );
-  return tx
-    .select()
-    .from(customers)
-    .where(inArray(customers.id, sql`(${ids})`))
-    .orderBy(asc(customers.organisation), asc(customers.id));
+  const { rows } = await tx.execute<{
+    id: string;
+    organisation: string;
+    authorisation: 'general' | 'specific';
+    notice_period_days: number | null;
+  }>(sql`with ${concernedCustomers(listId)}
+    select c.id, c.organisation, c.authorisation, c.notice_period_days
+    from concerned k join customers c on c.id = k.id
+    order by c.organisation, c.id`);
+  return rows.map((r) => ({
+    id: r.id,
+    organisation: r.organisation,
+    authorisation: r.authorisation,
+    noticePeriodDays: r.notice_period_days,
+  }));
 }
 
 // --- approvals ------------------------------------------------------------------------------
 
-export async function insertApprovals(tx: TenantTx, rows: (typeof changeApprovals.$inferInsert)[]) {
-  if (rows.length === 0) return [];
-  return tx.insert(changeApprovals).values(rows).returning();
+/**
+ * One approval request per customer under specific authorisation that the list concerns, in
+ * one statement (a publish stays short however many customers there are).
+ */
+export async function insertApprovalsForList(
+  tx: TenantTx,
+  p: { tenantId: string; noticeId: string; listId: string; effectiveAt: Date; requestedAt: Date },
+) {
+  const { rows } = await tx.execute<{ id: string; customer_id: string; organisation: string }>(sql`
+    with ${concernedCustomers(p.listId)},
+    -- The join by key first, the filter after (a filter inside made the planner scan every customer per contact).
+    terms as materialized (
+      select c.id, c.organisation, c.authorisation from concerned k join customers c on c.id = k.id)
+    insert into change_approvals
+      (tenant_id, id, notice_id, customer_id, organisation, effective_at, status, requested_at, mail_status)
+    select ${p.tenantId}::uuid, gen_random_uuid(), ${p.noticeId}::uuid, t.id, t.organisation,
+           ${p.effectiveAt.toISOString()}::timestamptz, 'requested', ${p.requestedAt.toISOString()}::timestamptz, 'queued'
+    from terms t
+    where t.authorisation = 'specific'
+    order by t.organisation, t.id
+    returning id, customer_id, organisation`);
+  return rows.map((r) => ({ id: r.id, customerId: r.customer_id, organisation: r.organisation }));
 }
 
 export async function selectApproval(tx: TenantTx, id: string, lock = false) {
