@@ -9,6 +9,8 @@ export default defineConfig({
     './src/db/schema/region-idempotency.ts',
     './src/db/schema/region-webhooks.ts',
     './src/db/schema/region-notices.ts',
+    './src/db/schema/region-customers.ts',
+    './src/db/schema/region-approvals.ts',
   ],
   out: './src/db/migrations/region',
 });

@@ -4,6 +4,7 @@ import { describeDatabaseUrl, registerRunningServer } from './db/running-servers
 import { registerAuditJobs } from './features/audit/audit.jobs.js';
 import { registerWebhookJobs } from './features/webhooks/webhooks.jobs.js';
 import { registerNoticeJobs } from './features/notices/notices.jobs.js';
+import { registerCustomerJobs } from './features/customers/customers.jobs.js';
 import { PublicCache } from './features/publishing/public-cache.js';
 import type { FastifyInstance } from 'fastify';
 import { type DatabaseRuntime, startDatabases } from './db/bootstrap.js';
@@ -56,6 +57,7 @@ export async function startServer(config: AppConfig, log: (msg: string) => void)
   registerAuditJobs(jobs, deps, log);
   registerWebhookJobs(jobs, deps, log);
   registerNoticeJobs(jobs, deps, log);
+  registerCustomerJobs(jobs, deps, log);
   if (config.runWorkers) await jobs.start();
   deps.metrics.watchQueues(() => jobs.queueStats());
   const app = await buildApp(deps);

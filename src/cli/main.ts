@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerCustomerCommands } from './commands/customers.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerListCommands } from './commands/list.js';
 import { registerMailCommands } from './commands/mail.js';
@@ -46,5 +47,6 @@ registerRegionCommands(program);
 registerMailCommands(program);
 registerWebhookCommands(program);
 registerNoticeCommands(program);
+registerCustomerCommands(program);
 
 await program.parseAsync(process.argv);

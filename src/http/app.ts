@@ -1,3 +1,5 @@
+import { approvalPages, approvalsRoutes } from '../features/customers/approvals.routes.js';
+import { customersRoutes } from '../features/customers/customers.routes.js';
 import { objectionPages, objectionsRoutes } from '../features/notices/objections.routes.js';
 import { noticesRoutes } from '../features/notices/notices.routes.js';
 import { subscribersRoutes } from '../features/notices/subscribers.routes.js';
@@ -181,6 +183,8 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
       await api.register(subscribersRoutes(deps));
       await api.register(noticesRoutes(deps));
       await api.register(objectionsRoutes(deps));
+      await api.register(customersRoutes(deps));
+      await api.register(approvalsRoutes(deps));
       await api.register(regionsRoutes(deps));
     },
     { prefix: '/api/v1' },
@@ -188,6 +192,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   await app.register(publicRoutes(deps));
   await app.register(subscribeRoutes(deps));
   await app.register(objectionPages(deps));
+  await app.register(approvalPages(deps));
   await app.register(accountPages(deps));
   await app.register(adminStatic(deps));
   return app;

@@ -18,6 +18,10 @@ const TAGS = [
   { name: 'entries', description: 'The draft entries of a list' },
   { name: 'imports', description: 'Documents read into a draft: upload, preview, apply' },
   { name: 'notices', description: 'Change notices to subscribers, their deliveries, objections and answers' },
+  {
+    name: 'customers',
+    description: 'Customers, the terms of their contracts, their contacts and their approvals of changes',
+  },
   { name: 'versions', description: 'Published, immutable versions of a list' },
   { name: 'audit', description: 'The tamper-evident audit log and its signed checkpoints' },
   { name: 'regions', description: 'Where a workspace keeps its data' },

@@ -62,6 +62,8 @@ export interface AppDeps {
   now?: () => Date;
   /** wakes the notice worker after a commit that queued messages (absent: the periodic sweep) */
   noticeKick?: (tenant: TenantRecord) => void;
+  /** sends the approval requests a publish asked for, right after it commits (features/customers) */
+  approvalKick?: (tenant: TenantRecord) => void;
 }
 
 /** What time it is for the rules of notices (injectable, so tests can reach an effective date). */

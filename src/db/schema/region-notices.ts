@@ -13,6 +13,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { lists } from './region.js';
+import { customers } from './region-customers.js';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -31,6 +32,8 @@ export const subscribers = pgTable(
     /** lower-cased */
     email: text('email').notNull(),
     organisation: text('organisation'),
+    /** the customer this address speaks for (its contact), if staff linked it */
+    customerId: uuid('customer_id'),
     status: text('status', { enum: ['pending', 'confirmed', 'unsubscribed'] }).notNull(),
     addedBy: text('added_by', { enum: ['staff', 'self'] }).notNull(),
     confirmNonceHash: text('confirm_nonce_hash'),
@@ -52,6 +55,12 @@ export const subscribers = pgTable(
       foreignColumns: [lists.tenantId, lists.id],
       name: 'subscribers_list_fk',
     }).onDelete('cascade'),
+    foreignKey({
+      columns: [t.tenantId, t.customerId],
+      foreignColumns: [customers.tenantId, customers.id],
+      name: 'subscribers_customer_fk',
+    }),
+    index('subscribers_customer_idx').on(t.tenantId, t.customerId),
   ],
 );
 

@@ -3,15 +3,16 @@ import type { AppDeps } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 
 /**
- * Personal links in emails (confirm, unsubscribe, object) carry a token signed with a key
+ * Personal links in emails (confirm, unsubscribe, object, approve) carry a token signed with a key
  * derived from the audit HMAC keys (kept outside every database): `kind.id.exp.nonce.mac`.
  * The MAC also covers the tenant, so a token works only under its own tenant's URL. A forged
  * or altered token fails the MAC; the nonce (sha256 kept in the row) makes a link single-use
  * where that matters (confirmation). Rotating the audit key keeps old links working while the
  * old key is listed.
  */
-export type LinkKind = 'confirm' | 'unsubscribe' | 'object';
-const KIND_CODE: Record<LinkKind, string> = { confirm: 'c', unsubscribe: 'u', object: 'o' };
+/** `approve`: a customer contact's decision on a change under specific authorisation (features/customers). */
+export type LinkKind = 'confirm' | 'unsubscribe' | 'object' | 'approve';
+const KIND_CODE: Record<LinkKind, string> = { confirm: 'c', unsubscribe: 'u', object: 'o', approve: 'a' };
 
 export interface LinkClaims {
   kind: LinkKind;

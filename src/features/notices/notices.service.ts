@@ -234,3 +234,11 @@ export async function listDeliveries(
 export function noticeOfVersion(tx: TenantTx, listId: string, versionNumber: number) {
   return repo.selectNoticeOfVersion(tx, listId, versionNumber);
 }
+
+/** A notice in another feature's transaction (customers ask for approvals of it), or null. */
+export async function noticeInTx(tx: TenantTx, id: string) {
+  const n = await repo.selectNotice(tx, id);
+  return n
+    ? { id: n.id, listId: n.listId, version: n.versionNumber, effectiveAt: n.effectiveAt, status: n.status }
+    : null;
+}

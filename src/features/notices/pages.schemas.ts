@@ -9,15 +9,15 @@ import { problemSchema } from '../../http/common-schemas.js';
  */
 
 const page = z.string().describe('The HTML page');
-const html = { content: { 'text/html': { schema: page } } };
-const jsonOrHtml = <T extends z.ZodType>(json: T) => ({
+export const html = { content: { 'text/html': { schema: page } } };
+export const jsonOrHtml = <T extends z.ZodType>(json: T) => ({
   content: { 'application/json': { schema: json }, 'text/html': { schema: page } },
 });
 
-type PageProblemStatus = 400 | 404 | 409 | 410 | 413 | 415 | 429;
+type PageProblemStatus = 400 | 403 | 404 | 409 | 410 | 413 | 415 | 429;
 
 /** Errors as application/problem+json, or (a browser's form) as an HTML page saying the same. */
-function pageProblems(...statuses: PageProblemStatus[]) {
+export function pageProblems(...statuses: PageProblemStatus[]) {
   const answer = {
     content: {
       'application/problem+json': { schema: problemSchema },
@@ -27,7 +27,7 @@ function pageProblems(...statuses: PageProblemStatus[]) {
   return Object.fromEntries(statuses.map((s) => [s, answer]));
 }
 
-const pub = (operationId: string, summary: string) => ({
+export const pub = (operationId: string, summary: string) => ({
   operationId,
   summary,
   tags: ['public'],

@@ -23,6 +23,7 @@ export const subscriberView = z
     listId: z.string().nullable().describe('null: every list of the workspace'),
     email: z.string(),
     organisation: z.string().nullable(),
+    customerId: z.string().nullable().describe('the customer this address is a contact of (linked by staff)'),
     status: z.enum(['pending', 'confirmed', 'unsubscribed']),
     addedBy: z.enum(['staff', 'self']),
     createdAt: z.string(),

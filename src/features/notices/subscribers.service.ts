@@ -203,6 +203,7 @@ export interface SubscriberView {
   listId: string | null;
   email: string;
   organisation: string | null;
+  customerId: string | null;
   status: 'pending' | 'confirmed' | 'unsubscribed';
   addedBy: 'staff' | 'self';
   createdAt: string;
@@ -215,6 +216,7 @@ export const toSubscriberView = (r: repo.SubscriberRow): SubscriberView => ({
   listId: r.listId,
   email: r.email,
   organisation: r.organisation,
+  customerId: r.customerId,
   status: r.status,
   addedBy: r.addedBy,
   createdAt: r.createdAt.toISOString(),

@@ -17,6 +17,8 @@ import {
   noticeOfVersion,
   withdrawNoticeInTx,
 } from '../notices/notices.service.js';
+import { requestApprovals } from '../customers/approvals.service.js';
+import { type NoticePeriod, longestNoticePeriod } from '../customers/customers.service.js';
 
 const listNotFound = () => notFound('list', 'LIST_NOT_FOUND');
 const versionNotFound = () => notFound('version', 'VERSION_NOT_FOUND');
@@ -66,11 +68,13 @@ export function toPublishedVersion(v: repo.VersionRow): PublishedVersion {
 }
 
 /**
- * One rule for every version: it takes effect at least the list's notice period after it is
- * published, unless it is an emergency notice with a written reason; never in the past.
+ * One rule for every version: it takes effect at least the notice period after it is
+ * published (the longest of the list's and of its customers' contracts), unless it is an
+ * emergency notice with a written reason; never in the past.
  */
-export function effectiveDate(noticePeriodDays: number, publishedAt: Date, input: PublishInput): Date {
-  const earliest = new Date(publishedAt.getTime() + noticePeriodDays * DAY_MS);
+export function effectiveDate(period: NoticePeriod | number, publishedAt: Date, input: PublishInput): Date {
+  const p = typeof period === 'number' ? { days: period, customer: null } : period;
+  const earliest = new Date(publishedAt.getTime() + p.days * DAY_MS);
   if (!input.effectiveAt) return earliest;
   const wanted = new Date(input.effectiveAt);
   if (wanted.getTime() < publishedAt.getTime() - 60_000) {
@@ -81,11 +85,18 @@ export function effectiveDate(noticePeriodDays: number, publishedAt: Date, input
   }
   // A minute of slack for clocks and for a client that computed the date just before sending.
   if (wanted.getTime() < earliest.getTime() - 60_000 && !input.emergency) {
+    const who = p.customer
+      ? `The contract with the customer "${p.customer.organisation}" requires ${p.days} days' notice (longer than the list's)`
+      : `This list promises ${p.days} days' notice`;
     throw new AppError(
       422,
       'NOTICE_TOO_SHORT',
-      `This list promises ${noticePeriodDays} days' notice, so the earliest effective date is ${earliest.toISOString()}. Choose that date or later, or publish an emergency notice with a written reason ("emergency": {"reason": "..."}), which recipients are shown.`,
-      { earliestEffectiveAt: earliest.toISOString() },
+      `${who}, so the earliest effective date is ${earliest.toISOString()}. Choose that date or later, or publish an emergency notice with a written reason ("emergency": {"reason": "..."}), which recipients are shown.`,
+      {
+        earliestEffectiveAt: earliest.toISOString(),
+        noticePeriodDays: p.days,
+        ...(p.customer ? { customer: p.customer } : {}),
+      },
     );
   }
   return wanted;
@@ -123,11 +134,12 @@ export async function draftChanges(deps: AppDeps, ctx: TenantContext, listId: st
     const snapshot = buildSnapshot(list, await repo.selectDraftRows(tx, listId));
     const latest = await repo.selectLatestVersion(tx, listId);
     const changes = diffSnapshots(latest?.snapshot ?? null, snapshot);
+    const period = await longestNoticePeriod(tx, listId, list.noticePeriodDays);
     return {
       latestVersion: latest?.number ?? null,
       entryCount: snapshot.entries.length,
-      noticePeriodDays: list.noticePeriodDays,
-      effectiveAt: new Date(Date.now() + list.noticePeriodDays * DAY_MS).toISOString(),
+      noticePeriodDays: period.days,
+      effectiveAt: new Date(Date.now() + period.days * DAY_MS).toISOString(),
       changes,
       counts: countsOf(changes),
       publishable: latest ? !isEmptyChangeSet(changes) : snapshot.entries.length > 0,
@@ -163,7 +175,8 @@ export async function publishList(deps: AppDeps, ctx: TenantContext, listId: str
     const publishedAt = nowOf(deps);
     // The first version is the list's baseline: it announces no change to anyone, so it is in
     // force from its publication (or the date given); every later one keeps the notice period.
-    const effectiveAt = effectiveDate(latest ? list.noticePeriodDays : 0, publishedAt, input);
+    const period = latest ? await longestNoticePeriod(tx, listId, list.noticePeriodDays) : 0;
+    const effectiveAt = effectiveDate(period, publishedAt, input);
     // Versions take effect in order: one still pending is never superseded before its date,
     // unless this version replaces it on purpose (it then never takes effect; its notice is
     // withdrawn).
@@ -218,18 +231,19 @@ export async function publishList(deps: AppDeps, ctx: TenantContext, listId: str
     );
     const view = toPublishedVersion(row);
     await recordIdempotentResponse(tx, ctx, view);
-    return { view, slug: list.slug, queued };
+    return { view, slug: list.slug, queued: queued.messages, approvals: queued.approvals };
   });
   const published = await publishing.finally(observeDuration);
   deps.publicCache?.published(ctx.tenant.id, published.slug, listId, published.view.number);
   if (published.queued) deps.noticeKick?.(ctx.tenant);
+  if (published.approvals) deps.approvalKick?.(ctx.tenant);
   return published.view;
 }
 
 /**
  * The notice a version owes (in the publish's transaction): a replaced pending version's notice
  * is withdrawn, and the new one announces the changes against the version before that.
- * Returns whether any message was queued.
+ * Returns whether any message was queued, and how many customers' approvals were asked for.
  */
 async function noticeFor(
   deps: AppDeps,
@@ -238,8 +252,8 @@ async function noticeFor(
   row: repo.VersionRow,
   latest: repo.VersionRow | null,
   replaced: repo.VersionRow | null,
-): Promise<boolean> {
-  if (!latest) return false;
+): Promise<{ messages: boolean; approvals: number }> {
+  if (!latest) return { messages: false, approvals: 0 };
   let queued = 0;
   let base = latest;
   if (replaced) {
@@ -249,8 +263,8 @@ async function noticeFor(
     base = (await repo.selectVersionBefore(tx, row.listId, replaced.number)) ?? latest;
   }
   const changes = base === latest ? row.changes : diffSnapshots(base.snapshot, row.snapshot);
-  if (!announcesChange(changes)) return queued > 0;
-  const { recipients } = await createNotice(deps, tx, ctx, {
+  if (!announcesChange(changes)) return { messages: queued > 0, approvals: 0 };
+  const { notice, recipients } = await createNotice(deps, tx, ctx, {
     listId: row.listId,
     number: row.number,
     baseVersion: base.number,
@@ -259,7 +273,8 @@ async function noticeFor(
     emergencyReason: row.emergencyReason,
     counts: countsOf(changes),
   });
-  return queued + recipients > 0;
+  const approvals = await requestApprovals(tx, ctx, notice);
+  return { messages: queued + recipients > 0, approvals };
 }
 
 export async function listVersions(
