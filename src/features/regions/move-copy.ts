@@ -94,10 +94,10 @@ export async function deleteTenantRows(
  * tenant_id, so an index scan delivers them sorted, with no sort of the whole set), then md5 over
  * their concatenation.
  */
-export const digestSql = (table: TenantTable, from = quoteIdent(table.name)) =>
+export const digestSql = (table: TenantTable, from = quoteIdent(table.name), limit?: number) =>
   `SELECT count(*)::bigint AS n, md5(coalesce(string_agg(h, ''), '')) AS sum FROM (
      SELECT md5(row(${columnList(table)})::text) AS h FROM ${from} WHERE tenant_id = $1
-      ORDER BY ${table.key.map(quoteIdent).join(', ')}) AS rows_in_order`;
+      ORDER BY ${table.key.map(quoteIdent).join(', ')}${limit === undefined ? '' : ` LIMIT ${Math.floor(limit)}`}) AS rows_in_order`;
 
 export interface TableDigest {
   rows: number;

@@ -63,6 +63,8 @@ export async function measureTenantData(
 
 interface TableRates {
   copyMsPerByte: number;
+  /** the checksum query's cost that does not grow with the rows (planning, start-up) */
+  verifyFixedMs: number;
   verifyMsPerByte: number;
   purgeMsPerRow: number;
   sampleRows: number;
@@ -114,16 +116,28 @@ async function calibrateTable(
     const sampleBytes = Math.max(1, Number(size[0]!.b ?? 0));
     // Statistics first (not timed), so the checksum query plans as it will on the real table.
     await target.query(`ANALYZE ${scratch}`);
+    // Timed over a quarter of the sample and over all of it: the difference is the cost per
+    // byte, the rest a fixed cost per query that must not be multiplied by the table's size.
+    const quarter = Math.max(1, Math.floor(n / 4));
+    const q0 = performance.now();
+    await target.query(digestSql(t, scratch, quarter), [tenantId]);
+    const quarterMs = performance.now() - q0;
     const v0 = performance.now();
     await target.query(digestSql(t, scratch), [tenantId]);
     const verifyMs = performance.now() - v0;
+    const slope = n > quarter ? (verifyMs - quarterMs) / (sampleBytes * (1 - quarter / n)) : 0;
+    const verify =
+      slope > 0 && slope * sampleBytes <= verifyMs
+        ? { fixed: verifyMs - slope * sampleBytes, perByte: slope }
+        : { fixed: 0, perByte: verifyMs / sampleBytes };
     const p0 = performance.now();
     await target.query(`DELETE FROM ${scratch} WHERE tenant_id = $1`, [tenantId]);
     const purgeMs = performance.now() - p0;
     void bytes;
     return {
       copyMsPerByte: copyMs / sampleBytes,
-      verifyMsPerByte: verifyMs / sampleBytes,
+      verifyFixedMs: verify.fixed,
+      verifyMsPerByte: verify.perByte,
       purgeMsPerRow: purgeMs / Math.max(1, n),
       sampleRows: n,
       sampleBytes,
@@ -154,7 +168,7 @@ export async function estimateMove(
     if (size.rows === 0) continue;
     const r = await calibrateTable(source, target, t, tenantId, size.rows, size.bytes);
     copy += r.copyMsPerByte * size.bytes;
-    verify += r.verifyMsPerByte * size.bytes;
+    verify += r.verifyFixedMs + r.verifyMsPerByte * size.bytes;
     purge += r.purgeMsPerRow * size.rows;
     sampleRows += r.sampleRows;
     sampleBytes += r.sampleBytes;
