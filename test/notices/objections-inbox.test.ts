@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeNotices, objections } from '../../src/db/schema/region-notices.js';
 import { newId } from '../../src/platform/ids.js';
@@ -86,4 +87,59 @@ describe('workspace objections inbox', () => {
     }
     expect((await get('?status=maybe')).statusCode).toBe(400);
   });
+
+  it('a deep page costs what the first does (index on tenant, created_at, id)', async () => {
+    const n = Number(process.env.OBJECTIONS_N ?? 5000);
+    const t = await makeTenant(h);
+    const { listId } = await seedList(h, t);
+    const noticeId = newId();
+    await h.deps.dbs.withTenant(t.tenant, async (tx) => {
+      await tx.insert(changeNotices).values({
+        tenantId: t.tenant.id,
+        id: noticeId,
+        listId,
+        versionNumber: 2,
+        baseVersion: 1,
+        publishedAt: new Date(),
+        effectiveAt: new Date(Date.now() + 86_400_000),
+        status: 'scheduled',
+        counts: { added: 1, removed: 0, changed: 0 },
+      });
+      await tx.execute(sql`
+        insert into objections (tenant_id, id, notice_id, email, reason, status, created_at)
+        select ${t.tenant.id}::uuid, gen_random_uuid(), ${noticeId}::uuid, 'o' || g || '@customer.test',
+               'reason', case when g % 4 = 0 then 'open' else 'resolved' end,
+               now() - g * interval '1 second'
+        from generate_series(1, ${n}) g`);
+    });
+    const url = `/api/v1/tenants/${t.tenant.slug}/objections?limit=200`;
+    const times: number[] = [];
+    let cursor: string | null = null;
+    let total = 0;
+    do {
+      const started = performance.now();
+      const r: { statusCode: number; json: () => { items: unknown[]; next: string | null } } =
+        await h.app.inject({
+          method: 'GET',
+          url: `${url}${cursor ? `&cursor=${cursor}` : ''}`,
+          headers: bearer(t.read),
+        });
+      times.push(performance.now() - started);
+      expect(r.statusCode).toBe(200);
+      total += r.json().items.length;
+      cursor = r.json().next;
+    } while (cursor);
+    expect(total).toBe(n);
+    const ms = (x: number) => Math.round(x * 10) / 10;
+    const sorted = [...times].sort((a, b) => a - b);
+    console.log(
+      `objections inbox: ${n} objections, ${times.length} pages of 200: first ${ms(times[0]!)} ms, last ${ms(times.at(-1)!)} ms, median ${ms(sorted[Math.floor(sorted.length / 2)]!)} ms`,
+    );
+    // the plan reads the index in order instead of sorting the workspace's objections
+    const plan = await h.deps.dbs.withTenant(t.tenant, (tx) =>
+      tx.execute(sql`explain select * from objections where (created_at, id) < (now(), gen_random_uuid())
+        order by created_at desc, id desc limit 201`),
+    );
+    expect(JSON.stringify(plan.rows)).toContain('objections_created_idx');
+  }, 120_000);
 });
