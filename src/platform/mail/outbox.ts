@@ -42,6 +42,8 @@ export interface OutboxEntry {
   tenantId: string | null;
 }
 
+const MAX_FILTER_SCAN = 10_000;
+
 /** The messages in the outbox, newest first: what `subreg mail outbox` prints. */
 export async function listOutbox(
   dataDir: string,
@@ -61,7 +63,9 @@ export async function listOutbox(
     .sort()
     .reverse();
   const out: OutboxEntry[] = [];
-  for (const name of emls) {
+  // a filtered listing reads at most this many messages' headers: an answer stays bounded
+  // however much mail other workspaces have in the outbox
+  for (const name of only ? emls.slice(0, MAX_FILTER_SCAN) : emls) {
     if (out.length >= limit) break;
     const entry = await readEntry(dir, name);
     if (entry && (!only || only(entry))) out.push(entry);
