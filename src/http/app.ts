@@ -24,6 +24,7 @@ import { regionsRoutes } from '../features/regions/regions.routes.js';
 import { versionsRoutes } from '../features/publishing/versions.routes.js';
 import { listsRoutes } from '../features/lists/lists.routes.js';
 import { membersRoutes } from '../features/members/members.routes.js';
+import { outboxRoutes } from '../features/outbox/outbox.routes.js';
 import { tenantsRoutes } from '../features/tenants/tenants.routes.js';
 import { tokensRoutes } from '../features/tokens/tokens.routes.js';
 import { webhooksRoutes } from '../features/webhooks/webhooks.routes.js';
@@ -185,6 +186,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
       await api.register(objectionsRoutes(deps));
       await api.register(customersRoutes(deps));
       await api.register(approvalsRoutes(deps));
+      await api.register(outboxRoutes(deps));
       await api.register(regionsRoutes(deps));
     },
     { prefix: '/api/v1' },

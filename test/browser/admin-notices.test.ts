@@ -163,8 +163,15 @@ describe.skipIf(!hasChromium)('admin app: subscribers, notices, objections', () 
     await customer.page.getByText(/has your objection/).waitFor();
     await customer.context.close();
 
+    // the inbox reads the workspace's objections in one request, not one per notice
+    const inboxCalls: string[] = [];
+    page.on('request', (r) => {
+      const p = new URL(r.url()).pathname;
+      if (p.endsWith('/objections')) inboxCalls.push(p);
+    });
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Objections' }).click();
     await page.getByRole('heading', { name: /Customer AG on Sub-processors, version 2/ }).waitFor();
+    expect(inboxCalls).toEqual([`/api/v1/tenants/${owner.tenant.slug}/objections`]);
     await page.getByText('Gamma is not acceptable to us: no DPA yet.').waitFor();
     await ab.check(page, 'objections');
     await page

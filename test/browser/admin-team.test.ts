@@ -1,4 +1,8 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMailer } from '../../src/platform/mail/mailer.js';
 import { type AdminBrowser, hasChromium, startAdminBrowser } from '../support/admin-browser.js';
 import { deliverWebhook } from '../../src/features/webhooks/webhook-delivery.js';
 import { type TestTenant, bearer, makeTenant } from '../support/harness.js';
@@ -55,6 +59,10 @@ describe.skipIf(!hasChromium)('admin app: team and workspace pages', () => {
     await page.getByText('Copied to the clipboard.').waitFor();
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(link);
     await ab.check(page, 'members-invited');
+    // listed as pending (no link there: it was shown once)
+    const pending = page.getByRole('region', { name: 'Pending invitations' });
+    await pending.getByRole('rowheader', { name: email, exact: true }).waitFor();
+    expect(await pending.textContent()).not.toContain('srg_inv_');
 
     // the invitee, in a browser of their own
     const invitee = await ab.newPage(375);
@@ -81,6 +89,11 @@ describe.skipIf(!hasChromium)('admin app: team and workspace pages', () => {
     await invitee.context.close();
 
     await page.reload();
+    // accepted: no longer pending
+    await page
+      .getByRole('region', { name: 'Pending invitations' })
+      .getByText(/None: every invitation/)
+      .waitFor();
     await page.getByLabel(`Role of ${email}`).selectOption('editor');
     await page.getByText('The role is changed.').waitFor();
     const members = await api(`/tenants/${owner.tenant.slug}/members`, {
@@ -101,6 +114,21 @@ describe.skipIf(!hasChromium)('admin app: team and workspace pages', () => {
     await page.getByRole('button', { name: 'Yes, remove' }).click();
     await page.getByText(`${email} is removed from the workspace.`).waitFor();
     await expect.poll(() => page.getByRole('cell', { name: email, exact: true }).count()).toBe(0);
+
+    // a second invitation, revoked (asked twice) before it is used: its link then says so
+    const second = `second-${Date.now().toString(36)}@example.test`;
+    await page.getByLabel('Email').fill(second);
+    await page.getByLabel('Email').press('Enter');
+    const secondLink = await page.getByLabel(`Invitation link for ${second}`).inputValue();
+    await page.getByRole('button', { name: `Revoke the invitation of ${second}` }).click();
+    await page.getByRole('button', { name: 'Yes, revoke' }).click();
+    await page.getByText(`The invitation of ${second} is revoked; its link no longer works.`).waitFor();
+    await expect.poll(() => page.getByRole('rowheader', { name: second, exact: true }).count()).toBe(0);
+    await ab.check(page, 'members-invitation-revoked');
+    await page.goto(secondLink);
+    await page.getByLabel('Password').fill('second password 1');
+    await page.getByLabel('Password').press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'revoked by an owner' }).waitFor();
     await context.close();
   }, 120_000);
 
@@ -262,6 +290,44 @@ describe.skipIf(!hasChromium)('admin app: team and workspace pages', () => {
       hostingProvider: 'Hetzner Online GmbH',
       contactEmail: 'privacy@example.test',
     });
+
+    // with SMTP there is no outbox page; without, owners read the workspace's mail there
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link', { name: 'Mail outbox' }).count()).toBe(0);
+    const config = ab.h.deps.config;
+    const before = { smtpUrl: config.smtpUrl, dataDir: config.dataDir, mail: ab.h.deps.mail };
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'subreg-admin-outbox-'));
+    try {
+      Object.assign(config, { smtpUrl: null, dataDir });
+      ab.h.deps.mail = createMailer({ smtpUrl: null, from: config.mailFrom, dataDir, log: () => {} });
+      const other = await makeTenant(ab.h);
+      await ab.h.deps.mail.send({
+        to: 'dpo@customer.test',
+        subject: 'Sub-processor change on 1 March',
+        text: 'Gamma joins.',
+        tenantId: owner.tenant.id,
+      });
+      await ab.h.deps.mail.send({
+        to: 'x@other.test',
+        subject: 'Not yours',
+        text: '-',
+        tenantId: other.tenant.id,
+      });
+      await page.reload();
+      await nav.getByRole('link', { name: 'Mail outbox' }).click();
+      await page.getByRole('heading', { name: 'Mail outbox', level: 1 }).waitFor();
+      await page.getByRole('rowheader', { name: 'Sub-processor change on 1 March' }).waitFor();
+      expect(await page.getByText('Not yours').count()).toBe(0);
+      await ab.check(page, 'outbox');
+      const href = await page.getByRole('link', { name: /Download/ }).getAttribute('href');
+      const eml = await page.request.get(`${ab.origin}${href}`);
+      expect(eml.status()).toBe(200);
+      expect(await eml.text()).toContain('Gamma joins.');
+    } finally {
+      Object.assign(config, { smtpUrl: before.smtpUrl, dataDir: before.dataDir });
+      ab.h.deps.mail = before.mail;
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
     await context.close();
     expect(ab.problems).toEqual([]);
   }, 60_000);

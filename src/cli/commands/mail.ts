@@ -16,7 +16,13 @@ export function registerMailCommands(program: Command): void {
         if (!Number.isInteger(limit) || limit < 1)
           throw new Error('--limit must be a positive whole number.');
         const config = loadConfig();
-        const items = await listOutbox(config.dataDir, limit);
+        // the CLI's JSON keeps its four fields (scripts read them)
+        const items = (await listOutbox(config.dataDir, limit)).map(({ date, to, subject, file }) => ({
+          date,
+          to,
+          subject,
+          file,
+        }));
         const dir = outboxDir(config.dataDir);
         const text = items.length
           ? items.map((m) => `${m.date}  ${m.to}  ${m.subject}\n  ${m.file}`).join('\n')

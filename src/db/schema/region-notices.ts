@@ -182,6 +182,8 @@ export const objections = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('objections_notice_idx').on(t.tenantId, t.noticeId),
+    // the workspace inbox: newest first, keyset on (created_at, id)
+    index('objections_created_idx').on(t.tenantId, t.createdAt, t.id),
     check('objections_status_check', sql`${t.status} in ('open', 'resolved', 'withdrawn', 'upheld')`),
     foreignKey({
       columns: [t.tenantId, t.noticeId],

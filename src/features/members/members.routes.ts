@@ -9,13 +9,25 @@ import {
   changeMemberRole,
   inviteMember,
   listMembers,
+  listPendingInvitations,
   removeMember,
+  revokeInvitation,
 } from './members.service.js';
 
 const role = z.enum(['owner', 'editor', 'viewer']);
 const member = z
   .object({ userId: z.uuid(), email: z.string(), name: z.string(), role })
   .meta({ id: 'Member' });
+const pendingInvitation = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    role,
+    createdBy: z.string().nullable().describe('email of the owner who invited, if they still exist'),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+  })
+  .meta({ id: 'PendingInvitation' });
 const memberParams = tenantParams.extend({ userId: uuidParam });
 
 export const membersRoutes =
@@ -92,6 +104,35 @@ export const membersRoutes =
           .send(
             await inviteMember(deps, await tenantContext(req, deps, 'owner'), req.body.email, req.body.role),
           ),
+    );
+    app.get(
+      '/tenants/:tenant/invitations',
+      {
+        schema: {
+          operationId: 'listInvitations',
+          tags: ['members'],
+          summary: 'Pending invitations (not accepted, revoked or expired), newest first; never their tokens',
+          params: tenantParams,
+          response: { 200: z.object({ items: z.array(pendingInvitation) }), ...problemResponses },
+        },
+      },
+      async (req) => ({ items: await listPendingInvitations(deps, await tenantContext(req, deps, 'owner')) }),
+    );
+    app.delete(
+      '/tenants/:tenant/invitations/:invitationId',
+      {
+        schema: {
+          operationId: 'revokeInvitation',
+          tags: ['members'],
+          summary: 'Revoke a pending invitation; its link stops working',
+          params: tenantParams.extend({ invitationId: uuidParam }),
+          response: { 204: z.null(), ...problemResponses },
+        },
+      },
+      async (req, reply) => {
+        await revokeInvitation(deps, await tenantContext(req, deps, 'owner'), req.params.invitationId);
+        return reply.code(204).send(null);
+      },
     );
     app.post(
       '/invitations/accept',

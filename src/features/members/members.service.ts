@@ -1,4 +1,5 @@
-import { and, eq, isNull, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { invitations, memberships, tenants, users } from '../../db/schema/control.js';
 import {
   type AppDeps,
@@ -14,6 +15,8 @@ import { forgetEverywhere } from '../auth/auth-cache.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 
 const INVITATION_DAYS = 7;
+/** a workspace has a handful; the cap keeps one answer small */
+const MAX_PENDING = 500;
 
 export async function listMembers(deps: AppDeps, ctx: TenantContext) {
   return deps.dbs.control
@@ -137,11 +140,17 @@ export async function acceptInvitation(
       and(
         eq(invitations.tokenHash, sha256Hex(input.token)),
         isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
         gt(invitations.expiresAt, new Date()),
       ),
     );
   if (!inv) throw failed();
+  // Only the holder of the link learns this, and it tells them whom to ask.
+  if (inv.revokedAt)
+    throw new AppError(
+      410,
+      'INVITATION_REVOKED',
+      'This invitation was revoked by an owner of the workspace and can no longer be used. Ask them for a new invitation.',
+    );
   const [existing] = await deps.dbs.control
     .select()
     .from(users)
@@ -190,4 +199,66 @@ export async function acceptInvitation(
     }),
   );
   return { userId, tenant: tenant!.slug, role: inv.role };
+}
+
+const inviter = alias(users, 'inviter');
+
+/** Invitations that can still be accepted (not accepted, revoked or expired), newest first; never their token. */
+export async function listPendingInvitations(deps: AppDeps, ctx: TenantContext) {
+  requireRole(ctx, 'owner');
+  const rows = await deps.dbs.control
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      createdBy: inviter.email,
+      createdAt: invitations.createdAt,
+      expiresAt: invitations.expiresAt,
+    })
+    .from(invitations)
+    .leftJoin(inviter, eq(inviter.id, invitations.invitedBy))
+    .where(
+      and(
+        eq(invitations.tenantId, ctx.tenant.id),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, new Date()),
+      ),
+    )
+    .orderBy(sql`${invitations.createdAt} desc`, asc(invitations.id))
+    .limit(MAX_PENDING);
+  return rows.map((r) => ({
+    ...r,
+    createdBy: r.createdBy ?? null,
+    createdAt: r.createdAt.toISOString(),
+    expiresAt: r.expiresAt.toISOString(),
+  }));
+}
+
+/** Revokes a pending invitation: its link stops working at once and says why. */
+export async function revokeInvitation(deps: AppDeps, ctx: TenantContext, id: string) {
+  requireRole(ctx, 'owner');
+  const [row] = await deps.dbs.control
+    .update(invitations)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(invitations.tenantId, ctx.tenant.id),
+        eq(invitations.id, id),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+      ),
+    )
+    .returning({ email: invitations.email, role: invitations.role });
+  if (!row) throw notFound('pending invitation', 'INVITATION_NOT_FOUND');
+  await deps.dbs.withTenant(ctx.tenant, (tx) =>
+    appendAuditEvent(tx, {
+      ...auditActor(ctx),
+      action: 'member.invitation_revoked',
+      objectType: 'invitation',
+      objectId: id,
+      before: { email: row.email, role: row.role },
+      after: null,
+    }),
+  );
 }

@@ -134,7 +134,7 @@ export async function deliverDue(deps: AppDeps, tenant: TenantRecord): Promise<D
           continue;
         }
         try {
-          const sent = await mailer.send(ctx.render(d));
+          const sent = await mailer.send({ ...ctx.render(d), tenantId: tenant.id });
           results.push({
             d,
             ok: true,

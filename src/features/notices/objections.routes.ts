@@ -8,7 +8,13 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { publicTenant } from '../publishing/public-read.js';
 import { html } from '../trust-page/html.js';
 import { humanDay } from './mail-text.js';
-import { answerObjection, listObjections, objectionTarget, submitObjection } from './objections.service.js';
+import {
+  answerObjection,
+  listObjections,
+  listWorkspaceObjections,
+  objectionTarget,
+  submitObjection,
+} from './objections.service.js';
 import { problemPage, sendPage, wantsJson } from './pages.js';
 import { noticePageOptions as route } from './pages.schemas.js';
 import { linkInvalid } from './subscribers.service.js';
@@ -127,10 +133,42 @@ export const objectionView = z
   })
   .meta({ id: 'Objection' });
 
+const statusEnum = z.enum(['open', 'resolved', 'withdrawn', 'upheld']);
+
+export const inboxObjection = objectionView
+  .extend({
+    listId: z.string(),
+    listTitle: z.string(),
+    versionNumber: z.number().int(),
+    effectiveAt: z.string(),
+  })
+  .meta({ id: 'InboxObjection' });
+
 /** Staff's objections inbox per notice, and answers (emailed to the objector). */
 export const objectionsRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
+    app.get(
+      '/tenants/:tenant/objections',
+      {
+        schema: {
+          operationId: 'listObjections',
+          tags: ['notices'],
+          summary: "The workspace's objections, newest first, each with its notice, list and version",
+          params: tenantParams,
+          querystring: z.strictObject({
+            status: statusEnum.optional(),
+            cursor: z.string().max(300, 'cursor is too long').optional(),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+          }),
+          response: {
+            200: z.object({ items: z.array(inboxObjection), next: z.string().nullable() }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (req) => listWorkspaceObjections(deps, await tenantContext(req, deps), req.query),
+    );
     app.get(
       '/tenants/:tenant/notices/:noticeId/objections',
       {

@@ -1,4 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
 import { lists, tenantProfiles } from '../../db/schema/region.js';
 import { noticeDeliveries, objections } from '../../db/schema/region-notices.js';
 import {
@@ -9,13 +10,14 @@ import {
   nowOf,
   requireRole,
 } from '../../platform/context.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { AppError, badRequest, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import type { TenantRecord } from '../tenants/tenant-directory.js';
 import { verifyLink } from './links.js';
 import { objectionAnswerMail } from './notice-mail.js';
 import { selectNotice } from './notices.repo.js';
+import { type InboxCursor, selectObjectionsPage } from './objections.repo.js';
 import { linkInvalid, tenantDisplayName, unsubscribeUrl } from './subscribers.service.js';
 
 export type ObjectionStatus = 'open' | 'resolved' | 'withdrawn' | 'upheld';
@@ -202,7 +204,7 @@ export async function answerObjection(
   });
   // Sent after the commit: the answer stands even if mail is down; answerMailedAt says whether it went.
   try {
-    await mailerOf(deps).send(mail);
+    await mailerOf(deps).send({ ...mail, tenantId: ctx.tenant.id });
     await deps.dbs.withTenant(ctx.tenant, (tx) =>
       tx
         .update(objections)
@@ -213,4 +215,50 @@ export async function answerObjection(
   } catch {
     return view;
   }
+}
+
+const MAX_CURSOR_CHARS = 300;
+const cursorWire = z.strictObject({ t: z.string().max(64), i: z.uuid() });
+const cursorInvalid = () =>
+  badRequest(
+    'CURSOR_INVALID',
+    'cursor is not one this API gave out (it may have been cut or changed). Pass the `next` value of the previous page exactly as received, or leave cursor out to start from the newest.',
+  );
+
+function decodeInboxCursor(raw: string): InboxCursor {
+  if (raw.length > MAX_CURSOR_CHARS || !/^[A-Za-z0-9_-]+$/.test(raw)) throw cursorInvalid();
+  try {
+    const c = cursorWire.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+    // PostgreSQL's own text form of a timestamptz, as the previous page gave it
+    if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(c.t))
+      throw cursorInvalid();
+    return { createdAt: c.t, id: c.i };
+  } catch {
+    throw cursorInvalid();
+  }
+}
+
+const encodeInboxCursor = (c: InboxCursor) =>
+  Buffer.from(JSON.stringify({ t: c.createdAt, i: c.id })).toString('base64url');
+
+/** The workspace's objections inbox, newest first, one keyset page at a time. */
+export async function listWorkspaceObjections(
+  deps: AppDeps,
+  ctx: TenantContext,
+  q: { status?: ObjectionStatus | undefined; cursor?: string | undefined; limit: number },
+) {
+  const after = q.cursor ? decodeInboxCursor(q.cursor) : null;
+  const page = await deps.dbs.withTenantRead(ctx.tenant, (tx) =>
+    selectObjectionsPage(tx, { status: q.status ?? null, after, limit: q.limit }),
+  );
+  return {
+    items: page.rows.map((r) => ({
+      ...toView(r.objection),
+      listId: r.listId,
+      listTitle: r.listTitle,
+      versionNumber: r.versionNumber,
+      effectiveAt: r.effectiveAt.toISOString(),
+    })),
+    next: page.next ? encodeInboxCursor(page.next) : null,
+  };
 }

@@ -119,7 +119,10 @@ export async function requestSubscription(
   });
   if (!outgoing) return;
   try {
-    await deps.mail?.send(confirmationMail({ ...outgoing, hours: CONFIRM_HOURS }));
+    await deps.mail?.send({
+      ...confirmationMail({ ...outgoing, hours: CONFIRM_HOURS }),
+      tenantId: tenant.id,
+    });
   } catch {
     // Same answer either way (it must not tell whether an address is known); the address can
     // ask again after 10 minutes.

@@ -38,7 +38,12 @@ export async function notifyOwnersOfDisabling(
   ].join('\n');
   for (const to of await ownerEmails(deps, tenant.id)) {
     try {
-      await mailerOf(deps).send({ to, subject: `Webhook endpoint disabled: ${hostOf(endpoint.url)}`, text });
+      await mailerOf(deps).send({
+        to,
+        subject: `Webhook endpoint disabled: ${hostOf(endpoint.url)}`,
+        text,
+        tenantId: tenant.id,
+      });
     } catch (err) {
       process.emitWarning(`webhook disabling mail to an owner failed: ${(err as Error).message}`);
     }

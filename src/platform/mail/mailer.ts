@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { AppError } from '../errors.js';
-import { outboxDir, writeToOutbox } from './outbox.js';
+import { TENANT_HEADER, outboxDir, writeToOutbox } from './outbox.js';
 
 /** One message: plain text always (every client reads it), HTML when it helps. */
 export interface MailMessage {
@@ -11,6 +11,8 @@ export interface MailMessage {
   headers?: Record<string, string>;
   /** `<id@host>`: a stable one lets a recipient's server recognise a repeat */
   messageId?: string;
+  /** the workspace the message is sent for: the outbox marks it (X-Subreg-Tenant) so owners see their own */
+  tenantId?: string;
 }
 
 export interface SentMail {
@@ -57,7 +59,8 @@ export function createMailer(opts: MailerOptions): Mailer {
       async send(m) {
         try {
           const t = await load((nm) => nm.createTransport(smtpUrl));
-          const info = await t.sendMail({ from: opts.from, ...m });
+          const { tenantId: _internal, ...message } = m;
+          const info = await t.sendMail({ from: opts.from, ...message });
           return { messageId: info.messageId, file: null, response: String(info.response ?? '') };
         } catch (err) {
           throw mailUnavailable(err);
@@ -75,7 +78,9 @@ export function createMailer(opts: MailerOptions): Mailer {
       const composer = await load((nm) =>
         nm.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }),
       );
-      const info = await composer.sendMail({ from: opts.from, date, ...m });
+      const { tenantId, ...message } = m;
+      const headers = tenantId ? { ...m.headers, [TENANT_HEADER]: tenantId } : m.headers;
+      const info = await composer.sendMail({ from: opts.from, date, ...message, headers });
       let file: string;
       try {
         file = await writeToOutbox(dir, info.message as Buffer, date);

@@ -2,6 +2,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
+/** The header that says which workspace an outbox message was written for. */
+export const TENANT_HEADER = 'X-Subreg-Tenant';
+
+/** The only names the outbox writes: nothing else (no `..`, no slash) is ever opened by name. */
+export const OUTBOX_NAME = /^\d{8}T\d{9}Z-[0-9a-f]{8}\.eml$/;
+
 /** Where messages go when no SMTP server is configured. */
 export const outboxDir = (dataDir: string) => path.join(dataDir, 'outbox');
 
@@ -28,10 +34,22 @@ export interface OutboxEntry {
   to: string;
   subject: string;
   file: string;
+  /** the file's name in the outbox */
+  name: string;
+  /** bytes */
+  size: number;
+  /** the workspace it was written for (X-Subreg-Tenant), or null (sign-up, password reset) */
+  tenantId: string | null;
 }
 
+const MAX_FILTER_SCAN = 10_000;
+
 /** The messages in the outbox, newest first: what `subreg mail outbox` prints. */
-export async function listOutbox(dataDir: string, limit = 1000): Promise<OutboxEntry[]> {
+export async function listOutbox(
+  dataDir: string,
+  limit = 1000,
+  only?: (e: OutboxEntry) => boolean,
+): Promise<OutboxEntry[]> {
   const dir = outboxDir(dataDir);
   let names: string[];
   try {
@@ -43,21 +61,54 @@ export async function listOutbox(dataDir: string, limit = 1000): Promise<OutboxE
   const emls = names
     .filter((n) => n.endsWith('.eml') && !n.startsWith('.'))
     .sort()
-    .reverse()
-    .slice(0, limit);
+    .reverse();
   const out: OutboxEntry[] = [];
-  for (const name of emls) {
-    const file = path.join(dir, name);
-    const headers = parseHeaders(await readHead(file));
+  // a filtered listing reads at most this many messages' headers: an answer stays bounded
+  // however much mail other workspaces have in the outbox
+  for (const name of only ? emls.slice(0, MAX_FILTER_SCAN) : emls) {
+    if (out.length >= limit) break;
+    const entry = await readEntry(dir, name);
+    if (entry && (!only || only(entry))) out.push(entry);
+  }
+  return out;
+}
+
+/** One message's summary, or null when it is gone (removed between listing and reading). */
+async function readEntry(dir: string, name: string): Promise<OutboxEntry | null> {
+  const file = path.join(dir, name);
+  try {
+    const [head, stat] = await Promise.all([readHead(file), fs.stat(file)]);
+    const headers = parseHeaders(head);
     const date = new Date(headers.date ?? '');
-    out.push({
+    return {
       date: Number.isNaN(date.getTime()) ? '' : date.toISOString(),
       to: headers.to ?? '',
       subject: headers.subject ?? '',
       file,
-    });
+      name,
+      size: stat.size,
+      tenantId: headers[TENANT_HEADER.toLowerCase()] ?? null,
+    };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return null;
+    throw err;
   }
-  return out;
+}
+
+/**
+ * One message by its name, only if the name is one the outbox writes (checked before any path is
+ * made from it) and, when `tenantId` is given, the message was written for that workspace.
+ */
+export async function readOutboxMessage(
+  dataDir: string,
+  name: string,
+  tenantId: string,
+): Promise<Buffer | null> {
+  if (!OUTBOX_NAME.test(name)) return null;
+  const dir = outboxDir(dataDir);
+  const entry = await readEntry(dir, name);
+  if (!entry || entry.tenantId !== tenantId) return null;
+  return fs.readFile(path.join(dir, name));
 }
 
 async function readHead(file: string): Promise<string> {

@@ -5,6 +5,7 @@ import { AuditScreen } from './screens/Audit';
 import { MembersScreen } from './screens/Members';
 import { NoticesScreen } from './screens/Notices';
 import { ObjectionsScreen } from './screens/Objections';
+import { OutboxScreen } from './screens/Outbox';
 import { SubscribersScreen } from './screens/Subscribers';
 import { TokensScreen } from './screens/Tokens';
 import { WebhookScreen, WebhooksScreen } from './screens/Webhooks';
@@ -28,11 +29,12 @@ const SECTIONS = {
   tokens: TokensScreen,
   webhooks: WebhooksScreen,
   hosting: HostingScreen,
+  outbox: OutboxScreen,
   audit: AuditScreen,
 } satisfies Record<string, ComponentType<{ tenant: Tenant; me: string }>>;
 export type Section = keyof typeof SECTIONS;
 /** Pages whose API answers only owners: others get "not found", as for another's workspace. */
-const OWNER_ONLY = new Set<Section>(['tokens', 'webhooks', 'audit']);
+const OWNER_ONLY = new Set<Section>(['tokens', 'webhooks', 'outbox', 'audit']);
 
 export function App() {
   const path = usePath();

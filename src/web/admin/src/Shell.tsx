@@ -1,8 +1,10 @@
+import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Button, Link } from 'react-aria-components';
 import { type Session, api } from '../api/client';
 import type { Section } from './App';
 import { appPath, navigate } from './router';
+import { outboxQuery } from './screens/Outbox';
 import { useSetSession } from './session';
 
 type Tenant = Session['tenants'][number];
@@ -18,6 +20,13 @@ const NAV: [Section, string, boolean][] = [
   ['audit', 'Audit log', true],
 ];
 
+/** Owners of a server without SMTP get the outbox page: otherwise nobody would read that mail. */
+function useShowsOutbox(tenant: Tenant | undefined): boolean {
+  const owner = tenant?.role === 'owner';
+  const outbox = useQuery({ ...outboxQuery(tenant?.slug ?? ''), enabled: owner });
+  return owner && outbox.data?.smtpConfigured === false;
+}
+
 /** The frame of every signed-in screen: skip link, header with workspace switcher, nav, main. */
 export function Shell(props: {
   session: Session;
@@ -27,6 +36,7 @@ export function Shell(props: {
 }) {
   const { session, tenant, section } = props;
   const setSession = useSetSession();
+  const showsOutbox = useShowsOutbox(tenant);
   const signOut = async () => {
     await api.POST('/api/v1/auth/logout');
     setSession(null);
@@ -77,6 +87,14 @@ export function Shell(props: {
               {label}
             </Link>
           ))}
+          {showsOutbox && (
+            <Link
+              href={appPath.section(tenant.slug, 'outbox')}
+              aria-current={section === 'outbox' ? 'page' : undefined}
+            >
+              Mail outbox
+            </Link>
+          )}
           <a href={`/t/${encodeURIComponent(tenant.slug)}`}>Trust page</a>
         </nav>
       )}

@@ -19,6 +19,7 @@ import {
 type Tenant = Session['tenants'][number];
 type Member = components['schemas']['Member'];
 type Role = Member['role'];
+type Invitation = components['schemas']['PendingInvitation'];
 const ROLES: [Role, string][] = [
   ['viewer', 'Viewer: sees lists, notices and subscribers'],
   ['editor', 'Editor: also edits, imports and publishes'],
@@ -121,12 +122,81 @@ export function MembersScreen({ tenant, me }: { tenant: Tenant; me: string }) {
           </tbody>
         </table>
       )}
+      {isOwner && <PendingInvitations tenant={tenant} />}
       {isOwner && <InviteForm tenant={tenant} />}
     </>
   );
 }
 
+/** Owners see invitations not yet used (never their links: those were shown once) and revoke them. */
+function PendingInvitations({ tenant }: { tenant: Tenant }) {
+  const qc = useQueryClient();
+  const pending = useQuery({
+    queryKey: ['invitations', tenant.slug],
+    queryFn: () =>
+      call(api.GET('/api/v1/tenants/{tenant}/invitations', { params: { path: { tenant: tenant.slug } } })),
+  });
+  const revoke = useMutation({
+    mutationFn: (inv: Invitation) =>
+      call(
+        api.DELETE('/api/v1/tenants/{tenant}/invitations/{invitationId}', {
+          params: { path: { tenant: tenant.slug, invitationId: inv.id } },
+        }),
+      ),
+    onSettled: () => qc.invalidateQueries({ queryKey: ['invitations', tenant.slug] }),
+  });
+  const items = pending.data?.items ?? [];
+  return (
+    <section aria-labelledby="pending-h">
+      <h2 id="pending-h">Pending invitations</h2>
+      <ErrorNote error={pending.error ?? revoke.error} />
+      {revoke.isSuccess && (
+        <Notice>The invitation of {revoke.variables.email} is revoked; its link no longer works.</Notice>
+      )}
+      {pending.isSuccess && items.length === 0 && (
+        <p className="muted">None: every invitation was accepted, revoked or has expired.</p>
+      )}
+      {items.length > 0 && (
+        <table className="data">
+          <caption className="sr-only">Invitations not yet accepted</caption>
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Invited by</th>
+              <th scope="col">Expires</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((inv) => (
+              <tr key={inv.id}>
+                <th scope="row">{inv.email}</th>
+                <td>{inv.role}</td>
+                <td>
+                  {inv.createdBy ?? '—'}, {when(inv.createdAt)}
+                </td>
+                <td>{when(inv.expiresAt)}</td>
+                <td>
+                  <ConfirmButton
+                    label="Revoke"
+                    target={`the invitation of ${inv.email}`}
+                    question={`Revoke the invitation of ${inv.email}?`}
+                    pending={revoke.isPending}
+                    onConfirm={() => revoke.mutate(inv)}
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
 function InviteForm({ tenant }: { tenant: Tenant }) {
+  const qc = useQueryClient();
   const [role, setRole] = useState<Role>('editor');
   const invite = useMutation({
     mutationFn: (v: Record<string, string>) =>
@@ -136,6 +206,7 @@ function InviteForm({ tenant }: { tenant: Tenant }) {
           body: { email: v.email ?? '', role },
         }),
       ),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['invitations', tenant.slug] }),
   });
   const inv = invite.data;
   const link = inv ? `${location.origin}${appPath.invitation}?token=${encodeURIComponent(inv.token)}` : '';

@@ -1,17 +1,16 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Form } from 'react-aria-components';
+import { Button, Form } from 'react-aria-components';
 import { type Session, api, call } from '../../api/client';
 import type { components } from '../../api/schema';
 import { canEdit } from '../session';
 import { Empty, ErrorNote, Field, Notice, SelectField, Submit, fieldErrors, formValues, when } from '../ui';
 
 type Tenant = Session['tenants'][number];
-type Objection = components['schemas']['Objection'];
-type ChangeNotice = components['schemas']['ChangeNotice'];
+type Objection = components['schemas']['InboxObjection'];
 type Status = Objection['status'];
-/** The inbox reads the objections of this many recent notices (the API answers per notice). */
-const RECENT_NOTICES = 50;
+/** objections per request; "Show more" reads the next page */
+const PAGE = 25;
 const STATUSES: [Status, string][] = [
   ['open', 'Open'],
   ['resolved', 'Resolved'],
@@ -19,47 +18,31 @@ const STATUSES: [Status, string][] = [
   ['withdrawn', 'Withdrawn'],
 ];
 
-interface InboxItem {
-  objection: Objection;
-  notice: ChangeNotice;
-  listTitle: string;
-}
-
-async function loadInbox(tenant: string): Promise<InboxItem[]> {
-  const path = { tenant };
-  const [notices, lists] = await Promise.all([
-    call(api.GET('/api/v1/tenants/{tenant}/notices', { params: { path, query: { limit: RECENT_NOTICES } } })),
-    call(api.GET('/api/v1/tenants/{tenant}/lists', { params: { path } })),
-  ]);
-  const perNotice = await Promise.all(
-    notices.items.map(async (notice) => {
-      const { items } = await call(
-        api.GET('/api/v1/tenants/{tenant}/notices/{noticeId}/objections', {
-          params: { path: { tenant, noticeId: notice.id } },
-        }),
-      );
-      const listTitle = lists.items.find((l) => l.id === notice.listId)?.title ?? 'a list';
-      return items.map((objection) => ({ objection, notice, listTitle }));
-    }),
-  );
-  // open ones first, then newest first
-  return perNotice
-    .flat()
-    .sort(
-      (a, b) =>
-        Number(b.objection.status === 'open') - Number(a.objection.status === 'open') ||
-        b.objection.createdAt.localeCompare(a.objection.createdAt),
-    );
-}
-
 /** Objections customers sent through their notice's link: read, answer (emailed), set a status. */
 export function ObjectionsScreen({ tenant }: { tenant: Tenant }) {
   const [status, setStatus] = useState<Status | ''>('open');
-  const inbox = useQuery({ queryKey: ['objections', tenant.slug], queryFn: () => loadInbox(tenant.slug) });
+  // one request per page for the whole workspace, filtered and paged by the server, newest first
+  const inbox = useInfiniteQuery({
+    queryKey: ['objections', tenant.slug, status],
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
+      call(
+        api.GET('/api/v1/tenants/{tenant}/objections', {
+          params: {
+            path: { tenant: tenant.slug },
+            query: {
+              limit: PAGE,
+              ...(status ? { status } : {}),
+              ...(pageParam ? { cursor: pageParam } : {}),
+            },
+          },
+        }),
+      ),
+    getNextPageParam: (last) => last.next,
+  });
   // said here, not on the card: an answered objection may leave the filtered inbox
   const [answered, setAnswered] = useState<string | null>(null);
-  const all = inbox.data ?? [];
-  const shown = all.filter((i) => !status || i.objection.status === status);
+  const shown = inbox.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <>
       <h1>Objections</h1>
@@ -86,29 +69,34 @@ export function ObjectionsScreen({ tenant }: { tenant: Tenant }) {
       {inbox.isPending && <p aria-busy="true">Loading the objections…</p>}
       {inbox.isSuccess && (
         <p role="status" className="muted">
-          {shown.length} of {all.length} objections (to the latest {RECENT_NOTICES} notices)
+          {shown.length} {status ? `${status} ` : ''}objection{shown.length === 1 ? '' : 's'}
+          {inbox.hasNextPage ? ' shown, newest first; more below' : ', newest first'}
         </p>
       )}
       {inbox.isSuccess && shown.length === 0 && (
-        <Empty title={all.length === 0 ? 'No objections' : 'None with this status'}>
+        <Empty title={status ? 'None with this status' : 'No objections'}>
           <p>
-            {all.length === 0
-              ? 'Nobody has objected to a change. Objections arrive here when a subscriber uses the link in a notice.'
-              : 'Choose “All” to see every objection.'}
+            {status
+              ? 'Choose “All” to see every objection.'
+              : 'Nobody has objected to a change. Objections arrive here when a subscriber uses the link in a notice.'}
           </p>
         </Empty>
       )}
-      {shown.map((i) => (
-        <ObjectionCard key={i.objection.id} tenant={tenant} item={i} onAnswered={setAnswered} />
+      {shown.map((o) => (
+        <ObjectionCard key={o.id} tenant={tenant} objection={o} onAnswered={setAnswered} />
       ))}
+      {inbox.hasNextPage && (
+        <Button onPress={() => inbox.fetchNextPage()} isDisabled={inbox.isFetchingNextPage}>
+          {inbox.isFetchingNextPage ? 'Loading…' : 'Show more objections'}
+        </Button>
+      )}
     </>
   );
 }
 
-function ObjectionCard(props: { tenant: Tenant; item: InboxItem; onAnswered: (email: string) => void }) {
-  const { tenant, item } = props;
+function ObjectionCard(props: { tenant: Tenant; objection: Objection; onAnswered: (email: string) => void }) {
+  const { tenant, objection: o } = props;
   const qc = useQueryClient();
-  const { objection: o, notice, listTitle } = item;
   const [status, setStatus] = useState<Status>(o.status === 'open' ? 'resolved' : o.status);
   const answer = useMutation({
     mutationFn: (v: Record<string, string>) =>
@@ -127,7 +115,7 @@ function ObjectionCard(props: { tenant: Tenant; item: InboxItem; onAnswered: (em
   return (
     <article className="card" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>
-        {o.organisation ?? o.email} on {listTitle}, version {notice.version}{' '}
+        {o.organisation ?? o.email} on {o.listTitle}, version {o.versionNumber}{' '}
         <span className={`status status-${o.status}`}>{o.status}</span>
       </h2>
       <dl className="facts">
@@ -139,7 +127,7 @@ function ObjectionCard(props: { tenant: Tenant; item: InboxItem; onAnswered: (em
         <dt>Received</dt>
         <dd>{when(o.createdAt)}</dd>
         <dt>Change takes effect</dt>
-        <dd>{when(notice.effectiveAt)}</dd>
+        <dd>{when(o.effectiveAt)}</dd>
       </dl>
       <blockquote>{o.reason}</blockquote>
       {o.answer && (

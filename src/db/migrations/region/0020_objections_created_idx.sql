@@ -1,0 +1,1 @@
+CREATE INDEX "objections_created_idx" ON "objections" USING btree ("tenant_id","created_at","id");
