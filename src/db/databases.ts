@@ -35,6 +35,13 @@ function regionHandle(client: pg.PoolClient): TenantTx {
 export const APP_ROLE = 'subreg_app';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * BEGIN and the tenant setting in one round trip: the id is a validated UUID, so it can be
+ * inlined (set_config(..., true) is local to the transaction).
+ */
+const beginFor = (tenant: TenantRef, begin: 'BEGIN' | 'BEGIN READ ONLY') =>
+  `${begin}; SELECT set_config('app.tenant_id', '${tenant.id}', true)`;
+
 /** What `withTenant` keeps for one transaction: work to run once it has committed. */
 interface TxState {
   dbs: Databases;
@@ -157,18 +164,23 @@ export class Databases {
     return this.regions.has(id);
   }
 
-  /** Runs `fn` in one transaction of the tenant's region database, scoped to that tenant. */
-  async withTenant<T>(tenant: TenantRef, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-    if (!UUID_RE.test(tenant.id)) throw new Error('withTenant needs a tenant UUID');
+  /** A connection of the tenant's region, with the state its transaction keeps. */
+  private async borrow(tenant: TenantRef): Promise<{ client: pg.PoolClient; state: TxState }> {
+    if (!UUID_RE.test(tenant.id)) throw new Error('A tenant transaction needs a tenant UUID.');
     const region = this.regions.get(tenant.regionId);
     if (!region) throw new Error(`Region "${tenant.regionId}" is not configured in this process.`);
     const client = await region.pool.connect();
     const state: TxState = { dbs: this, afterCommit: new Map() };
     txStates.set(client, state);
+    return { client, state };
+  }
+
+  /** Runs `fn` in one transaction of the tenant's region database, scoped to that tenant. */
+  async withTenant<T>(tenant: TenantRef, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+    const { client, state } = await this.borrow(tenant);
     let result: T;
     try {
-      // One round trip: the id is a validated UUID, so it can be inlined (set_config is local to the tx).
-      await client.query(`BEGIN; SELECT set_config('app.tenant_id', '${tenant.id}', true)`);
+      await client.query(beginFor(tenant, 'BEGIN'));
       result = await fn(regionHandle(client));
       await client.query('COMMIT');
     } catch (e) {
@@ -194,15 +206,10 @@ export class Databases {
    * Saves one of the three round trips of a hot read (the entries API's pages).
    */
   async withTenantRead<T>(tenant: TenantRef, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-    if (!UUID_RE.test(tenant.id)) throw new Error('withTenantRead needs a tenant UUID');
-    const region = this.regions.get(tenant.regionId);
-    if (!region) throw new Error(`Region "${tenant.regionId}" is not configured in this process.`);
-    const client = await region.pool.connect();
-    const state: TxState = { dbs: this, afterCommit: new Map() };
-    txStates.set(client, state);
+    const { client, state } = await this.borrow(tenant);
     let result: T;
     try {
-      await client.query(`BEGIN READ ONLY; SELECT set_config('app.tenant_id', '${tenant.id}', true)`);
+      await client.query(beginFor(tenant, 'BEGIN READ ONLY'));
       result = await fn(regionHandle(client));
       if (state.afterCommit.size > 0) throw new Error('withTenantRead has no commit to run work after.');
     } catch (e) {
