@@ -1,3 +1,4 @@
+import { evidenceRoutes } from '../features/notices/evidence.routes.js';
 import { objectionPages, objectionsRoutes } from '../features/notices/objections.routes.js';
 import { noticesRoutes } from '../features/notices/notices.routes.js';
 import { subscribersRoutes } from '../features/notices/subscribers.routes.js';
@@ -180,6 +181,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
       await api.register(versionsRoutes(deps));
       await api.register(subscribersRoutes(deps));
       await api.register(noticesRoutes(deps));
+      await api.register(evidenceRoutes(deps));
       await api.register(objectionsRoutes(deps));
       await api.register(regionsRoutes(deps));
     },
