@@ -85,6 +85,7 @@ export async function claimDue(
   tx: TenantTx,
   now: Date,
   limit: number,
+  leaseMs = LEASE_MS,
 ): Promise<{ rows: DeliveryRow[]; skipped: number }> {
   const iso = now.toISOString();
   const res = await tx.execute<Record<string, unknown>>(sql`
@@ -107,7 +108,7 @@ export async function claimDue(
       returning d.id),
     claimed as (
       update notice_deliveries d set status = 'sending', attempts = d.attempts + 1,
-             lease_until = ${new Date(now.getTime() + LEASE_MS).toISOString()}::timestamptz
+             lease_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz
       from due
       where d.tenant_id = due.tenant_id and d.id = due.id and due.subscriber_status = 'confirmed'
       returning d.id, d.notice_id, d.subscriber_id, d.kind, d.email, d.attempts, d.message_id)
