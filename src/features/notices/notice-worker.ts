@@ -15,7 +15,7 @@ import { baseUrlOf, tenantDisplayName, unsubscribeUrl } from './subscribers.serv
 export const MAX_ATTEMPTS = 40;
 export const BATCH = 200;
 /** Messages handed to the SMTP server at once. */
-export const PARALLEL = 8;
+export const PARALLEL = 16;
 
 /** 1, 2, 4 ... minutes, at most an hour, with up to 20 % jitter (so retries do not march in step). */
 export function retryDelayMs(attempt: number): number {
@@ -143,11 +143,10 @@ export async function deliverDue(
   const retryDelay = opts.retryDelay ?? retryDelayMs;
   const record = (results: SendResult[]) =>
     deps.dbs.withTenant(tenant, async (tx) => {
-      for (const r of results) {
-        const give_up = !r.ok && (r.d.attempts >= MAX_ATTEMPTS || !contexts.get(r.d.noticeId));
-        const status = r.ok ? 'sent' : give_up ? 'failed' : 'queued';
-        await repo.recordAttempt(tx, {
-          tenantId: tenant.id,
+      const records = results.map((r): repo.AttemptRecord => {
+        const giveUp = !r.ok && (r.d.attempts >= MAX_ATTEMPTS || !contexts.get(r.d.noticeId));
+        const status = r.ok ? 'sent' : giveUp ? 'failed' : 'queued';
+        return {
           deliveryId: r.d.id,
           at: r.at,
           ok: r.ok,
@@ -157,9 +156,11 @@ export async function deliverDue(
             nextAttemptAt:
               status === 'queued' ? new Date(r.at.getTime() + retryDelay(r.d.attempts)) : undefined,
           },
-        });
-        run[status === 'sent' ? 'sent' : status === 'failed' ? 'failed' : 'retrying']++;
-      }
+        };
+      });
+      await repo.recordAttempts(tx, tenant.id, records);
+      for (const r of records)
+        run[r.next.status === 'sent' ? 'sent' : r.next.status === 'failed' ? 'failed' : 'retrying']++;
     });
   for (;;) {
     const now = nowOf(deps);
