@@ -203,9 +203,10 @@ export async function deliverDue(
     };
     let next = 0;
     const lane = async () => {
-      while (next < claimed.length && !broken) {
+      for (;;) {
         while (active && waiting.length >= RECORD_EVERY) await active;
-        if (broken) break;
+        // checked after the wait: other lanes may have taken the last messages meanwhile
+        if (broken || next >= claimed.length) break;
         const d = claimed[next++]!;
         const ctx = contexts.get(d.noticeId);
         if (!ctx) {
