@@ -41,6 +41,8 @@ export class SmtpSink {
         });
       },
     });
+    // A client killed mid-message resets its connection: expected here, not an error of the test.
+    server.on('error', () => {});
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, '127.0.0.1', () => resolve());
