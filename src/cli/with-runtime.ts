@@ -18,9 +18,11 @@ export async function withRuntime<T>(fn: (deps: AppDeps) => Promise<T>): Promise
   const runtime = await startDatabases(config, (m) => process.stderr.write(`${m}\n`));
   if (!cliFlags.json)
     process.stderr.write(`subreg: using ${whichDatabases(config, runtime.targets.controlUrl)}\n`);
+  const deps = makeDeps(config, runtime);
   try {
-    return await fn(makeDeps(config, runtime));
+    return await fn(deps);
   } finally {
+    deps.mail?.close(); // its pooled SMTP connections would keep the command alive
     await runtime.close();
   }
 }

@@ -1,4 +1,8 @@
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { evidenceCsv } from '../../features/notices/evidence-csv.js';
+import { evidencePdf, recipientCounts } from '../../features/notices/evidence-pdf.js';
+import { noticeEvidence } from '../../features/notices/evidence.service.js';
 import { listDeliveries, listNotices } from '../../features/notices/notices.service.js';
 import { emailField, organisationField } from '../../features/notices/subscriber-fields.js';
 import {
@@ -23,7 +27,7 @@ function parsed<T>(
   return r.data;
 }
 
-/** `subreg subscribers list|add|remove`, `subreg notices list`, `subreg deliveries list --failed`. */
+/** `subreg subscribers list|add|remove`, `subreg notices list|evidence`, `subreg deliveries list --failed`. */
 export function registerNoticeCommands(program: Command): void {
   const subs = program.command('subscribers').description('who is told of changes by email');
   subs
@@ -110,9 +114,8 @@ export function registerNoticeCommands(program: Command): void {
       }
     });
 
-  program
-    .command('notices')
-    .description('change notices (created by publishing)')
+  const notices = program.command('notices').description('change notices (created by publishing)');
+  notices
     .command('list')
     .description('notices, newest first, with their delivery counts')
     .requiredOption('--tenant <slug>', 'workspace slug')
@@ -134,6 +137,42 @@ export function registerNoticeCommands(program: Command): void {
               .join('\n')
           : 'no notices';
         printResult(page, opts, text);
+      } catch (e) {
+        fail(e, opts);
+      }
+    });
+
+  notices
+    .command('evidence')
+    .description("a notice's evidence (notice, messages and attempts, objections) as CSV or PDF")
+    .requiredOption('--tenant <slug>', 'workspace slug')
+    .requiredOption('--list <slug-or-id>', 'the list the notice belongs to')
+    .requiredOption('--notice <id>', 'the notice (from `subreg notices list`)')
+    .requiredOption('--format <format>', 'csv | pdf')
+    .requiredOption('--out <file>', 'where to write it')
+    .action(async (o: { tenant: string; list: string; notice: string; format: string; out: string }) => {
+      const opts = program.opts();
+      try {
+        if (!/^[0-9a-f-]{36}$/i.test(o.notice))
+          throw badRequest(
+            'OPTION_INVALID',
+            '--notice must be a notice id (a UUID, from `subreg notices list`).',
+          );
+        if (o.format !== 'csv' && o.format !== 'pdf')
+          throw badRequest('OPTION_INVALID', `--format must be csv or pdf, not "${o.format}".`);
+        const format = o.format;
+        const evidence = await withRuntime(async (deps) => {
+          const ctx = await cliTenantContext(deps, o.tenant);
+          return noticeEvidence(deps, ctx, await cliListId(deps, ctx, o.list), o.notice, format);
+        });
+        const bytes = format === 'csv' ? evidenceCsv(evidence) : await evidencePdf(evidence);
+        await writeFile(o.out, bytes);
+        const c = recipientCounts(evidence);
+        printResult(
+          { file: o.out, format, bytes: bytes.length, ...c, objections: evidence.objections.length },
+          opts,
+          `wrote ${o.out} (${format}, ${bytes.length} bytes): ${c.recipients} recipients, ${c.sent} sent, ${c.failed} failed, ${evidence.objections.length} objection(s)`,
+        );
       } catch (e) {
         fail(e, opts);
       }

@@ -13,8 +13,9 @@ import { baseUrlOf, tenantDisplayName, unsubscribeUrl } from './subscribers.serv
 
 /** Attempts per message before it is marked failed (the backoff reaches an hour: ~1.5 days). */
 export const MAX_ATTEMPTS = 40;
-const BATCH = 200;
-const PARALLEL = 8;
+export const BATCH = 200;
+/** Messages handed to the SMTP server at once. */
+export const PARALLEL = 16;
 
 /** 1, 2, 4 ... minutes, at most an hour, with up to 20 % jitter (so retries do not march in step). */
 export function retryDelayMs(attempt: number): number {
@@ -99,20 +100,72 @@ export interface DeliveryRun {
   skipped: number;
 }
 
+/** What tests (and a slow relay) may change; the defaults are the production ones. */
+export interface WorkerOptions {
+  /** how long a claim holds before another worker may take the message (default 5 min) */
+  leaseMs?: number;
+  /** the wait before the next attempt after a failed one (default: `retryDelayMs`) */
+  retryDelay?: (attempt: number) => number;
+}
+
+/** Results are recorded in groups of this many as they come, not once per batch: see below. */
+export const RECORD_EVERY = 16;
 /**
- * Sends the tenant's due messages until none is due. Each message is claimed (with a lease) in
- * one short transaction, sent, and its result recorded in another: a worker killed in between
- * leaves the claim to lapse and the message is sent again, with the same Message-ID, so the
- * window for a repeat is the time between the server's 250 and the recording of it.
+ * The most messages one killed worker can have had accepted without recording them (so the
+ * most that can arrive twice per kill): the waiting group and the one being recorded (each at
+ * most RECORD_EVERY plus what the lanes finished meanwhile), and the PARALLEL in flight.
  */
-export async function deliverDue(deps: AppDeps, tenant: TenantRecord): Promise<DeliveryRun> {
+export const REPEAT_BOUND = 2 * (RECORD_EVERY + PARALLEL) + PARALLEL;
+
+interface SendResult {
+  d: repo.DeliveryRow;
+  ok: boolean;
+  response: string;
+  at: Date;
+}
+
+/**
+ * Sends the tenant's due messages until none is due. Messages are claimed (with a lease) in
+ * one short transaction and sent by PARALLEL lanes; their results are recorded as they come,
+ * RECORD_EVERY at a time, one transaction each. A worker killed in between leaves the claims to
+ * lapse and those messages are sent again with the same Message-ID: a repeat can only be a
+ * message the server accepted whose result was not yet recorded, at most REPEAT_BOUND per
+ * killed worker (never the whole batch).
+ */
+export async function deliverDue(
+  deps: AppDeps,
+  tenant: TenantRecord,
+  opts: WorkerOptions = {},
+): Promise<DeliveryRun> {
   const run: DeliveryRun = { sent: 0, retrying: 0, failed: 0, skipped: 0 };
   const contexts = new Map<string, NoticeContext | null>();
   const mailer = mailerOf(deps);
+  const retryDelay = opts.retryDelay ?? retryDelayMs;
+  const record = (results: SendResult[]) =>
+    deps.dbs.withTenant(tenant, async (tx) => {
+      const records = results.map((r): repo.AttemptRecord => {
+        const giveUp = !r.ok && (r.d.attempts >= MAX_ATTEMPTS || !contexts.get(r.d.noticeId));
+        const status = r.ok ? 'sent' : giveUp ? 'failed' : 'queued';
+        return {
+          deliveryId: r.d.id,
+          at: r.at,
+          ok: r.ok,
+          response: r.response,
+          next: {
+            status,
+            nextAttemptAt:
+              status === 'queued' ? new Date(r.at.getTime() + retryDelay(r.d.attempts)) : undefined,
+          },
+        };
+      });
+      await repo.recordAttempts(tx, tenant.id, records);
+      for (const r of records)
+        run[r.next.status === 'sent' ? 'sent' : r.next.status === 'failed' ? 'failed' : 'retrying']++;
+    });
   for (;;) {
     const now = nowOf(deps);
     const { rows: claimed, skipped } = await deps.dbs.withTenant(tenant, async (tx) => {
-      const due = await repo.claimDue(tx, now, BATCH);
+      const due = await repo.claimDue(tx, now, BATCH, opts.leaseMs);
       for (const d of due.rows)
         if (!contexts.has(d.noticeId))
           contexts.set(d.noticeId, await loadNoticeContext(deps, tx, tenant, d.noticeId));
@@ -123,19 +176,46 @@ export async function deliverDue(deps: AppDeps, tenant: TenantRecord): Promise<D
       if (skipped > 0) continue;
       return run;
     }
-    const results: { d: repo.DeliveryRow; ok: boolean; response: string; at: Date }[] = [];
+    // One recording at a time; lanes wait while a full group waits behind it, so what was
+    // accepted and not yet recorded stays under REPEAT_BOUND. A failed recording stops the
+    // run (the claims lapse, those messages go again: a repeat, never a loss).
+    let waiting: SendResult[] = [];
+    let active: Promise<void> | null = null;
+    let broken: { error: unknown } | null = null;
+    const flush = () => {
+      if (active || broken || waiting.length === 0) return;
+      const group = waiting;
+      waiting = [];
+      active = record(group).then(
+        () => {
+          active = null;
+          if (waiting.length >= RECORD_EVERY) flush();
+        },
+        (error: unknown) => {
+          broken = { error };
+          active = null;
+        },
+      );
+    };
+    const done = (r: SendResult) => {
+      waiting.push(r);
+      if (waiting.length >= RECORD_EVERY) flush();
+    };
     let next = 0;
     const lane = async () => {
-      while (next < claimed.length) {
+      for (;;) {
+        while (active && waiting.length >= RECORD_EVERY) await active;
+        // checked after the wait: other lanes may have taken the last messages meanwhile
+        if (broken || next >= claimed.length) break;
         const d = claimed[next++]!;
         const ctx = contexts.get(d.noticeId);
         if (!ctx) {
-          results.push({ d, ok: false, response: 'the notice or its version is gone', at: nowOf(deps) });
+          done({ d, ok: false, response: 'the notice or its version is gone', at: nowOf(deps) });
           continue;
         }
         try {
           const sent = await mailer.send({ ...ctx.render(d), tenantId: tenant.id });
-          results.push({
+          done({
             d,
             ok: true,
             response: sent.response || (sent.file ? `written to ${sent.file}` : 'accepted'),
@@ -143,35 +223,16 @@ export async function deliverDue(deps: AppDeps, tenant: TenantRecord): Promise<D
           });
         } catch (err) {
           const cause = (err as { cause?: { response?: string; message?: string } }).cause;
-          results.push({
-            d,
-            ok: false,
-            response: cause?.response ?? cause?.message ?? String(err),
-            at: nowOf(deps),
-          });
+          done({ d, ok: false, response: cause?.response ?? cause?.message ?? String(err), at: nowOf(deps) });
         }
       }
     };
     await Promise.all(Array.from({ length: PARALLEL }, lane));
-    await deps.dbs.withTenant(tenant, async (tx) => {
-      for (const r of results) {
-        const give_up = !r.ok && (r.d.attempts >= MAX_ATTEMPTS || !contexts.get(r.d.noticeId));
-        const status = r.ok ? 'sent' : give_up ? 'failed' : 'queued';
-        await repo.recordAttempt(tx, {
-          tenantId: tenant.id,
-          deliveryId: r.d.id,
-          at: r.at,
-          ok: r.ok,
-          response: r.response,
-          next: {
-            status,
-            nextAttemptAt:
-              status === 'queued' ? new Date(r.at.getTime() + retryDelayMs(r.d.attempts)) : undefined,
-          },
-        });
-        run[status === 'sent' ? 'sent' : status === 'failed' ? 'failed' : 'retrying']++;
-      }
-    });
+    while (!broken && (active || waiting.length > 0)) {
+      flush();
+      if (active) await active;
+    }
+    if (broken) throw (broken as { error: unknown }).error;
   }
 }
 

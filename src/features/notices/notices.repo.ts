@@ -85,6 +85,7 @@ export async function claimDue(
   tx: TenantTx,
   now: Date,
   limit: number,
+  leaseMs = LEASE_MS,
 ): Promise<{ rows: DeliveryRow[]; skipped: number }> {
   const iso = now.toISOString();
   const res = await tx.execute<Record<string, unknown>>(sql`
@@ -107,7 +108,7 @@ export async function claimDue(
       returning d.id),
     claimed as (
       update notice_deliveries d set status = 'sending', attempts = d.attempts + 1,
-             lease_until = ${new Date(now.getTime() + LEASE_MS).toISOString()}::timestamptz
+             lease_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz
       from due
       where d.tenant_id = due.tenant_id and d.id = due.id and due.subscriber_status = 'confirmed'
       returning d.id, d.notice_id, d.subscriber_id, d.kind, d.email, d.attempts, d.message_id)
@@ -126,34 +127,48 @@ export async function claimDue(
   return { rows, skipped: Number(row.skipped) };
 }
 
-export async function recordAttempt(
-  tx: TenantTx,
-  p: {
-    tenantId: string;
-    deliveryId: string;
-    at: Date;
-    ok: boolean;
-    response: string;
-    next: { status: 'sent' | 'queued' | 'failed'; nextAttemptAt?: Date };
-  },
-) {
-  await tx.insert(deliveryAttempts).values({
-    tenantId: p.tenantId,
-    id: crypto.randomUUID(),
-    deliveryId: p.deliveryId,
-    at: p.at,
-    result: p.ok ? 'sent' : 'failed',
-    smtpResponse: p.response.slice(0, 1000),
-  });
-  await tx
-    .update(noticeDeliveries)
-    .set({
-      status: p.next.status,
-      leaseUntil: null,
-      ...(p.ok ? { sentAt: p.at, lastError: null } : { lastError: p.response.slice(0, 1000) }),
-      ...(p.next.nextAttemptAt ? { nextAttemptAt: p.next.nextAttemptAt } : {}),
-    })
-    .where(eq(noticeDeliveries.id, p.deliveryId));
+export interface AttemptRecord {
+  deliveryId: string;
+  at: Date;
+  ok: boolean;
+  response: string;
+  next: { status: 'sent' | 'queued' | 'failed'; nextAttemptAt?: Date | undefined };
+}
+
+/**
+ * Records a group of attempts in two statements (not two per message: the worker records as
+ * it sends, and 100,000 messages must not cost 200,000 round trips): every attempt appended,
+ * every message moved to its next state.
+ */
+export async function recordAttempts(tx: TenantTx, tenantId: string, records: AttemptRecord[]) {
+  if (records.length === 0) return;
+  await tx.insert(deliveryAttempts).values(
+    records.map((r) => ({
+      tenantId,
+      id: crypto.randomUUID(),
+      deliveryId: r.deliveryId,
+      at: r.at,
+      result: r.ok ? ('sent' as const) : ('failed' as const),
+      smtpResponse: r.response.slice(0, 1000),
+    })),
+  );
+  const rows = records.map((r) => ({
+    id: r.deliveryId,
+    status: r.next.status,
+    ok: r.ok,
+    at: r.at.toISOString(),
+    response: r.response.slice(0, 1000),
+    next_at: r.next.nextAttemptAt?.toISOString() ?? null,
+  }));
+  await tx.execute(sql`
+    update notice_deliveries d
+    set status = v.status, lease_until = null,
+        sent_at = case when v.ok then v.at else d.sent_at end,
+        last_error = case when v.ok then null else v.response end,
+        next_attempt_at = coalesce(v.next_at, d.next_attempt_at)
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+         as v(id uuid, status text, ok boolean, at timestamptz, response text, next_at timestamptz)
+    where d.id = v.id`);
 }
 
 export async function selectNotices(tx: TenantTx, listId: string | undefined, limit: number, offset: number) {

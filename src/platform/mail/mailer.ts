@@ -29,6 +29,9 @@ export interface Mailer {
   close(): void;
 }
 
+/** Open SMTP connections at most (the notice worker hands over 16 messages at once; the pool queues). */
+const POOL_CONNECTIONS = 8;
+
 export interface MailerOptions {
   /** smtp(s)://...; null: no SMTP server, messages are written to dataDir/outbox */
   smtpUrl: string | null;
@@ -58,7 +61,16 @@ export function createMailer(opts: MailerOptions): Mailer {
       mode: 'smtp',
       async send(m) {
         try {
-          const t = await load((nm) => nm.createTransport(smtpUrl));
+          // Pooled: a notice's fan-out reuses a few open connections (each new one costs the
+          // relay's greeting and EHLO); `close()` ends them, so every process calls it when done.
+          const t = await load((nm) =>
+            nm.createTransport({
+              url: smtpUrl,
+              pool: true,
+              maxConnections: POOL_CONNECTIONS,
+              maxMessages: 1000,
+            }),
+          );
           const { tenantId: _internal, ...message } = m;
           const info = await t.sendMail({ from: opts.from, ...message });
           return { messageId: info.messageId, file: null, response: String(info.response ?? '') };

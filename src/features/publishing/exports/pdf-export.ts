@@ -34,6 +34,14 @@ function loadFonts(): Fonts {
 const BODY = 'Body';
 const BOLD = 'Bold';
 
+/** Registers the embedded fonts on a document (every subreg PDF uses them); returns their names. */
+export function registerPdfFonts(pdf: InstanceType<typeof PDFDocument>): { body: string; bold: string } {
+  const { regular, bold } = loadFonts();
+  pdf.registerFont(BODY, regular);
+  pdf.registerFont(BOLD, bold);
+  return { body: BODY, bold: BOLD };
+}
+
 /** The text as the PDF can print it (see above). */
 export function toPrintable(s: string): string {
   const { hasGlyph } = loadFonts();
@@ -81,9 +89,7 @@ export function pdfExport(view: PublicListView): Promise<Buffer> {
       CreationDate: new Date(v.publishedAt),
     },
   });
-  const { regular, bold } = loadFonts();
-  pdf.registerFont(BODY, regular);
-  pdf.registerFont(BOLD, bold);
+  registerPdfFonts(pdf);
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => pdf.on('end', () => resolve(Buffer.concat(chunks))));
