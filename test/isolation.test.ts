@@ -113,6 +113,8 @@ describe('every tenant route answers 404 for another tenant', () => {
           .replace('{userId}', b.ownerId)
           // Any other id (imports, versions, ...): a well-formed value that B could own.
           .replace(/\{[A-Za-z]+Id\}/g, bIds.entityId)
+          // An outbox file name as the outbox writes them (anything else is a 400 first).
+          .replace('{file}', '20261202T045012345Z-1a2b3c4d.eml')
           .replace(/\{[A-Za-z]+\}/g, '1');
         const res = await h.app.inject({
           method: method.toUpperCase() as 'GET',
