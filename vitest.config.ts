@@ -6,9 +6,9 @@ import { defineConfig } from 'vitest/config';
 // `npm test` runs both; `npm run test:unit` / `npm run test:integration` run one.
 const UNIT = ['src/**/*.unit.test.ts', 'test/**/*.unit.test.ts'];
 // CI's second pass (Node 24, the machine's PostgreSQL, run beside the first) leaves out what
-// does not depend on the database configuration and costs minutes: the browser journeys, the
-// process-kill trials and the CLI output tests. The first pass runs them all; the CLI journey
-// (the CLI on the configured databases) runs in both.
+// does not depend on the database server and costs minutes: the browser journeys, the
+// process-kill trials and the tests that drive the CLI (the CLI journey also records running
+// servers in a folder both passes would share). The first pass runs them all.
 const SECOND_PASS_SKIPS =
   process.env.SUBREG_TEST_SECOND_PASS === '1'
     ? [
@@ -16,6 +16,7 @@ const SECOND_PASS_SKIPS =
         'test/regions/move-killed.test.ts',
         'test/notices/fanout-killed.test.ts',
         'test/cli.test.ts',
+        'test/cli-journey.test.ts',
         'test/**/*-cli.test.ts',
         'test/audit-tamper.test.ts',
       ]
