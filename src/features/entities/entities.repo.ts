@@ -1,17 +1,16 @@
 import { and, asc, desc, eq, ilike, or, sql } from 'drizzle-orm';
 import type { TenantTx } from '../../db/databases.js';
+import { containsPattern } from '../../db/like-pattern.js';
 import { entities, entries } from '../../db/schema/region.js';
 import type { EntitiesQuery } from './entities.schemas.js';
 
 export type EntityRow = typeof entities.$inferSelect;
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 export async function selectEntities(tx: TenantTx, q: EntitiesQuery) {
   const conditions = [];
   if (q.kind) conditions.push(eq(entities.kind, q.kind));
   if (q.q) {
-    const pattern = `%${escapeLike(q.q)}%`;
+    const pattern = containsPattern(q.q);
     conditions.push(
       or(
         ilike(entities.legalName, pattern),

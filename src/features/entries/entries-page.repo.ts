@@ -1,4 +1,5 @@
 import { type TenantTx, queryRows } from '../../db/databases.js';
+import { containsPattern } from '../../db/like-pattern.js';
 import type { StoredLocation } from '../../db/schema/region.js';
 import type { EntryCursor, EntrySort } from './entries-cursor.js';
 import type { EntriesQuery } from './entries.schemas.js';
@@ -53,8 +54,6 @@ const ORDER: Record<EntrySort, string> = {
   group: 'e.group_name, e.position, e.id',
 };
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /** Conditions and their parameters, numbered from $1 in the order they are added. */
 class Where {
   readonly values: unknown[] = [];
@@ -78,7 +77,7 @@ function filters(listId: string, q: EntriesQuery): Where {
   if (q.type) w.add(`en.kind = ${w.param(q.type)}`);
   if (q.country) w.add(`e.country_codes @> array[${w.param(q.country)}]::text[]`);
   if (q.q) {
-    const p = w.param(`%${escapeLike(q.q)}%`);
+    const p = w.param(containsPattern(q.q));
     w.add(
       `(en.legal_name ilike ${p} or e.purpose ilike ${p} or exists (select 1 from unnest(en.trading_names) n where n ilike ${p}))`,
     );
