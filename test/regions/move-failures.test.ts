@@ -152,7 +152,7 @@ describe('while a tenant is frozen', () => {
 
 describe('the operator API', () => {
   it('is off without OPERATOR_TOKEN, refuses a wrong token, and tenant tokens are not operator tokens', async () => {
-    const t = await makeTenant(h);
+    const t = await makeMovableTenant(h, 'eu-west');
     const off = await h.app.inject({
       method: 'GET',
       url: '/api/v1/operator/moves',
@@ -185,6 +185,7 @@ describe('the operator API', () => {
           expect.objectContaining({ id: 'nowhere', reachable: false }),
         ]),
       );
+      const sourceBefore = await tenantRowsIn(suiteUrl(), t.tenant.id);
       const est = await h.app.inject({
         method: 'POST',
         url: '/api/v1/operator/moves/estimate',
@@ -199,8 +200,13 @@ describe('the operator API', () => {
       });
       expect(e.rows).toBe(e.tables.reduce((a: number, x: { rows: number }) => a + x.rows, 0));
       expect(e.tables.find((x: { name: string }) => x.name === 'tenant_profiles')).toMatchObject({ rows: 1 });
-      // An estimate changes nothing.
+      // The purge of a table no other table references is timed on the source's own rows (the
+      // audit log is one); a referenced one (entities, under entries) on the scratch copy.
+      expect(e.measured.purgeTimedOnSource).toContain('audit_events');
+      expect(e.measured.purgeTimedOnSource).not.toContain('entities');
+      // An estimate changes nothing: not the target, and not the source it deleted samples from.
       expect(await tenantRowsIn(inject('dbTargets').regions[1]!.url, t.tenant.id)).toEqual({});
+      expect(await tenantRowsIn(suiteUrl(), t.tenant.id)).toEqual(sourceBefore);
     } finally {
       h.deps.config.operatorToken = null;
     }

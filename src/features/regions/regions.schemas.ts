@@ -49,6 +49,11 @@ export const estimateView = z
       sampleBytes: z.number(),
       copyBytesPerSecond: z.number().nullable(),
       earlierMovesBytesPerSecond: z.array(z.number()),
+      purgeTimedOnSource: z
+        .array(z.string())
+        .describe(
+          "tables whose purge rate was timed by deleting a sample of the source's own rows in a transaction rolled back at once (the others: on the scratch copy)",
+        ),
     }),
     durationMs: durations,
     measuredAt: z.string(),

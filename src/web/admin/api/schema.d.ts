@@ -1934,6 +1934,8 @@ export interface components {
                 sampleBytes: number;
                 copyBytesPerSecond: number | null;
                 earlierMovesBytesPerSecond: number[];
+                /** @description tables whose purge rate was timed by deleting a sample of the source's own rows in a transaction rolled back at once (the others: on the scratch copy) */
+                purgeTimedOnSource: string[];
             };
             durationMs: {
                 freeze: number;
