@@ -50,7 +50,6 @@ const LOWER_LAYERS_FIX =
 const KNOWN: string[] = [
   // platform/context.ts names the types of the deps it carries; db/schema types JSON columns.
   ...[
-    'src/db/schema/region-versions.ts imports src/features/publishing/public-view.ts',
     'src/platform/context.ts imports src/features/publishing/public-cache.ts',
     'src/platform/context.ts imports src/features/regions/region-moves.ts',
     'src/platform/context.ts imports src/features/tenants/tenant-directory.ts',
@@ -75,12 +74,8 @@ const KNOWN: string[] = [
     (f) =>
       `sql-in-repos: src/features/${f} builds queries itself; move them into the feature's *.repo.ts as functions that take the transaction (or ControlDb)`,
   ),
-  // publishing queues webhooks in the publish transaction; webhooks type events with publishing's view model.
-  'features-one-way: features/publishing and features/webhooks import each other; move what both need into the one that owns it (or into platform/), so imports run one way',
   // publishing creates the notice in the publish transaction; notices read the versions they announce.
   'features-one-way: features/notices and features/publishing import each other; move what both need into the one that owns it (or into platform/), so imports run one way',
-  // trust-page renders publishing's view model (public-view.ts), publishing serves its pages.
-  'features-one-way: features/publishing and features/trust-page import each other; move what both need into the one that owns it (or into platform/), so imports run one way',
 ];
 
 function violations(): string[] {

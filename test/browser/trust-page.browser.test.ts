@@ -5,7 +5,7 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntityType, ListFilters } from '../../src/features/publishing/public-view.js';
+import type { EntityType, ListFilters } from '../../src/domain/public-view.js';
 import { renderListPage, renderTenantPage, renderVersionPage } from '../../src/features/trust-page/index.js';
 import { demoViews, tenantView } from '../trust-page/fixtures.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { feedItems } from '../../src/features/publishing/feeds/feed-items.js';
-import type { PublicListView, VersionSummary } from '../../src/features/publishing/public-view.js';
+import type { PublicListView, VersionSummary } from '../../src/domain/public-view.js';
 
 const DAY = 86_400_000;
 const version = (number: number, publishedAt: string, effectiveAt: string): VersionSummary => ({

@@ -5,7 +5,7 @@ import type {
   ListDocument,
   SnapshotEntry,
   VersionSnapshot,
-} from '../../src/features/publishing/public-view.js';
+} from '../../src/domain/public-view.js';
 
 // Pure unit tests: no database. diffSnapshots decides what customers are told changed.
 

@@ -4,7 +4,7 @@ import { extractText } from 'unpdf';
 import { describe, expect, it } from 'vitest';
 import { renderFormat } from '../../src/features/publishing/public-render.js';
 import type { ListFormat } from '../../src/features/publishing/public-render.js';
-import type { PublicListView } from '../../src/features/publishing/public-view.js';
+import type { PublicListView } from '../../src/domain/public-view.js';
 import { documentOf, entryOf, listView, seedRecords, versionOf } from '../trust-page/fixtures.js';
 
 /** Every character XML 1.0 forbids, in the kinds old data or a hostile value could hold. */

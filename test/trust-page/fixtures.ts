@@ -10,7 +10,7 @@ import type {
   PublishedVersion,
   SnapshotEntry,
   VersionSummary,
-} from '../../src/features/publishing/public-view.js';
+} from '../../src/domain/public-view.js';
 
 const SEEDS = path.resolve(import.meta.dirname, '../fixtures/seeds');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PublicListView, SnapshotEntry } from '../../src/features/publishing/public-view.js';
+import type { PublicListView, SnapshotEntry } from '../../src/domain/public-view.js';
 import {
   escapeHtml,
   html,

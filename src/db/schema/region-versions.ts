@@ -10,7 +10,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { ChangeSet, VersionSnapshot } from '../../features/publishing/public-view.js';
+import type { ChangeSet, VersionSnapshot } from '../../domain/public-view.js';
 import { lists } from './region.js';
 
 /**

@@ -2,7 +2,7 @@ import { type AppDeps, type TenantContext, auditActor, nowOf, requireRole } from
 import { notFound } from '../../platform/errors.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { diffSnapshots } from '../publishing/diff-snapshots.js';
-import type { ChangeSet } from '../publishing/public-view.js';
+import type { ChangeSet } from '../../domain/public-view.js';
 import { findVersionInTx } from '../publishing/versions.service.js';
 import * as repo from './evidence.repo.js';
 import { selectNotice } from './notices.repo.js';

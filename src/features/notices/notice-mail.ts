@@ -1,6 +1,6 @@
 import type { MailMessage } from '../../platform/mail/mailer.js';
-import { FIELD_LABELS } from '../publishing/field-labels.js';
-import type { ChangeSet, SnapshotEntry } from '../publishing/public-view.js';
+import { FIELD_LABELS } from '../../domain/field-labels.js';
+import type { ChangeSet, SnapshotEntry } from '../../domain/public-view.js';
 import { esc, headerSafe, humanDay, unsubscribeHeaders } from './mail-text.js';
 
 /**

@@ -5,7 +5,7 @@ import { type AppDeps, type TenantContext, auditActor, nowOf, requireRole } from
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import type { ChangeSet } from '../publishing/public-view.js';
+import type { ChangeSet } from '../../domain/public-view.js';
 import * as repo from './notices.repo.js';
 
 /** The host part of Message-IDs: the public site's, so they are recognisably this service's. */

@@ -6,7 +6,7 @@ import type {
   FieldChange,
   SnapshotEntry,
   VersionSnapshot,
-} from './public-view.js';
+} from '../../domain/public-view.js';
 
 const FIELDS: ChangedField[] = [
   'legalName',

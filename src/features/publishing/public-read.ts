@@ -11,7 +11,7 @@ import type {
   PublicTenant,
   PublicTenantView,
   PublishedVersion,
-} from './public-view.js';
+} from '../../domain/public-view.js';
 import * as repo from './versions.repo.js';
 import { toPublishedVersion, toVersionSummary } from './versions.service.js';
 

@@ -8,7 +8,7 @@ import { pdfExport } from './exports/pdf-export.js';
 import { xlsxExport } from './exports/xlsx-export.js';
 import { atomFeed, jsonFeed, rssFeed } from './feeds/feeds.js';
 import type { Rendering } from './public-cache.js';
-import type { ListFilters, PublicListView, PublishedVersion } from './public-view.js';
+import type { ListFilters, PublicListView, PublishedVersion } from '../../domain/public-view.js';
 
 export type ListFormat =
   | 'html'

@@ -25,7 +25,7 @@ import {
   loadPublicTenantView,
   publicTenant,
 } from './public-read.js';
-import type { ListFilters } from './public-view.js';
+import type { ListFilters } from '../../domain/public-view.js';
 import { publicRouteOptions as route } from './public.schemas.js';
 
 // What is answered for a list that is not public (404s included) may be kept by no cache at all.

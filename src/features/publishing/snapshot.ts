@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { entities, entries, lists } from '../../db/schema/region.js';
 import { canonicalJson } from '../audit/audit-hash.js';
-import type { ListDocument, SnapshotEntry, VersionSnapshot } from './public-view.js';
+import type { ListDocument, SnapshotEntry, VersionSnapshot } from '../../domain/public-view.js';
 
 type ListRow = typeof lists.$inferSelect;
 type EntryRow = typeof entries.$inferSelect;

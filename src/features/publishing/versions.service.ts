@@ -7,7 +7,7 @@ import { AppError, badRequest, conflict, notFound } from '../../platform/errors.
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import { diffSnapshots, isEmptyChangeSet } from './diff-snapshots.js';
-import type { ChangeSet, PublishedVersion, VersionSummary } from './public-view.js';
+import type { ChangeSet, PublishedVersion, VersionSummary } from '../../domain/public-view.js';
 import { buildSnapshot, snapshotHash } from './snapshot.js';
 import * as repo from './versions.repo.js';
 import { queueVersionPublishedWebhooks } from '../webhooks/webhook-enqueue.js';

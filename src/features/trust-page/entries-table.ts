@@ -1,4 +1,4 @@
-import type { SnapshotEntry } from '../publishing/public-view.js';
+import type { SnapshotEntry } from '../../domain/public-view.js';
 import { TYPE_LABELS } from './format.js';
 import { type Html, html, orDash, text } from './html.js';
 

@@ -1,5 +1,5 @@
 import { EU_MEMBERS, EEA_MEMBERS } from '../../domain/locations/index.js';
-import type { ListFilters, SnapshotEntry } from '../publishing/public-view.js';
+import type { ListFilters, SnapshotEntry } from '../../domain/public-view.js';
 
 /** The entries a page shows for its filters; country also matches "EU"/"EEA" for members. */
 export function filterEntries(entries: readonly SnapshotEntry[], f: ListFilters): SnapshotEntry[] {

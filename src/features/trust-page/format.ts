@@ -1,4 +1,4 @@
-import type { EntityType } from '../publishing/public-view.js';
+import type { EntityType } from '../../domain/public-view.js';
 
 const DAY = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
@@ -17,6 +17,6 @@ export const TYPE_LABELS: Record<EntityType, string> = {
   third_party: 'Third party',
 };
 
-export { DOCUMENT_FIELD_LABELS, FIELD_LABELS, fieldWords } from '../publishing/field-labels.js';
+export { DOCUMENT_FIELD_LABELS, FIELD_LABELS, fieldWords } from '../../domain/field-labels.js';
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

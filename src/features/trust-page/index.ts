@@ -3,7 +3,7 @@ import type {
   PublicListView,
   PublicTenantView,
   PublishedVersion,
-} from '../publishing/public-view.js';
+} from '../../domain/public-view.js';
 import { humanDate, plural } from './format.js';
 import { html, isolate, text } from './html.js';
 import { layout } from './layout.js';

@@ -1,5 +1,5 @@
 import { COUNTRY_DISPLAY } from '../../domain/locations/index.js';
-import type { ListFilters, PublicListView } from '../publishing/public-view.js';
+import type { ListFilters, PublicListView } from '../../domain/public-view.js';
 import { entriesTable } from './entries-table.js';
 import { filterEntries, groupEntries, isFiltered } from './filters.js';
 import {

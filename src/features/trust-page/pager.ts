@@ -1,4 +1,4 @@
-import type { ListFilters } from '../publishing/public-view.js';
+import type { ListFilters } from '../../domain/public-view.js';
 import { type Html, html } from './html.js';
 
 /** Entries per page of a public list: a 4,000-entry list is 20 pages, each a few hundred KB. */

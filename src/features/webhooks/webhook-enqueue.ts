@@ -1,7 +1,7 @@
 import type { TenantTx } from '../../db/databases.js';
 import type { AppDeps } from '../../platform/context.js';
 import { newId } from '../../platform/ids.js';
-import type { ChangeSet } from '../publishing/public-view.js';
+import type { ChangeSet } from '../../domain/public-view.js';
 import type { TenantRecord } from '../tenants/tenant-directory.js';
 import { type WebhookEvent, type WebhookPayload, versionPublishedPayload } from './webhook-events.js';
 import { webhookIdFor } from './webhook-signing.js';

@@ -1,4 +1,4 @@
-import type { ChangeSet, SnapshotEntry } from '../publishing/public-view.js';
+import type { ChangeSet, SnapshotEntry } from '../../domain/public-view.js';
 
 /**
  * The events an endpoint may subscribe to. A small closed list: change notices add theirs

@@ -1,5 +1,5 @@
 import { replaceUnsafeChars } from '../../../platform/unsafe-chars.js';
-import type { PublicListView } from '../public-view.js';
+import type { PublicListView } from '../../../domain/public-view.js';
 import { exportRows } from './rows.js';
 
 /** A cell a spreadsheet would run as a formula starts with one of these: neutralise it. */

@@ -1,5 +1,5 @@
 import { safeJsonStrings } from '../../../platform/unsafe-chars.js';
-import type { PublicListView } from '../public-view.js';
+import type { PublicListView } from '../../../domain/public-view.js';
 
 export const JSON_SCHEMA_PATH = '/schemas/list-version-v1.json';
 

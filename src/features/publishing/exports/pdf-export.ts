@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { humanDate } from '../../trust-page/format.js';
-import type { PublicListView } from '../public-view.js';
+import type { PublicListView } from '../../../domain/public-view.js';
 import { fitColumns } from './fit-columns.js';
 import { exportRows } from './rows.js';
 

@@ -1,5 +1,5 @@
 import { TYPE_LABELS } from '../../trust-page/format.js';
-import type { PublicListView } from '../public-view.js';
+import type { PublicListView } from '../../../domain/public-view.js';
 
 /** The tabular form every flat export (CSV, XLSX, PDF) shares, so they cannot disagree. */
 export function exportRows(view: PublicListView): { header: string[]; rows: string[][] } {

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { replaceUnsafeChars } from '../../../platform/unsafe-chars.js';
-import type { PublicListView } from '../public-view.js';
+import type { PublicListView } from '../../../domain/public-view.js';
 import { csvCell } from './csv-export.js';
 import { exportRows } from './rows.js';
 import { fixZipTimestamps } from './zip-timestamps.js';

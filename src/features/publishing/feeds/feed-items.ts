@@ -1,6 +1,6 @@
-import { DOCUMENT_FIELD_LABELS, FIELD_LABELS, fieldWords } from '../field-labels.js';
+import { DOCUMENT_FIELD_LABELS, FIELD_LABELS, fieldWords } from '../../../domain/field-labels.js';
 import { replaceUnsafeChars } from '../../../platform/unsafe-chars.js';
-import type { PublicListView, VersionSummary } from '../public-view.js';
+import type { PublicListView, VersionSummary } from '../../../domain/public-view.js';
 
 export interface FeedItem {
   id: string;

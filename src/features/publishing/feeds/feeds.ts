@@ -1,5 +1,5 @@
 import { safeJsonStrings } from '../../../platform/unsafe-chars.js';
-import type { PublicListView } from '../public-view.js';
+import type { PublicListView } from '../../../domain/public-view.js';
 import { feedItems, xmlText } from './feed-items.js';
 
 const selfBase = (view: PublicListView) =>

@@ -1,4 +1,4 @@
-import type { Definition, StoredLocation } from '../../db/schema/region.js';
+import type { Definition, StoredLocation } from '../db/schema/region.js';
 
 /**
  * The contract between publishing (which stores versions and loads them) and the renderers of
