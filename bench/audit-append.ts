@@ -21,7 +21,7 @@ import { TenantDirectory } from '../src/features/tenants/tenant-directory.js';
 import { createTenant } from '../src/features/tenants/tenants.service.js';
 import { loadAuditKeys } from '../src/platform/audit-keys.js';
 import { loadConfig } from '../src/platform/config.js';
-import type { AppDeps } from '../src/platform/context.js';
+import type { AppDeps } from '../src/app/deps.js';
 import { createMetrics } from '../src/platform/metrics.js';
 import { newId } from '../src/platform/ids.js';
 

@@ -18,7 +18,7 @@ import { issueToken } from '../src/features/tokens/tokens.service.js';
 import { buildApp } from '../src/http/app.js';
 import { loadAuditKeys } from '../src/platform/audit-keys.js';
 import { loadConfig } from '../src/platform/config.js';
-import type { AppDeps } from '../src/platform/context.js';
+import type { AppDeps } from '../src/app/deps.js';
 import { createMetrics } from '../src/platform/metrics.js';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);

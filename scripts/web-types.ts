@@ -9,7 +9,7 @@ import { TenantDirectory } from '../src/features/tenants/tenant-directory.js';
 import { buildApp } from '../src/http/app.js';
 import { loadAuditKeys } from '../src/platform/audit-keys.js';
 import { loadConfig } from '../src/platform/config.js';
-import type { AppDeps } from '../src/platform/context.js';
+import type { AppDeps } from '../src/app/deps.js';
 import { createMetrics } from '../src/platform/metrics.js';
 // Throwaway keys: nothing is signed, the app only needs some to start.
 import { TEST_AUDIT_ENV } from '../test/support/audit-keys.js';

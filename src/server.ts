@@ -15,7 +15,7 @@ import { listenForDirectoryChanges } from './features/tenants/directory-listener
 import { TenantDirectory } from './features/tenants/tenant-directory.js';
 import { buildApp } from './http/app.js';
 import type { AppConfig } from './platform/config.js';
-import type { AppDeps } from './platform/context.js';
+import type { AppDeps } from './app/deps.js';
 import { createMailer } from './platform/mail/mailer.js';
 import { createMetrics } from './platform/metrics.js';
 

@@ -13,7 +13,7 @@ import { tokenAddressCount } from '../src/features/audit/audit-security.service.
 import { TenantDirectory } from '../src/features/tenants/tenant-directory.js';
 import { loadAuditKeys } from '../src/platform/audit-keys.js';
 import { loadConfig } from '../src/platform/config.js';
-import type { AppDeps } from '../src/platform/context.js';
+import type { AppDeps } from '../src/app/deps.js';
 import { createMetrics } from '../src/platform/metrics.js';
 import { TEST_AUDIT_ENV } from './support/audit-keys.js';
 import {

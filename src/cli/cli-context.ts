@@ -1,5 +1,6 @@
 import { resolveListRef } from '../features/lists/lists.service.js';
-import type { AppDeps, TenantContext } from '../platform/context.js';
+import type { AppDeps } from '../app/deps.js';
+import type { TenantContext } from '../platform/context.js';
 import { AppError } from '../platform/errors.js';
 
 /** The CLI acts with the operator's authority over the machine: an owner-level system actor. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { startDatabases } from '../db/bootstrap.js';
 import { describeDatabaseUrl, runningServers } from '../db/running-servers.js';
 import { ConfigError, type AppConfig, loadConfig } from '../platform/config.js';
-import type { AppDeps } from '../platform/context.js';
+import type { AppDeps } from '../app/deps.js';
 import { makeDeps } from '../server.js';
 import { cliFlags } from './output.js';
 

@@ -6,7 +6,8 @@ import { applyImport, createImport } from '../features/imports/imports.service.j
 import { publishList } from '../features/publishing/versions.service.js';
 import { createList } from '../features/lists/lists.service.js';
 import { createTenant } from '../features/tenants/tenants.service.js';
-import type { AppDeps, TenantContext } from '../platform/context.js';
+import type { AppDeps } from '../app/deps.js';
+import type { TenantContext } from '../platform/context.js';
 import { DEMO_TENANTS, type DemoTenant, demoDocument } from './demo-tenants.js';
 
 /** Loads the demo workspaces once (skips those that exist). Returns the slugs it created. */

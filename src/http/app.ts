@@ -29,7 +29,7 @@ import { outboxRoutes } from '../features/outbox/outbox.routes.js';
 import { tenantsRoutes } from '../features/tenants/tenants.routes.js';
 import { tokensRoutes } from '../features/tokens/tokens.routes.js';
 import { webhooksRoutes } from '../features/webhooks/webhooks.routes.js';
-import type { AppDeps } from '../platform/context.js';
+import type { AppDeps } from '../app/deps.js';
 import { adminStatic } from '../web/admin-static.js';
 import { IdempotentReplay } from '../features/idempotency/idempotency.service.js';
 import { AppError } from '../platform/errors.js';

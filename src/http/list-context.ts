@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { resolveListId } from '../features/lists/lists.service.js';
-import type { AppDeps, Role, TenantContext } from '../platform/context.js';
+import type { AppDeps } from '../app/deps.js';
+import type { Role, TenantContext } from '../platform/context.js';
 import { tenantParams } from './common-schemas.js';
 import { tenantContext } from './request-auth.js';
 

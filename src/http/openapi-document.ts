@@ -1,4 +1,4 @@
-import type { AppDeps } from '../platform/context.js';
+import type { AppDeps } from '../app/deps.js';
 import { loadConfig } from '../platform/config.js';
 import { createMetrics } from '../platform/metrics.js';
 import { buildApp } from './app.js';

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorFromSession, actorFromToken, roleInTenant } from '../features/auth/auth.service.js';
-import type { Actor, AppDeps, Role, TenantContext } from '../platform/context.js';
+import type { AppDeps } from '../app/deps.js';
+import type { Actor, Role, TenantContext } from '../platform/context.js';
 import { requireRole } from '../platform/context.js';
 import { AppError, tenantMoving, unauthorized } from '../platform/errors.js';
 import { safeEqual } from '../platform/ids.js';

@@ -1,14 +1,17 @@
-import type { AuthCache } from '../features/auth/auth-cache.js';
-import type { PublicCache } from '../features/publishing/public-cache.js';
-import type { RegionMoves } from '../features/regions/region-moves.js';
-import type { Databases } from '../db/databases.js';
-import type { TenantDirectory, TenantRecord } from '../features/tenants/tenant-directory.js';
 import type { AppConfig } from './config.js';
 import { forbidden } from './errors.js';
 import { type Mailer, createMailer } from './mail/mailer.js';
-import type { Metrics } from './metrics.js';
 
 export type Role = 'owner' | 'editor' | 'viewer';
+
+/** A workspace as the directory knows it: where its data lives and whether it takes writes. */
+export interface TenantRecord {
+  id: string;
+  slug: string;
+  name: string;
+  regionId: string;
+  status: 'active' | 'moving' | 'suspended';
+}
 
 /** Who is calling: a signed-in user (session cookie) or an API token. */
 export interface Actor {
@@ -44,30 +47,8 @@ export interface TenantContext {
   idempotency?: IdempotencyRequest | null;
 }
 
-/** The few things services need; passed explicitly, never a bag of fifty. */
-export interface AppDeps {
-  config: AppConfig;
-  dbs: Databases;
-  directory: TenantDirectory;
-  metrics: Metrics;
-  /** email: SMTP when configured, else .eml files in DATA_DIR/outbox (see `mailerOf`) */
-  mail?: Mailer;
-  /** renderings of published versions (optional: tests and the CLI may go without) */
-  publicCache?: PublicCache;
-  /** seconds of memory for token, session and role lookups (made on first use: auth-cache.ts) */
-  authCache?: AuthCache;
-  /** region moves (the operator's); absent where no owner connections are at hand */
-  moves?: RegionMoves;
-  /** the clock of notice periods, effective dates and links (tests move it; default: real time) */
-  now?: () => Date;
-  /** wakes the notice worker after a commit that queued messages (absent: the periodic sweep) */
-  noticeKick?: (tenant: TenantRecord) => void;
-  /** sends the approval requests a publish asked for, right after it commits (features/customers) */
-  approvalKick?: (tenant: TenantRecord) => void;
-}
-
 /** What time it is for the rules of notices (injectable, so tests can reach an effective date). */
-export const nowOf = (deps: Pick<AppDeps, 'now'>): Date => (deps.now ? deps.now() : new Date());
+export const nowOf = (deps: { now?: () => Date }): Date => (deps.now ? deps.now() : new Date());
 
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };
 
@@ -93,7 +74,7 @@ export const auditActor = (ctx: TenantContext) => ({
 });
 
 /** The deps' mailer, made from the configuration the first time one is needed. */
-export function mailerOf(deps: AppDeps): Mailer {
+export function mailerOf(deps: { mail?: Mailer; config: AppConfig }): Mailer {
   deps.mail ??= createMailer({
     smtpUrl: deps.config.smtpUrl,
     from: deps.config.mailFrom,

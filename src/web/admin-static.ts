@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { actorFromSession } from '../features/auth/auth.service.js';
 import { SESSION_COOKIE } from '../http/request-auth.js';
-import type { AppDeps } from '../platform/context.js';
+import type { AppDeps } from '../app/deps.js';
 
 /** Where `npm run build:web` writes the admin app (gitignored). */
 export const ADMIN_DIST = path.resolve(import.meta.dirname, '../../dist/admin');

@@ -15,7 +15,7 @@ import { deliverDue } from '../../src/features/notices/notice-worker.js';
 import { TenantDirectory } from '../../src/features/tenants/tenant-directory.js';
 import { loadAuditKeys } from '../../src/platform/audit-keys.js';
 import { loadConfig } from '../../src/platform/config.js';
-import type { AppDeps } from '../../src/platform/context.js';
+import type { AppDeps } from '../../src/app/deps.js';
 import { createMailer } from '../../src/platform/mail/mailer.js';
 import { createMetrics } from '../../src/platform/metrics.js';
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createCheckpoint } from '../../features/audit/audit-checkpoints.service.js';
 import { type AuditVerdict, verifyAuditChain } from '../../features/audit/audit.service.js';
 import { generateAuditKeySpecs } from '../../platform/audit-keys.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { AppError } from '../../platform/errors.js';
 import { fail, printResult } from '../output.js';
 import { withRuntime } from '../with-runtime.js';

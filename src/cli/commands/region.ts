@@ -6,7 +6,7 @@ import type { RegionMoves } from '../../features/regions/region-moves.js';
 import { toMoveView } from '../../features/regions/regions.schemas.js';
 import { listMoves, openMove } from '../../features/regions/regions.service.js';
 import { describeResidency, residencySentence } from '../../features/regions/residency.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { AppError } from '../../platform/errors.js';
 import { describeEstimate, progressBar, secs } from '../move-progress.js';
 import { fail, printResult } from '../output.js';

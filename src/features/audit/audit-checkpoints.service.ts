@@ -1,5 +1,5 @@
 import type { TenantRef } from '../../db/databases.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { type CheckpointFile, checkpointFile, publicKeyPem, signCheckpoint } from './audit-checkpoint.js';

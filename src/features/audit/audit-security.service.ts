@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { apiTokenAddresses, memberships, tenants } from '../../db/schema/control.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { appendAuditEvent } from './audit.repo.js';
 
 /**

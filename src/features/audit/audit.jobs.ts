@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import type { Jobs } from '../../platform/jobs.js';
 import { AUDIT_SEAL_CRON, AUDIT_SEAL_QUEUE, sealAuditChains } from './audit-checkpoints.service.js';
 

@@ -1,6 +1,6 @@
 import type { TenantRef } from '../../db/databases.js';
 import type { AuditKeys } from '../../platform/audit-keys.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { type CheckpointClaim, checkpointFile, readCheckpoint } from './audit-checkpoint.js';
 import { advanceAuditHead, latestCheckpoint, readAuditHead } from './audit-control.repo.js';
 import {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { AppError } from '../../platform/errors.js';
 import { html, type Html } from '../trust-page/html.js';
 import { setSessionCookie } from './session-view.js';

@@ -1,4 +1,5 @@
-import type { AppDeps, Role } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
+import type { Role } from '../../platform/context.js';
 import { announceDirectoryChange } from '../tenants/directory-listener.js';
 
 /**

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemResponses } from '../../http/common-schemas.js';
 import { SESSION_COOKIE, requireActor } from '../../http/request-auth.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { AppError } from '../../platform/errors.js';
 import { logIn, logOut } from './auth.service.js';
 import {

@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { apiTokens, memberships, sessions, users } from '../../db/schema/control.js';
-import type { Actor, AppDeps, Role } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
+import type { Actor, Role } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { randomSecret, sha256Hex } from '../../platform/ids.js';
 import { type RequestMeta, recordTokenAddress, recordUserEvent } from '../audit/audit-security.service.js';

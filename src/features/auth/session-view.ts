@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { FastifyReply } from 'fastify';
 import { memberships, tenants, users } from '../../db/schema/control.js';
 import { SESSION_COOKIE } from '../../http/request-auth.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 
 /** The session cookie: HTTP only, same-site lax, Secure behind HTTPS. */
 export function setSessionCookie(deps: AppDeps, reply: FastifyReply, secret: string, expires: Date) {

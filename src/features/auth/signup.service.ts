@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import { signupRequests } from '../../db/schema/control.js';
-import { type AppDeps, mailerOf } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
+import { mailerOf } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { randomSecret, sha256Hex } from '../../platform/ids.js';
 import { checkSlugAndRegion, createTenant, isSlugTaken, slugTaken } from '../tenants/tenants.service.js';

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemResponses, storableString, tenantParams, uuidParam } from '../../http/common-schemas.js';
 import { tenantContext } from '../../http/request-auth.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { humanDay } from '../notices/mail-text.js';
 import { problemPage, sendPage, wantsJson } from '../notices/pages.js';

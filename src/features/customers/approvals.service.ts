@@ -1,18 +1,12 @@
 import type { TenantTx } from '../../db/databases.js';
-import {
-  type AppDeps,
-  type TenantContext,
-  auditActor,
-  mailerOf,
-  nowOf,
-  requireRole,
-} from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
+import { type TenantContext, auditActor, mailerOf, nowOf, requireRole } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { signLink, verifyLink } from '../notices/links.js';
 import { messageDomain, noticeInTx } from '../notices/notices.service.js';
 import { baseUrlOf, linkInvalid, tenantDisplayName, unsubscribeUrl } from '../notices/subscribers.service.js';
-import type { TenantRecord } from '../tenants/tenant-directory.js';
+import type { TenantRecord } from '../../platform/context.js';
 import { approvalRequestMail } from './approval-mail.js';
 import * as repo from './customers.repo.js';
 

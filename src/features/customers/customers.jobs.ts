@@ -1,7 +1,7 @@
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import type { Jobs } from '../../platform/jobs.js';
 import { tenantsOfRegion } from '../notices/notice-worker.js';
-import type { TenantRecord } from '../tenants/tenant-directory.js';
+import type { TenantRecord } from '../../platform/context.js';
 import { sendApprovalRequests } from './approvals.service.js';
 
 export const APPROVALS_MAIL_QUEUE = 'subreg.approvals.mail';

@@ -9,7 +9,7 @@ import {
   uuidParam,
 } from '../../http/common-schemas.js';
 import { tenantContext } from '../../http/request-auth.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { customerFields } from './customer-fields.js';
 import {
   createCustomer,

@@ -1,5 +1,6 @@
 import type { TenantTx } from '../../db/databases.js';
-import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
+import { type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { pageFrom } from '../../platform/paging.js';

@@ -1,6 +1,7 @@
 import type { TenantTx } from '../../db/databases.js';
 import { pageFrom } from '../../platform/paging.js';
-import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
+import { type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { AppError, badRequest, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idempotentProblems, problemResponses, uuidParam } from '../../http/common-schemas.js';
 import { listContext, listParams } from '../../http/list-context.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { createEntryBody, entriesPage, entriesQuery, entryView, updateEntryBody } from './entries.schemas.js';
 import { createEntry, deleteEntry, getEntry, listEntries, updateEntry } from './entries.service.js';
 

@@ -11,7 +11,7 @@ import {
 } from '../../http/common-schemas.js';
 import { bindIdempotencyToBody } from '../../http/idempotency-key.js';
 import { listContext, listParams } from '../../http/list-context.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { IMPORT_LIMITS } from './limits.js';
 import { applyImportBody, importSummaryView, importView } from './imports.schemas.js';

@@ -9,7 +9,7 @@ import {
 } from '../../http/common-schemas.js';
 import { listContext, listParams } from '../../http/list-context.js';
 import { tenantContext } from '../../http/request-auth.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { createListBody, listView, updateListBody } from './lists.schemas.js';
 import { createList, deleteList, getList, listLists, updateList } from './lists.service.js';
 

@@ -1,7 +1,8 @@
 import { afterCommit } from '../../db/databases.js';
 import { publicListsChanged } from '../publishing/public-invalidation.js';
 import type { TenantTx } from '../../db/databases.js';
-import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
+import { type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';

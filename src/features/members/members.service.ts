@@ -1,13 +1,8 @@
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { invitations, memberships, tenants, users } from '../../db/schema/control.js';
-import {
-  type AppDeps,
-  type Role,
-  type TenantContext,
-  auditActor,
-  requireRole,
-} from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
+import { type Role, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId, randomSecret, sha256Hex } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';

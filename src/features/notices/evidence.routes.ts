@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemResponses, uuidParam } from '../../http/common-schemas.js';
 import { listContext, listParams } from '../../http/list-context.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { evidenceCsv } from './evidence-csv.js';
 import { evidencePdf } from './evidence-pdf.js';
 import { noticeEvidence } from './evidence.service.js';

@@ -1,4 +1,5 @@
-import { type AppDeps, type TenantContext, auditActor, nowOf, requireRole } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
+import { type TenantContext, auditActor, nowOf, requireRole } from '../../platform/context.js';
 import { notFound } from '../../platform/errors.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { diffSnapshots } from '../publishing/diff-snapshots.js';

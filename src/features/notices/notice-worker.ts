@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { TenantRef, TenantTx } from '../../db/databases.js';
 import { lists } from '../../db/schema/region.js';
-import { type AppDeps, mailerOf, nowOf } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
+import { mailerOf, nowOf } from '../../platform/context.js';
 import type { MailMessage } from '../../platform/mail/mailer.js';
 import { diffSnapshots } from '../publishing/diff-snapshots.js';
 import { findVersionInTx } from '../publishing/versions.service.js';
-import type { TenantRecord } from '../tenants/tenant-directory.js';
+import type { TenantRecord } from '../../platform/context.js';
 import { signLink } from './links.js';
 import { noticeMail, withdrawalMail } from './notice-mail.js';
 import * as repo from './notices.repo.js';

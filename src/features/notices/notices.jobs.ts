@@ -1,6 +1,6 @@
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import type { Jobs } from '../../platform/jobs.js';
-import type { TenantRecord } from '../tenants/tenant-directory.js';
+import type { TenantRecord } from '../../platform/context.js';
 import { deliverDue, tenantsOfRegion } from './notice-worker.js';
 
 export const NOTICES_DELIVER_QUEUE = 'subreg.notices.deliver';

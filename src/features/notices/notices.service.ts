@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { pageFrom } from '../../platform/paging.js';
 import type { TenantTx } from '../../db/databases.js';
-import { type AppDeps, type TenantContext, auditActor, nowOf, requireRole } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
+import { type TenantContext, auditActor, nowOf, requireRole } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';

@@ -2,18 +2,12 @@ import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { lists, tenantProfiles } from '../../db/schema/region.js';
 import { noticeDeliveries, objections } from '../../db/schema/region-notices.js';
-import {
-  type AppDeps,
-  type TenantContext,
-  auditActor,
-  mailerOf,
-  nowOf,
-  requireRole,
-} from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
+import { type TenantContext, auditActor, mailerOf, nowOf, requireRole } from '../../platform/context.js';
 import { AppError, badRequest, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import type { TenantRecord } from '../tenants/tenant-directory.js';
+import type { TenantRecord } from '../../platform/context.js';
 import { verifyLink } from './links.js';
 import { objectionAnswerMail } from './notice-mail.js';
 import { selectNotice } from './notices.repo.js';

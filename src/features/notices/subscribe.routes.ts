@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { publicTenant } from '../publishing/public-read.js';
 import { html } from '../trust-page/html.js';

@@ -8,7 +8,7 @@ import {
   uuidParam,
 } from '../../http/common-schemas.js';
 import { tenantContext } from '../../http/request-auth.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { emailField, organisationField } from './subscriber-fields.js';
 import {
   addSubscriber,

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemResponses, tenantParams } from '../../http/common-schemas.js';
 import { tenantContext } from '../../http/request-auth.js';
-import { type AppDeps, requireRole } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
+import { requireRole } from '../../platform/context.js';
 import { notFound } from '../../platform/errors.js';
 import { OUTBOX_NAME, listOutbox, readOutboxMessage } from '../../platform/mail/outbox.js';
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { clientRequestIdOf, newRequestId } from '../../http/request-id.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import type { Rendering } from './public-cache.js';
 import { chooseEncoding } from './public-encoding.js';
 import {

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { announceDirectoryChange } from '../tenants/directory-listener.js';
 
 /** What other processes receive on the directory channel when a list's public face changed. */

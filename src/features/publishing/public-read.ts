@@ -2,9 +2,9 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import type { TenantTx } from '../../db/databases.js';
 import { listVersions } from '../../db/schema/region-versions.js';
 import { lists, tenantProfiles } from '../../db/schema/region.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { describeResidency, residencySentence } from '../regions/residency.js';
-import type { TenantRecord } from '../tenants/tenant-directory.js';
+import type { TenantRecord } from '../../platform/context.js';
 import type {
   FormerEntry,
   PublicListView,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idempotentProblems, pageOf, paginationQuery, problemResponses } from '../../http/common-schemas.js';
 import { listContext, listParams } from '../../http/list-context.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import {
   changeSetView,
   publishBody,

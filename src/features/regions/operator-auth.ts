@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { AppError } from '../../platform/errors.js';
 import { safeEqual, sha256Hex } from '../../platform/ids.js';
 

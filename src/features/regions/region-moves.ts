@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import type { RegionTarget } from '../../db/bootstrap.js';
 import { MOVE_STEPS, type MoveStep } from '../../db/schema/control.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { AppError } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import type { TenantRecord } from '../tenants/tenant-directory.js';
+import type { TenantRecord } from '../../platform/context.js';
 import { type MoveEstimate, estimateMove } from './move-estimate.js';
 import { countTenantRows } from './move-copy.js';
 import { RegionUnreachableError, withMoveSession } from './move-session.js';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { type MoveRow, countTenantsByRegion, selectMoves, selectOpenMove } from './moves.repo.js';
 
 /** What other callers (the CLI, the operator routes) read of regions and moves. */

@@ -1,6 +1,6 @@
 import type { RegionInfo } from '../../db/databases.js';
 import { COUNTRY_DISPLAY } from '../../domain/locations/index.js';
-import type { TenantRecord } from '../tenants/tenant-directory.js';
+import type { TenantRecord } from '../../platform/context.js';
 
 /** How subreg keeps tenants apart in a region: true of every region, by construction. */
 export const SEGREGATION =

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import pg from 'pg';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { applyAuthForget, authCacheOf } from '../auth/auth-cache.js';
 
 /** The channel on which a change of a tenant's directory entry (region, status) is announced. */

@@ -1,14 +1,7 @@
+import type { TenantRecord } from '../../platform/context.js';
 import { eq } from 'drizzle-orm';
 import type { ControlDb } from '../../db/databases.js';
 import { tenants } from '../../db/schema/control.js';
-
-export interface TenantRecord {
-  id: string;
-  slug: string;
-  name: string;
-  regionId: string;
-  status: 'active' | 'moving' | 'suspended';
-}
 
 const TTL_MS = 5_000;
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemResponses, problems, requiredText, tenantParams, text } from '../../http/common-schemas.js';
 import { requireActor, tenantContext } from '../../http/request-auth.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { createTenantForUser, getProfile, replaceProfile } from './tenants.service.js';
 
 const tenantView = z

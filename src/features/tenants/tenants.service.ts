@@ -1,18 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import { memberships, regions, tenants, users } from '../../db/schema/control.js';
 import { tenantProfiles } from '../../db/schema/region.js';
-import {
-  type Actor,
-  type AppDeps,
-  type TenantContext,
-  auditActor,
-  requireRole,
-} from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
+import { type Actor, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { hashPassword } from '../auth/passwords.js';
-import type { TenantRecord } from './tenant-directory.js';
+import type { TenantRecord } from '../../platform/context.js';
 import * as repo from './tenants.repo.js';
 
 export const SLUG_RE = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemResponses, requiredText, tenantParams, uuidParam } from '../../http/common-schemas.js';
 import { tenantContext } from '../../http/request-auth.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { createToken, listTokens, revokeToken } from './tokens.service.js';
 
 const tokenView = z

@@ -1,6 +1,7 @@
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { forgetEverywhere } from '../auth/auth-cache.js';
-import { type AppDeps, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
+import { type TenantContext, auditActor, requireRole } from '../../platform/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { newId, randomSecret, sha256Hex } from '../../platform/ids.js';
 import * as repo from './tokens.repo.js';

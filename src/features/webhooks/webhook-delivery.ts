@@ -1,7 +1,7 @@
 import type { TenantTx } from '../../db/databases.js';
 import { afterCommit } from '../../db/databases.js';
 import type { WebhookSettings } from '../../platform/config.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { WebhookAddressError, type Resolver, resolveWebhookHost } from './webhook-address.js';

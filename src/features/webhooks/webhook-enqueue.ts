@@ -1,8 +1,8 @@
 import type { TenantTx } from '../../db/databases.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { newId } from '../../platform/ids.js';
 import type { ChangeSet } from '../../domain/public-view.js';
-import type { TenantRecord } from '../tenants/tenant-directory.js';
+import type { TenantRecord } from '../../platform/context.js';
 import { type WebhookEvent, type WebhookPayload, versionPublishedPayload } from './webhook-events.js';
 import { webhookIdFor } from './webhook-signing.js';
 import * as repo from './webhooks.repo.js';

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { memberships, users } from '../../db/schema/control.js';
-import { type AppDeps, mailerOf } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
+import { mailerOf } from '../../platform/context.js';
 
 /** The workspace's owners' addresses (directory data in the control database). */
 async function ownerEmails(deps: AppDeps, tenantId: string): Promise<string[]> {

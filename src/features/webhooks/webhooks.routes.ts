@@ -10,7 +10,7 @@ import {
   uuidParam,
 } from '../../http/common-schemas.js';
 import { tenantContext } from '../../http/request-auth.js';
-import type { AppDeps } from '../../platform/context.js';
+import type { AppDeps } from '../../app/deps.js';
 import { MAX_URL_LENGTH } from './webhook-address.js';
 import { WEBHOOK_EVENTS } from './webhook-events.js';
 import * as service from './webhooks.service.js';
