@@ -11,7 +11,7 @@ import { type DatabaseRuntime, startDatabases } from './db/bootstrap.js';
 import { loadDemoData } from './demo/load-demo-data.js';
 import { startMetricsListener } from './features/health/metrics-access.js';
 import { RegionMoves } from './features/regions/region-moves.js';
-import { listenForDirectoryChanges } from './features/tenants/directory-listener.js';
+import { listenForDirectoryChanges } from './app/directory-listener.js';
 import { TenantDirectory } from './features/tenants/tenant-directory.js';
 import { buildApp } from './http/app.js';
 import type { AppConfig } from './platform/config.js';

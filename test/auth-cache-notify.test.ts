@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { authCacheOf } from '../src/features/auth/auth-cache.js';
-import { DIRECTORY_CHANNEL, listenForDirectoryChanges } from '../src/features/tenants/directory-listener.js';
+import { listenForDirectoryChanges } from '../src/app/directory-listener.js';
+import { DIRECTORY_CHANNEL } from '../src/platform/directory-channel.js';
 import { type Harness, type TestTenant, bearer, createHarness, makeTenant } from './support/harness.js';
 
 // Issue 14 follow-up: a revocation made by one process is refused by every other one at once.

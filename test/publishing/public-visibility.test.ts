@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { PublicCache } from '../../src/features/publishing/public-cache.js';
-import { listenForDirectoryChanges } from '../../src/features/tenants/directory-listener.js';
+import { listenForDirectoryChanges } from '../../src/app/directory-listener.js';
 import { type Harness, type TestTenant, bearer, createHarness, makeTenant } from '../support/harness.js';
 
 // Defect 7: a list made private (or renamed, or deleted) stops being public at once.

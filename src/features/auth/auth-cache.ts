@@ -1,6 +1,6 @@
 import type { AppDeps } from '../../app/deps.js';
 import type { Role } from '../../platform/context.js';
-import { announceDirectoryChange } from '../tenants/directory-listener.js';
+import { announceDirectoryChange } from '../../platform/directory-channel.js';
 
 /**
  * A few seconds of memory for what every authenticated request asks the control database:

@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors.js';
 import { randomSecret, sha256Hex } from '../../platform/ids.js';
 import { type RequestMeta, recordTokenAddress, recordUserEvent } from '../audit/audit-security.service.js';
 import { authCacheOf, forgetEverywhere } from './auth-cache.js';
-import { verifyPassword } from './passwords.js';
+import { verifyPassword } from '../../platform/passwords.js';
 
 const SESSION_DAYS = 14;
 

@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors.js';
 import { randomSecret, sha256Hex } from '../../platform/ids.js';
 import { forgetEverywhere } from './auth-cache.js';
 import { createSession, findUserByEmail } from './auth.service.js';
-import { hashPassword } from './passwords.js';
+import { hashPassword } from '../../platform/passwords.js';
 import { noAccountMail, resetPasswordMail } from './signup-mail.js';
 
 export const RESET_LINK_MINUTES = 60;

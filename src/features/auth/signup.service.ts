@@ -7,7 +7,7 @@ import { randomSecret, sha256Hex } from '../../platform/ids.js';
 import { checkSlugAndRegion, createTenant, isSlugTaken, slugTaken } from '../tenants/tenants.service.js';
 import { createSession, findUserByEmail } from './auth.service.js';
 import { RESET_LINK_MINUTES, issueResetLink } from './password-reset.service.js';
-import { hashPassword } from './passwords.js';
+import { hashPassword } from '../../platform/passwords.js';
 import { alreadyRegisteredMail, confirmSignUpMail } from './signup-mail.js';
 
 export const SIGNUP_LINK_HOURS = 24;

@@ -7,7 +7,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { newId, randomSecret, sha256Hex } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { forgetEverywhere } from '../auth/auth-cache.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { hashPassword, verifyPassword } from '../../platform/passwords.js';
 
 const INVITATION_DAYS = 7;
 /** a workspace has a handful; the cap keeps one answer small */

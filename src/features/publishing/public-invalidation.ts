@@ -1,5 +1,5 @@
 import type { AppDeps } from '../../app/deps.js';
-import { announceDirectoryChange } from '../tenants/directory-listener.js';
+import { announceDirectoryChange } from '../../platform/directory-channel.js';
 
 /** What other processes receive on the directory channel when a list's public face changed. */
 export interface PublicListsChanged {

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { RegionTarget } from '../../db/bootstrap.js';
 import { type MoveStep, tenants } from '../../db/schema/control.js';
 import { auditEvents } from '../../db/schema/region.js';
-import { announceDirectoryChange } from '../tenants/directory-listener.js';
+import { announceDirectoryChange } from '../../platform/directory-channel.js';
 import type { AppDeps } from '../../app/deps.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { copyTenantTable, deleteTenantRows, digestTenantTable } from './move-copy.js';

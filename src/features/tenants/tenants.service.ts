@@ -6,7 +6,7 @@ import { type Actor, type TenantContext, auditActor, requireRole } from '../../p
 import { AppError, badRequest } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPassword } from '../../platform/passwords.js';
 import type { TenantRecord } from '../../platform/context.js';
 import * as repo from './tenants.repo.js';
 

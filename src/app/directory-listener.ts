@@ -1,21 +1,7 @@
-import { type SQL, sql } from 'drizzle-orm';
 import pg from 'pg';
-import type { AppDeps } from '../../app/deps.js';
-import { applyAuthForget, authCacheOf } from '../auth/auth-cache.js';
-
-/** The channel on which a change of a tenant's directory entry (region, status) is announced. */
-export const DIRECTORY_CHANNEL = 'subreg_directory';
-
-/**
- * Announces a change on the directory channel, through a connection or a transaction (then it
- * is delivered at commit). The payload is one of those the listener below understands.
- */
-export async function announceDirectoryChange(
-  db: { execute: (query: SQL) => Promise<unknown> },
-  payload: unknown,
-): Promise<void> {
-  await db.execute(sql`select pg_notify(${DIRECTORY_CHANNEL}, ${JSON.stringify(payload)})`);
-}
+import { applyAuthForget, authCacheOf } from '../features/auth/auth-cache.js';
+import { DIRECTORY_CHANNEL } from '../platform/directory-channel.js';
+import type { AppDeps } from './deps.js';
 
 /**
  * Listens on the control database for directory changes made by other processes (a region move
