@@ -34,6 +34,7 @@ import { adminStatic } from '../web/admin-static.js';
 import { IdempotentReplay } from '../features/idempotency/idempotency.service.js';
 import { AppError } from '../platform/errors.js';
 import { loggerOptions } from '../platform/logger.js';
+import { addRoleToOperations, collectRouteRoles } from './route-roles.js';
 import {
   addIdempotencyParameter,
   collectIdempotentRoutes,
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
   });
   deps.metrics.watchPools(() => deps.dbs.poolStats());
   const idempotentRoutes = collectIdempotentRoutes(app);
+  const routeRoles = collectRouteRoles(app);
 
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
@@ -151,9 +153,12 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
     transform: jsonSchemaTransform,
     transformObject: (doc) =>
       finishOpenApiDocument(
-        addIdempotencyParameter(
-          jsonSchemaTransformObject(doc) as unknown as Record<string, unknown>,
-          idempotentRoutes,
+        addRoleToOperations(
+          addIdempotencyParameter(
+            jsonSchemaTransformObject(doc) as unknown as Record<string, unknown>,
+            idempotentRoutes,
+          ),
+          routeRoles,
         ),
       ) as unknown as ReturnType<typeof jsonSchemaTransformObject>,
   });

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { resolveListId } from '../features/lists/lists.service.js';
 import type { AppDeps } from '../app/deps.js';
-import type { Role, TenantContext } from '../platform/context.js';
+import type { TenantContext } from '../platform/context.js';
 import { tenantParams } from './common-schemas.js';
 import { tenantContext } from './request-auth.js';
 
@@ -22,9 +22,8 @@ export const listParams = tenantParams.extend({
 export async function listContext(
   req: FastifyRequest,
   deps: AppDeps,
-  minRole: Role = 'viewer',
 ): Promise<[ctx: TenantContext, listId: string]> {
-  const ctx = await tenantContext(req, deps, minRole);
+  const ctx = await tenantContext(req, deps);
   const ref = (req.params as { listId: string }).listId;
   return [ctx, await resolveListId(deps, ctx, ref)];
 }

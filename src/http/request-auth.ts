@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { actorFromSession, actorFromToken, roleInTenant } from '../features/auth/auth.service.js';
 import type { AppDeps } from '../app/deps.js';
-import type { Actor, Role, TenantContext } from '../platform/context.js';
+import type { Actor, TenantContext } from '../platform/context.js';
 import { requireRole } from '../platform/context.js';
 import { AppError, tenantMoving, unauthorized } from '../platform/errors.js';
 import { safeEqual } from '../platform/ids.js';
@@ -23,7 +23,8 @@ declare module 'fastify' {
  */
 export function registerAuthentication(app: FastifyInstance, deps: AppDeps): void {
   app.decorateRequest('actor', null);
-  app.addHook('preHandler', async (req) => {
+  // Before validation: who calls, and whether they may, is answered before what they sent.
+  app.addHook('preValidation', async (req) => {
     // Operator routes authenticate with the operator token, checked by those routes themselves.
     if (req.routeOptions.url?.startsWith('/api/v1/operator/')) return;
     const header = req.headers.authorization;
@@ -56,6 +57,13 @@ export function registerAuthentication(app: FastifyInstance, deps: AppDeps): voi
     }
     req.actor = actor;
   });
+  // Workspace routes: the workspace and the declared role are checked here, once, for every route.
+  // (A malformed path, such as a slug no workspace can have, is left to validation's 400.)
+  app.addHook('preValidation', async (req) => {
+    if (!req.routeOptions.config.role) return;
+    if (!pathIsValid(req)) return;
+    await tenantContext(req, deps);
+  });
 }
 
 export function requireActor(req: FastifyRequest): Actor {
@@ -67,14 +75,39 @@ const tenantNotFound = () =>
   new AppError(404, 'TENANT_NOT_FOUND', 'No workspace with that slug exists, or you have no access to it.');
 
 /**
- * The tenant named in the path, if the caller may see it. A tenant the caller has no access to
- * answers 404, exactly like one that does not exist.
+ * The tenant named in the path, if the caller may see it, with the caller's role checked against
+ * the route's declared one (route-roles.ts). A tenant the caller has no access to answers 404,
+ * exactly like one that does not exist. Resolved once per request: first by the scope's
+ * preValidation hook (so a refusal comes before any complaint about the body), then handed to the
+ * route's handler.
  */
-export async function tenantContext(
-  req: FastifyRequest,
-  deps: AppDeps,
-  minRole: Role = 'viewer',
-): Promise<TenantContext> {
+export async function tenantContext(req: FastifyRequest, deps: AppDeps): Promise<TenantContext> {
+  let resolving = resolved.get(req);
+  if (!resolving) {
+    resolving = resolveTenantContext(req, deps);
+    resolved.set(req, resolving);
+  }
+  const ctx = await resolving;
+  // The fingerprint of an Idempotency-Key is taken of the validated request, in the handler.
+  if (ctx.idempotency === undefined) ctx.idempotency = idempotencyOf(req, ctx);
+  return ctx;
+}
+
+/** The path parameters pass the route's schema (zod's compiler answers `{ error }`, Ajv's `false`). */
+function pathIsValid(req: FastifyRequest): boolean {
+  const validate = req.getValidationFunction('params');
+  if (!validate) return true;
+  const result: unknown = validate(req.params);
+  return (
+    result !== false && !(typeof result === 'object' && result !== null && 'error' in result && result.error)
+  );
+}
+
+const resolved = new WeakMap<FastifyRequest, Promise<TenantContext>>();
+
+async function resolveTenantContext(req: FastifyRequest, deps: AppDeps): Promise<TenantContext> {
+  const minRole = req.routeOptions.config.role;
+  if (!minRole) throw new Error(`${req.method} ${req.routeOptions.url} declares no role.`);
   const actor = requireActor(req);
   const tenant = await deps.directory.bySlug((req.params as { tenant: string }).tenant);
   if (!tenant) throw tenantNotFound();
@@ -86,6 +119,5 @@ export async function tenantContext(
   if (tenant.status === 'moving' && !SAFE_METHODS.has(req.method)) throw tenantMoving();
   const ctx: TenantContext = { tenant, actor, role, requestId: req.id };
   requireRole(ctx, minRole);
-  ctx.idempotency = idempotencyOf(req, ctx);
   return ctx;
 }

@@ -86,6 +86,7 @@ export const auditRoutes =
     app.get(
       '/tenants/:tenant/audit',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'listAuditEvents',
           tags: ['audit'],
@@ -102,13 +103,14 @@ export const auditRoutes =
         },
       },
       async (req) => {
-        const ctx = await tenantContext(req, deps, 'owner');
+        const ctx = await tenantContext(req, deps);
         return listAudit(deps, ctx.tenant, req.query.afterSeq, req.query.limit);
       },
     );
     app.get(
       '/tenants/:tenant/audit/verify',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'verifyAuditChain',
           tags: ['audit'],
@@ -118,11 +120,12 @@ export const auditRoutes =
           response: { 200: verdict, ...problemResponses },
         },
       },
-      async (req) => verifyAuditChain(deps, (await tenantContext(req, deps, 'viewer')).tenant),
+      async (req) => verifyAuditChain(deps, (await tenantContext(req, deps)).tenant),
     );
     app.post(
       '/tenants/:tenant/audit/verify',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'verifyAuditChainAgainstCheckpoint',
           tags: ['audit'],
@@ -134,13 +137,14 @@ export const auditRoutes =
         },
       },
       async (req) =>
-        verifyAuditChain(deps, (await tenantContext(req, deps, 'viewer')).tenant, {
+        verifyAuditChain(deps, (await tenantContext(req, deps)).tenant, {
           checkpoint: req.body.checkpoint,
         }),
     );
     app.get(
       '/tenants/:tenant/audit/checkpoints',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'listAuditCheckpoints',
           tags: ['audit'],
@@ -160,13 +164,14 @@ export const auditRoutes =
         },
       },
       async (req) => {
-        const ctx = await tenantContext(req, deps, 'viewer');
+        const ctx = await tenantContext(req, deps);
         return listCheckpointFiles(deps, ctx.tenant, req.query.beforeSeq ?? null, req.query.limit);
       },
     );
     app.get(
       '/tenants/:tenant/audit/checkpoints/latest',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'getLatestAuditCheckpoint',
           tags: ['audit'],
@@ -177,7 +182,7 @@ export const auditRoutes =
         },
       },
       async (req, reply) => {
-        const ctx = await tenantContext(req, deps, 'viewer');
+        const ctx = await tenantContext(req, deps);
         const file = await latestCheckpointFile(deps, ctx.tenant);
         reply.header(
           'content-disposition',
@@ -189,6 +194,7 @@ export const auditRoutes =
     app.post(
       '/tenants/:tenant/audit/checkpoints',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'createAuditCheckpoint',
           tags: ['audit'],
@@ -198,7 +204,7 @@ export const auditRoutes =
         },
       },
       async (req, reply) => {
-        const ctx = await tenantContext(req, deps, 'editor');
+        const ctx = await tenantContext(req, deps);
         return reply.code(201).send(await createCheckpoint(deps, ctx.tenant));
       },
     );

@@ -150,6 +150,7 @@ export const approvalsRoutes =
     app.get(
       '/tenants/:tenant/notices/:noticeId/approvals',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'listNoticeApprovals',
           tags: ['customers'],
@@ -163,6 +164,7 @@ export const approvalsRoutes =
     app.post(
       '/tenants/:tenant/approvals/:approvalId/decision',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'recordApprovalDecision',
           tags: ['customers'],
@@ -182,7 +184,6 @@ export const approvalsRoutes =
           response: { 200: approvalView, ...problemResponses },
         },
       },
-      async (req) =>
-        recordDecision(deps, await tenantContext(req, deps, 'editor'), req.params.approvalId, req.body),
+      async (req) => recordDecision(deps, await tenantContext(req, deps), req.params.approvalId, req.body),
     );
   };

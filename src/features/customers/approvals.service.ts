@@ -1,6 +1,6 @@
 import type { TenantTx } from '../../db/databases.js';
 import type { AppDeps } from '../../app/deps.js';
-import { type TenantContext, auditActor, mailerOf, nowOf, requireRole } from '../../platform/context.js';
+import { type TenantContext, auditActor, mailerOf, nowOf } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { signLink, verifyLink } from '../notices/links.js';
@@ -209,7 +209,6 @@ export async function recordDecision(
   approvalId: string,
   input: { decision: 'approve' | 'refuse'; reason: string | null; onBehalfOf: string },
 ) {
-  requireRole(ctx, 'editor');
   if (input.decision === 'refuse' && !input.reason)
     throw new AppError(400, 'APPROVAL_INVALID', 'reason must say why the customer refuses the change.');
   const now = nowOf(deps);

@@ -58,6 +58,7 @@ export const customersRoutes =
     app.get(
       '/tenants/:tenant/customers',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'listCustomers',
           tags: ['customers'],
@@ -72,6 +73,7 @@ export const customersRoutes =
     app.post(
       '/tenants/:tenant/customers',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'createCustomer',
           tags: ['customers'],
@@ -89,11 +91,12 @@ export const customersRoutes =
         },
       },
       async (req, reply) =>
-        reply.code(201).send(await createCustomer(deps, await tenantContext(req, deps, 'editor'), req.body)),
+        reply.code(201).send(await createCustomer(deps, await tenantContext(req, deps), req.body)),
     );
     app.get(
       '/tenants/:tenant/customers/:customerId',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'getCustomer',
           tags: ['customers'],
@@ -107,6 +110,7 @@ export const customersRoutes =
     app.patch(
       '/tenants/:tenant/customers/:customerId',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'updateCustomer',
           tags: ['customers'],
@@ -123,12 +127,12 @@ export const customersRoutes =
           response: { 200: customerView, ...problemResponses, ...problems(422) },
         },
       },
-      async (req) =>
-        updateCustomer(deps, await tenantContext(req, deps, 'editor'), req.params.customerId, req.body),
+      async (req) => updateCustomer(deps, await tenantContext(req, deps), req.params.customerId, req.body),
     );
     app.delete(
       '/tenants/:tenant/customers/:customerId',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'removeCustomer',
           tags: ['customers'],
@@ -138,13 +142,14 @@ export const customersRoutes =
         },
       },
       async (req, reply) => {
-        await removeCustomer(deps, await tenantContext(req, deps, 'editor'), req.params.customerId);
+        await removeCustomer(deps, await tenantContext(req, deps), req.params.customerId);
         return reply.code(204).send(null);
       },
     );
     app.put(
       '/tenants/:tenant/customers/:customerId/contacts/:subscriberId',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'linkCustomerContact',
           tags: ['customers'],
@@ -156,7 +161,7 @@ export const customersRoutes =
       async (req) =>
         setContact(
           deps,
-          await tenantContext(req, deps, 'editor'),
+          await tenantContext(req, deps),
           req.params.customerId,
           req.params.subscriberId,
           true,
@@ -165,6 +170,7 @@ export const customersRoutes =
     app.delete(
       '/tenants/:tenant/customers/:customerId/contacts/:subscriberId',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'unlinkCustomerContact',
           tags: ['customers'],
@@ -176,7 +182,7 @@ export const customersRoutes =
       async (req, reply) => {
         await setContact(
           deps,
-          await tenantContext(req, deps, 'editor'),
+          await tenantContext(req, deps),
           req.params.customerId,
           req.params.subscriberId,
           false,

@@ -20,6 +20,7 @@ export const entitiesRoutes =
     app.get(
       '/tenants/:tenant/entities',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'listEntities',
           tags: ['entities'],
@@ -34,7 +35,7 @@ export const entitiesRoutes =
     app.post(
       '/tenants/:tenant/entities',
       {
-        config: { idempotentStatus: 201 },
+        config: { role: 'editor', idempotentStatus: 201 },
         schema: {
           operationId: 'createEntity',
           tags: ['entities'],
@@ -45,11 +46,12 @@ export const entitiesRoutes =
         },
       },
       async (req, reply) =>
-        reply.code(201).send(await createEntity(deps, await tenantContext(req, deps, 'editor'), req.body)),
+        reply.code(201).send(await createEntity(deps, await tenantContext(req, deps), req.body)),
     );
     app.get(
       '/tenants/:tenant/entities/:entityId',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'getEntity',
           tags: ['entities'],
@@ -63,6 +65,7 @@ export const entitiesRoutes =
     app.patch(
       '/tenants/:tenant/entities/:entityId',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'updateEntity',
           tags: ['entities'],
@@ -72,12 +75,12 @@ export const entitiesRoutes =
           response: { 200: entityView, ...problemResponses },
         },
       },
-      async (req) =>
-        updateEntity(deps, await tenantContext(req, deps, 'editor'), req.params.entityId, req.body),
+      async (req) => updateEntity(deps, await tenantContext(req, deps), req.params.entityId, req.body),
     );
     app.delete(
       '/tenants/:tenant/entities/:entityId',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'deleteEntity',
           tags: ['entities'],
@@ -87,7 +90,7 @@ export const entitiesRoutes =
         },
       },
       async (req, reply) => {
-        await deleteEntity(deps, await tenantContext(req, deps, 'editor'), req.params.entityId);
+        await deleteEntity(deps, await tenantContext(req, deps), req.params.entityId);
         return reply.code(204).send(null);
       },
     );

@@ -1,7 +1,7 @@
 import type { TenantTx } from '../../db/databases.js';
 import { pageFrom } from '../../platform/paging.js';
 import type { AppDeps } from '../../app/deps.js';
-import { type TenantContext, auditActor, requireRole } from '../../platform/context.js';
+import { type TenantContext, auditActor } from '../../platform/context.js';
 import { AppError, badRequest, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
@@ -67,7 +67,6 @@ export async function insertEntityInTx(tx: TenantTx, ctx: TenantContext, input: 
 }
 
 export async function createEntity(deps: AppDeps, ctx: TenantContext, input: CreateEntityInput) {
-  requireRole(ctx, 'editor');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     await claimIdempotencyKey(tx, ctx);
     const view = toEntityView(await insertEntityInTx(tx, ctx, input));
@@ -77,7 +76,6 @@ export async function createEntity(deps: AppDeps, ctx: TenantContext, input: Cre
 }
 
 export async function updateEntity(deps: AppDeps, ctx: TenantContext, id: string, patch: UpdateEntityInput) {
-  requireRole(ctx, 'editor');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const before = await repo.selectEntity(tx, id);
     if (!before) throw entityNotFound();
@@ -99,7 +97,6 @@ export async function updateEntity(deps: AppDeps, ctx: TenantContext, id: string
 }
 
 export async function deleteEntity(deps: AppDeps, ctx: TenantContext, id: string) {
-  requireRole(ctx, 'editor');
   await deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const before = await repo.selectEntity(tx, id);
     if (!before) throw entityNotFound();

@@ -14,6 +14,7 @@ export const entriesRoutes =
     app.get(
       '/tenants/:tenant/lists/:listId/entries',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'listEntries',
           tags: ['entries'],
@@ -28,7 +29,7 @@ export const entriesRoutes =
     app.post(
       '/tenants/:tenant/lists/:listId/entries',
       {
-        config: { idempotentStatus: 201 },
+        config: { role: 'editor', idempotentStatus: 201 },
         schema: {
           operationId: 'createEntry',
           tags: ['entries'],
@@ -39,11 +40,12 @@ export const entriesRoutes =
         },
       },
       async (req, reply) =>
-        reply.code(201).send(await createEntry(deps, ...(await listContext(req, deps, 'editor')), req.body)),
+        reply.code(201).send(await createEntry(deps, ...(await listContext(req, deps)), req.body)),
     );
     app.get(
       '/tenants/:tenant/lists/:listId/entries/:entryId',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'getEntry',
           tags: ['entries'],
@@ -57,6 +59,7 @@ export const entriesRoutes =
     app.patch(
       '/tenants/:tenant/lists/:listId/entries/:entryId',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'updateEntry',
           tags: ['entries'],
@@ -66,12 +69,12 @@ export const entriesRoutes =
           response: { 200: entryView, ...problemResponses },
         },
       },
-      async (req) =>
-        updateEntry(deps, ...(await listContext(req, deps, 'editor')), req.params.entryId, req.body),
+      async (req) => updateEntry(deps, ...(await listContext(req, deps)), req.params.entryId, req.body),
     );
     app.delete(
       '/tenants/:tenant/lists/:listId/entries/:entryId',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'deleteEntry',
           tags: ['entries'],
@@ -81,7 +84,7 @@ export const entriesRoutes =
         },
       },
       async (req, reply) => {
-        await deleteEntry(deps, ...(await listContext(req, deps, 'editor')), req.params.entryId);
+        await deleteEntry(deps, ...(await listContext(req, deps)), req.params.entryId);
         return reply.code(204).send(null);
       },
     );

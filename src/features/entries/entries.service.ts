@@ -1,6 +1,6 @@
 import type { TenantTx } from '../../db/databases.js';
 import type { AppDeps } from '../../app/deps.js';
-import { type TenantContext, auditActor, requireRole } from '../../platform/context.js';
+import { type TenantContext, auditActor } from '../../platform/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
@@ -94,7 +94,6 @@ export async function createEntry(
   listId: string,
   input: CreateEntryInput,
 ) {
-  requireRole(ctx, 'editor');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     await claimIdempotencyKey(tx, ctx);
     if (!(await listExists(tx, listId))) throw listNotFound();
@@ -133,7 +132,6 @@ export async function updateEntry(
   id: string,
   patch: UpdateEntryInput,
 ) {
-  requireRole(ctx, 'editor');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const before = await repo.selectEntry(tx, listId, id);
     if (!before) throw entryNotFound();
@@ -158,7 +156,6 @@ export async function updateEntry(
 }
 
 export async function deleteEntry(deps: AppDeps, ctx: TenantContext, listId: string, id: string) {
-  requireRole(ctx, 'editor');
   await deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const before = await repo.selectEntry(tx, listId, id);
     if (!before) throw entryNotFound();

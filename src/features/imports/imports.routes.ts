@@ -47,7 +47,7 @@ export const importsRoutes =
       '/tenants/:tenant/lists/:listId/imports',
       {
         bodyLimit: IMPORT_LIMITS.maxFileBytes + 64 * 1024,
-        config: { idempotentStatus: 201 },
+        config: { role: 'editor', idempotentStatus: 201 },
         schema: {
           operationId: 'createImport',
           tags: ['imports'],
@@ -65,7 +65,7 @@ export const importsRoutes =
         },
       },
       async (req, reply) => {
-        const [ctx, listId] = await listContext(req, deps, 'editor');
+        const [ctx, listId] = await listContext(req, deps);
         if (!req.isMultipart()) {
           throw new AppError(
             415,
@@ -102,6 +102,7 @@ export const importsRoutes =
     app.get(
       '/tenants/:tenant/lists/:listId/imports',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'listImports',
           tags: ['imports'],
@@ -117,6 +118,7 @@ export const importsRoutes =
     app.get(
       '/tenants/:tenant/lists/:listId/imports/:importId',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'getImport',
           tags: ['imports'],
@@ -131,6 +133,7 @@ export const importsRoutes =
     app.get(
       '/tenants/:tenant/lists/:listId/imports/:importId/source',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'getImportSource',
           tags: ['imports'],
@@ -153,7 +156,7 @@ export const importsRoutes =
     app.post(
       '/tenants/:tenant/lists/:listId/imports/:importId/apply',
       {
-        config: { idempotentStatus: 200 },
+        config: { role: 'editor', idempotentStatus: 200 },
         schema: {
           operationId: 'applyImport',
           tags: ['imports'],
@@ -163,13 +166,13 @@ export const importsRoutes =
           response: { 200: importSummaryView, ...problemResponses, ...idempotentProblems },
         },
       },
-      async (req) =>
-        applyImport(deps, ...(await listContext(req, deps, 'editor')), req.params.importId, req.body),
+      async (req) => applyImport(deps, ...(await listContext(req, deps)), req.params.importId, req.body),
     );
 
     app.delete(
       '/tenants/:tenant/lists/:listId/imports/:importId',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'discardImport',
           tags: ['imports'],
@@ -179,7 +182,7 @@ export const importsRoutes =
         },
       },
       async (req, reply) => {
-        await discardImport(deps, ...(await listContext(req, deps, 'editor')), req.params.importId);
+        await discardImport(deps, ...(await listContext(req, deps)), req.params.importId);
         return reply.code(204).send(null);
       },
     );

@@ -19,6 +19,7 @@ export const listsRoutes =
     app.get(
       '/tenants/:tenant/lists',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'listLists',
           tags: ['lists'],
@@ -33,7 +34,7 @@ export const listsRoutes =
     app.post(
       '/tenants/:tenant/lists',
       {
-        config: { idempotentStatus: 201 },
+        config: { role: 'editor', idempotentStatus: 201 },
         schema: {
           operationId: 'createList',
           tags: ['lists'],
@@ -44,11 +45,12 @@ export const listsRoutes =
         },
       },
       async (req, reply) =>
-        reply.code(201).send(await createList(deps, await tenantContext(req, deps, 'editor'), req.body)),
+        reply.code(201).send(await createList(deps, await tenantContext(req, deps), req.body)),
     );
     app.get(
       '/tenants/:tenant/lists/:listId',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'getList',
           tags: ['lists'],
@@ -62,6 +64,7 @@ export const listsRoutes =
     app.patch(
       '/tenants/:tenant/lists/:listId',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'updateList',
           tags: ['lists'],
@@ -71,11 +74,12 @@ export const listsRoutes =
           response: { 200: listView, ...problemResponses },
         },
       },
-      async (req) => updateList(deps, ...(await listContext(req, deps, 'editor')), req.body),
+      async (req) => updateList(deps, ...(await listContext(req, deps)), req.body),
     );
     app.delete(
       '/tenants/:tenant/lists/:listId',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'deleteList',
           tags: ['lists'],
@@ -85,7 +89,7 @@ export const listsRoutes =
         },
       },
       async (req, reply) => {
-        await deleteList(deps, ...(await listContext(req, deps, 'owner')));
+        await deleteList(deps, ...(await listContext(req, deps)));
         return reply.code(204).send(null);
       },
     );

@@ -2,7 +2,7 @@ import { afterCommit } from '../../db/databases.js';
 import { publicListsChanged } from '../publishing/public-invalidation.js';
 import type { TenantTx } from '../../db/databases.js';
 import type { AppDeps } from '../../app/deps.js';
-import { type TenantContext, auditActor, requireRole } from '../../platform/context.js';
+import { type TenantContext, auditActor } from '../../platform/context.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
@@ -75,7 +75,6 @@ export async function createList(
   ctx: TenantContext,
   input: CreateListInput,
 ): Promise<ListView> {
-  requireRole(ctx, 'editor');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     await claimIdempotencyKey(tx, ctx);
     if (await repo.selectListBySlug(tx, input.slug)) {
@@ -105,7 +104,6 @@ export async function updateList(
   id: string,
   patch: UpdateListInput,
 ): Promise<ListView> {
-  requireRole(ctx, 'editor');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const before = await repo.selectList(tx, id);
     if (!before) throw listNotFound();
@@ -135,7 +133,6 @@ export async function updateList(
 }
 
 export async function deleteList(deps: AppDeps, ctx: TenantContext, id: string): Promise<void> {
-  requireRole(ctx, 'owner');
   await deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const before = await repo.selectList(tx, id);
     if (!before) throw listNotFound();

@@ -36,6 +36,7 @@ export const membersRoutes =
     app.get(
       '/tenants/:tenant/members',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'listMembers',
           tags: ['members'],
@@ -49,6 +50,7 @@ export const membersRoutes =
     app.patch(
       '/tenants/:tenant/members/:userId',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'updateMemberRole',
           tags: ['members'],
@@ -58,12 +60,12 @@ export const membersRoutes =
           response: { 200: z.object({ userId: z.uuid(), role }), ...problemResponses },
         },
       },
-      async (req) =>
-        changeMemberRole(deps, await tenantContext(req, deps, 'owner'), req.params.userId, req.body.role),
+      async (req) => changeMemberRole(deps, await tenantContext(req, deps), req.params.userId, req.body.role),
     );
     app.delete(
       '/tenants/:tenant/members/:userId',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'removeMember',
           tags: ['members'],
@@ -73,13 +75,14 @@ export const membersRoutes =
         },
       },
       async (req, reply) => {
-        await removeMember(deps, await tenantContext(req, deps, 'owner'), req.params.userId);
+        await removeMember(deps, await tenantContext(req, deps), req.params.userId);
         return reply.code(204).send(null);
       },
     );
     app.post(
       '/tenants/:tenant/invitations',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'createInvitation',
           tags: ['members'],
@@ -101,13 +104,12 @@ export const membersRoutes =
       async (req, reply) =>
         reply
           .code(201)
-          .send(
-            await inviteMember(deps, await tenantContext(req, deps, 'owner'), req.body.email, req.body.role),
-          ),
+          .send(await inviteMember(deps, await tenantContext(req, deps), req.body.email, req.body.role)),
     );
     app.get(
       '/tenants/:tenant/invitations',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'listInvitations',
           tags: ['members'],
@@ -116,11 +118,12 @@ export const membersRoutes =
           response: { 200: z.object({ items: z.array(pendingInvitation) }), ...problemResponses },
         },
       },
-      async (req) => ({ items: await listPendingInvitations(deps, await tenantContext(req, deps, 'owner')) }),
+      async (req) => ({ items: await listPendingInvitations(deps, await tenantContext(req, deps)) }),
     );
     app.delete(
       '/tenants/:tenant/invitations/:invitationId',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'revokeInvitation',
           tags: ['members'],
@@ -130,7 +133,7 @@ export const membersRoutes =
         },
       },
       async (req, reply) => {
-        await revokeInvitation(deps, await tenantContext(req, deps, 'owner'), req.params.invitationId);
+        await revokeInvitation(deps, await tenantContext(req, deps), req.params.invitationId);
         return reply.code(204).send(null);
       },
     );

@@ -26,6 +26,7 @@ export const evidenceRoutes =
     app.get(
       '/tenants/:tenant/lists/:listId/notices/:noticeId/evidence.csv',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'exportNoticeEvidenceCsv',
           tags: ['notices'],
@@ -53,6 +54,7 @@ export const evidenceRoutes =
     app.get(
       '/tenants/:tenant/lists/:listId/notices/:noticeId/evidence.pdf',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'exportNoticeEvidencePdf',
           tags: ['notices'],

@@ -1,5 +1,5 @@
 import type { AppDeps } from '../../app/deps.js';
-import { type TenantContext, auditActor, nowOf, requireRole } from '../../platform/context.js';
+import { type TenantContext, auditActor, nowOf } from '../../platform/context.js';
 import { notFound } from '../../platform/errors.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { diffSnapshots } from '../publishing/diff-snapshots.js';
@@ -97,7 +97,6 @@ export async function noticeEvidence(
   noticeId: string,
   format: EvidenceFormat,
 ): Promise<NoticeEvidence> {
-  requireRole(ctx, 'viewer');
   const now = nowOf(deps);
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const notice = await selectNotice(tx, noticeId);

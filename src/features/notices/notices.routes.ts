@@ -60,6 +60,7 @@ export const noticesRoutes =
     app.get(
       '/tenants/:tenant/notices',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'listNotices',
           tags: ['notices'],
@@ -77,6 +78,7 @@ export const noticesRoutes =
     app.get(
       '/tenants/:tenant/notices/:noticeId',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'getNotice',
           tags: ['notices'],
@@ -90,6 +92,7 @@ export const noticesRoutes =
     app.post(
       '/tenants/:tenant/notices/:noticeId/withdraw',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'withdrawNotice',
           tags: ['notices'],
@@ -103,11 +106,12 @@ export const noticesRoutes =
         },
       },
       async (req) =>
-        withdrawNotice(deps, await tenantContext(req, deps, 'editor'), req.params.noticeId, req.body.reason),
+        withdrawNotice(deps, await tenantContext(req, deps), req.params.noticeId, req.body.reason),
     );
     app.get(
       '/tenants/:tenant/deliveries',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'listNoticeDeliveries',
           tags: ['notices'],

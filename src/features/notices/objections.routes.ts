@@ -151,6 +151,7 @@ export const objectionsRoutes =
     app.get(
       '/tenants/:tenant/objections',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'listObjections',
           tags: ['notices'],
@@ -172,6 +173,7 @@ export const objectionsRoutes =
     app.get(
       '/tenants/:tenant/notices/:noticeId/objections',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'listNoticeObjections',
           tags: ['notices'],
@@ -185,6 +187,7 @@ export const objectionsRoutes =
     app.patch(
       '/tenants/:tenant/objections/:objectionId',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'answerObjection',
           tags: ['notices'],
@@ -197,7 +200,6 @@ export const objectionsRoutes =
           response: { 200: objectionView, ...problemResponses },
         },
       },
-      async (req) =>
-        answerObjection(deps, await tenantContext(req, deps, 'editor'), req.params.objectionId, req.body),
+      async (req) => answerObjection(deps, await tenantContext(req, deps), req.params.objectionId, req.body),
     );
   };

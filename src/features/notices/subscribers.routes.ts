@@ -44,6 +44,7 @@ export const subscribersRoutes =
     app.get(
       '/tenants/:tenant/subscribers',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'listSubscribers',
           tags: ['notices'],
@@ -61,6 +62,7 @@ export const subscribersRoutes =
     app.get(
       '/tenants/:tenant/subscribers/export',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'exportSubscribers',
           tags: ['notices'],
@@ -82,6 +84,7 @@ export const subscribersRoutes =
     app.post(
       '/tenants/:tenant/subscribers',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'addSubscriber',
           tags: ['notices'],
@@ -96,11 +99,12 @@ export const subscribersRoutes =
         },
       },
       async (req, reply) =>
-        reply.code(201).send(await addSubscriber(deps, await tenantContext(req, deps, 'editor'), req.body)),
+        reply.code(201).send(await addSubscriber(deps, await tenantContext(req, deps), req.body)),
     );
     app.delete(
       '/tenants/:tenant/subscribers/:subscriberId',
       {
+        config: { role: 'editor' },
         schema: {
           operationId: 'removeSubscriber',
           tags: ['notices'],
@@ -110,7 +114,7 @@ export const subscribersRoutes =
         },
       },
       async (req, reply) => {
-        await removeSubscriber(deps, await tenantContext(req, deps, 'editor'), req.params.subscriberId);
+        await removeSubscriber(deps, await tenantContext(req, deps), req.params.subscriberId);
         return reply.code(204).send(null);
       },
     );

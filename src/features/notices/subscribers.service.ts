@@ -3,7 +3,7 @@ import type { TenantTx } from '../../db/databases.js';
 import { lists, tenantProfiles } from '../../db/schema/region.js';
 import { pageFrom } from '../../platform/paging.js';
 import type { AppDeps } from '../../app/deps.js';
-import { type TenantContext, auditActor, nowOf, requireRole } from '../../platform/context.js';
+import { type TenantContext, auditActor, nowOf } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
@@ -283,7 +283,6 @@ export async function addSubscriber(
   ctx: TenantContext,
   input: SubscribeInput & { listId?: string | null | undefined },
 ) {
-  requireRole(ctx, 'editor');
   const now = nowOf(deps);
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const listId = input.listId ?? null;
@@ -323,7 +322,6 @@ export async function addSubscriber(
 }
 
 export async function removeSubscriber(deps: AppDeps, ctx: TenantContext, id: string) {
-  requireRole(ctx, 'editor');
   await deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const row = await repo.findById(tx, id, true);
     if (!row) throw notFound('subscriber', 'SUBSCRIBER_NOT_FOUND');

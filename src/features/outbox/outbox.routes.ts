@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { problemResponses, tenantParams } from '../../http/common-schemas.js';
 import { tenantContext } from '../../http/request-auth.js';
 import type { AppDeps } from '../../app/deps.js';
-import { requireRole } from '../../platform/context.js';
 import { notFound } from '../../platform/errors.js';
 import { OUTBOX_NAME, listOutbox, readOutboxMessage } from '../../platform/mail/outbox.js';
 
@@ -28,6 +27,7 @@ export const outboxRoutes =
     app.get(
       '/tenants/:tenant/outbox',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'listOutbox',
           tags: ['members'],
@@ -47,8 +47,7 @@ export const outboxRoutes =
         },
       },
       async (req) => {
-        const ctx = await tenantContext(req, deps, 'owner');
-        requireRole(ctx, 'owner');
+        const ctx = await tenantContext(req, deps);
         const items = await listOutbox(
           deps.config.dataDir,
           req.query.limit,
@@ -69,6 +68,7 @@ export const outboxRoutes =
     app.get(
       '/tenants/:tenant/outbox/:file',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'getOutboxMessage',
           tags: ['members'],
@@ -86,8 +86,7 @@ export const outboxRoutes =
         },
       },
       async (req, reply) => {
-        const ctx = await tenantContext(req, deps, 'owner');
-        requireRole(ctx, 'owner');
+        const ctx = await tenantContext(req, deps);
         const raw = await readOutboxMessage(deps.config.dataDir, req.params.file, ctx.tenant.id);
         if (!raw) throw notFound('outbox message', 'OUTBOX_MESSAGE_NOT_FOUND');
         return reply

@@ -22,7 +22,7 @@ export const versionsRoutes =
     app.post(
       '/tenants/:tenant/lists/:listId/versions',
       {
-        config: { idempotentStatus: 201 },
+        config: { role: 'editor', idempotentStatus: 201 },
         schema: {
           operationId: 'publishVersion',
           tags: ['versions'],
@@ -33,11 +33,12 @@ export const versionsRoutes =
         },
       },
       async (req, reply) =>
-        reply.code(201).send(await publishList(deps, ...(await listContext(req, deps, 'editor')), req.body)),
+        reply.code(201).send(await publishList(deps, ...(await listContext(req, deps)), req.body)),
     );
     app.get(
       '/tenants/:tenant/lists/:listId/draft/changes',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'getDraftChanges',
           tags: ['versions'],
@@ -66,6 +67,7 @@ export const versionsRoutes =
     app.get(
       '/tenants/:tenant/lists/:listId/versions',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'listVersions',
           tags: ['versions'],
@@ -80,6 +82,7 @@ export const versionsRoutes =
     app.get(
       '/tenants/:tenant/lists/:listId/versions/:number',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'getVersion',
           tags: ['versions'],
@@ -93,6 +96,7 @@ export const versionsRoutes =
     app.get(
       '/tenants/:tenant/lists/:listId/versions/:number/diff/:other',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'diffVersions',
           tags: ['versions'],

@@ -35,6 +35,7 @@ export const regionsRoutes =
     app.get(
       '/tenants/:tenant/residency',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'getResidency',
           tags: ['regions'],

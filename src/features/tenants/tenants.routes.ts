@@ -95,6 +95,7 @@ export const tenantsRoutes =
     app.get(
       '/tenants/:tenant',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'getTenant',
           tags: ['tenants'],
@@ -112,6 +113,7 @@ export const tenantsRoutes =
     app.get(
       '/tenants/:tenant/profile',
       {
+        config: { role: 'viewer' },
         schema: {
           operationId: 'getHostingProfile',
           tags: ['tenants'],
@@ -126,6 +128,7 @@ export const tenantsRoutes =
     app.put(
       '/tenants/:tenant/profile',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'replaceHostingProfile',
           tags: ['tenants'],
@@ -135,6 +138,6 @@ export const tenantsRoutes =
           response: { 200: profileView, ...problemResponses },
         },
       },
-      async (req) => replaceProfile(deps, await tenantContext(req, deps, 'owner'), req.body),
+      async (req) => replaceProfile(deps, await tenantContext(req, deps), req.body),
     );
   };

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { memberships, regions, tenants, users } from '../../db/schema/control.js';
 import { tenantProfiles } from '../../db/schema/region.js';
 import type { AppDeps } from '../../app/deps.js';
-import { type Actor, type TenantContext, auditActor, requireRole } from '../../platform/context.js';
+import { type Actor, type TenantContext, auditActor } from '../../platform/context.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
@@ -162,7 +162,6 @@ export async function getProfile(deps: AppDeps, ctx: TenantContext) {
 
 /** Replaces the hosting statement (owners), audited in the same transaction. */
 export async function replaceProfile(deps: AppDeps, ctx: TenantContext, patch: repo.ProfilePatch) {
-  requireRole(ctx, 'owner');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const before = await repo.selectProfile(tx);
     const after = await repo.updateProfile(tx, ctx.tenant.id, patch);

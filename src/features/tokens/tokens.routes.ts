@@ -24,6 +24,7 @@ export const tokensRoutes =
     app.get(
       '/tenants/:tenant/tokens',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'listTokens',
           tags: ['tokens'],
@@ -32,11 +33,12 @@ export const tokensRoutes =
           response: { 200: z.object({ items: z.array(tokenView) }), ...problemResponses },
         },
       },
-      async (req) => ({ items: await listTokens(deps, await tenantContext(req, deps, 'owner')) }),
+      async (req) => ({ items: await listTokens(deps, await tenantContext(req, deps)) }),
     );
     app.post(
       '/tenants/:tenant/tokens',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'createToken',
           tags: ['tokens'],
@@ -51,11 +53,12 @@ export const tokensRoutes =
         },
       },
       async (req, reply) =>
-        reply.code(201).send(await createToken(deps, await tenantContext(req, deps, 'owner'), req.body)),
+        reply.code(201).send(await createToken(deps, await tenantContext(req, deps), req.body)),
     );
     app.delete(
       '/tenants/:tenant/tokens/:tokenId',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'revokeToken',
           tags: ['tokens'],
@@ -64,6 +67,6 @@ export const tokensRoutes =
           response: { 200: tokenView, ...problemResponses },
         },
       },
-      async (req) => revokeToken(deps, await tenantContext(req, deps, 'owner'), req.params.tokenId),
+      async (req) => revokeToken(deps, await tenantContext(req, deps), req.params.tokenId),
     );
   };

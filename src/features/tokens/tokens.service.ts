@@ -1,7 +1,7 @@
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { forgetEverywhere } from '../auth/auth-cache.js';
 import type { AppDeps } from '../../app/deps.js';
-import { type TenantContext, auditActor, requireRole } from '../../platform/context.js';
+import { type TenantContext, auditActor } from '../../platform/context.js';
 import { badRequest, notFound } from '../../platform/errors.js';
 import { newId, randomSecret, sha256Hex } from '../../platform/ids.js';
 import * as repo from './tokens.repo.js';
@@ -96,7 +96,6 @@ export async function createToken(
   ctx: TenantContext,
   input: { name: string; scope: 'read' | 'write'; expiresAt?: string | null },
 ) {
-  requireRole(ctx, 'owner');
   if (input.expiresAt) checkTokenExpiry(new Date(input.expiresAt));
   return issueToken(
     deps,
@@ -113,12 +112,10 @@ export async function createToken(
 }
 
 export async function listTokens(deps: AppDeps, ctx: TenantContext): Promise<TokenView[]> {
-  requireRole(ctx, 'owner');
   return (await repo.selectTokens(deps.dbs.control, ctx.tenant.id)).map(view);
 }
 
 export async function revokeToken(deps: AppDeps, ctx: TenantContext, tokenId: string): Promise<TokenView> {
-  requireRole(ctx, 'owner');
   const row = await repo.revokeTokenRow(deps.dbs.control, ctx.tenant.id, tokenId);
   if (!row) throw notFound('API token', 'TOKEN_NOT_FOUND');
   await forgetEverywhere(deps, { token: row.id });

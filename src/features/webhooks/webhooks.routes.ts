@@ -79,6 +79,7 @@ export const webhooksRoutes =
     app.get(
       '/tenants/:tenant/webhooks',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'listWebhooks',
           tags,
@@ -87,11 +88,12 @@ export const webhooksRoutes =
           response: { 200: z.object({ items: z.array(endpointView) }), ...problemResponses },
         },
       },
-      async (req) => ({ items: await service.listEndpoints(deps, await tenantContext(req, deps, 'owner')) }),
+      async (req) => ({ items: await service.listEndpoints(deps, await tenantContext(req, deps)) }),
     );
     app.post(
       '/tenants/:tenant/webhooks',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'createWebhook',
           tags,
@@ -102,13 +104,12 @@ export const webhooksRoutes =
         },
       },
       async (req, reply) =>
-        reply
-          .code(201)
-          .send(await service.createEndpoint(deps, await tenantContext(req, deps, 'owner'), req.body)),
+        reply.code(201).send(await service.createEndpoint(deps, await tenantContext(req, deps), req.body)),
     );
     app.get(
       '/tenants/:tenant/webhooks/:webhookId',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'getWebhook',
           tags,
@@ -117,11 +118,12 @@ export const webhooksRoutes =
           response: { 200: endpointView, ...problemResponses },
         },
       },
-      async (req) => service.getEndpoint(deps, await tenantContext(req, deps, 'owner'), req.params.webhookId),
+      async (req) => service.getEndpoint(deps, await tenantContext(req, deps), req.params.webhookId),
     );
     app.patch(
       '/tenants/:tenant/webhooks/:webhookId',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'updateWebhook',
           tags,
@@ -137,11 +139,12 @@ export const webhooksRoutes =
         },
       },
       async (req) =>
-        service.updateEndpoint(deps, await tenantContext(req, deps, 'owner'), req.params.webhookId, req.body),
+        service.updateEndpoint(deps, await tenantContext(req, deps), req.params.webhookId, req.body),
     );
     app.delete(
       '/tenants/:tenant/webhooks/:webhookId',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'deleteWebhook',
           tags,
@@ -150,12 +153,12 @@ export const webhooksRoutes =
           response: { 200: endpointView, ...problemResponses },
         },
       },
-      async (req) =>
-        service.deleteEndpoint(deps, await tenantContext(req, deps, 'owner'), req.params.webhookId),
+      async (req) => service.deleteEndpoint(deps, await tenantContext(req, deps), req.params.webhookId),
     );
     app.post(
       '/tenants/:tenant/webhooks/:webhookId/secret',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'rotateWebhookSecret',
           tags,
@@ -164,12 +167,12 @@ export const webhooksRoutes =
           response: { 200: endpointView.extend({ secret: z.string() }), ...problemResponses },
         },
       },
-      async (req) =>
-        service.rotateSecret(deps, await tenantContext(req, deps, 'owner'), req.params.webhookId),
+      async (req) => service.rotateSecret(deps, await tenantContext(req, deps), req.params.webhookId),
     );
     app.post(
       '/tenants/:tenant/webhooks/:webhookId/test',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'testWebhook',
           tags,
@@ -178,12 +181,12 @@ export const webhooksRoutes =
           response: { 200: deliveryView, ...problemResponses },
         },
       },
-      async (req) =>
-        service.testEndpoint(deps, await tenantContext(req, deps, 'owner'), req.params.webhookId),
+      async (req) => service.testEndpoint(deps, await tenantContext(req, deps), req.params.webhookId),
     );
     app.get(
       '/tenants/:tenant/webhooks/:webhookId/deliveries',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'listWebhookDeliveries',
           tags,
@@ -194,16 +197,12 @@ export const webhooksRoutes =
         },
       },
       async (req) =>
-        service.listDeliveries(
-          deps,
-          await tenantContext(req, deps, 'owner'),
-          req.params.webhookId,
-          req.query,
-        ),
+        service.listDeliveries(deps, await tenantContext(req, deps), req.params.webhookId, req.query),
     );
     app.get(
       '/tenants/:tenant/webhooks/:webhookId/deliveries/:deliveryId',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'getWebhookDelivery',
           tags,
@@ -215,7 +214,7 @@ export const webhooksRoutes =
       async (req) =>
         service.getDelivery(
           deps,
-          await tenantContext(req, deps, 'owner'),
+          await tenantContext(req, deps),
           req.params.webhookId,
           req.params.deliveryId,
         ),
@@ -223,6 +222,7 @@ export const webhooksRoutes =
     app.post(
       '/tenants/:tenant/webhooks/:webhookId/deliveries/:deliveryId/resend',
       {
+        config: { role: 'owner' },
         schema: {
           operationId: 'resendWebhookDelivery',
           tags,
@@ -237,7 +237,7 @@ export const webhooksRoutes =
           .send(
             await service.resendDelivery(
               deps,
-              await tenantContext(req, deps, 'owner'),
+              await tenantContext(req, deps),
               req.params.webhookId,
               req.params.deliveryId,
             ),

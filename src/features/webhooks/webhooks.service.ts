@@ -1,6 +1,6 @@
 import type { TenantTx } from '../../db/databases.js';
 import type { AppDeps } from '../../app/deps.js';
-import { type TenantContext, auditActor, requireRole } from '../../platform/context.js';
+import { type TenantContext, auditActor } from '../../platform/context.js';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
@@ -72,13 +72,11 @@ async function checkUrl(deps: AppDeps, raw: string): Promise<string> {
 }
 
 export async function listEndpoints(deps: AppDeps, ctx: TenantContext) {
-  requireRole(ctx, 'owner');
   const rows = await deps.dbs.withTenant(ctx.tenant, (tx) => repo.selectEndpoints(tx));
   return rows.map(endpointView);
 }
 
 export async function getEndpoint(deps: AppDeps, ctx: TenantContext, id: string) {
-  requireRole(ctx, 'owner');
   const row = await deps.dbs.withTenant(ctx.tenant, (tx) => repo.selectEndpoint(tx, id));
   if (!row) throw endpointNotFound();
   return endpointView(row);
@@ -92,7 +90,6 @@ export interface EndpointInput {
 
 /** Creates an endpoint; its signing secret is in this answer only. */
 export async function createEndpoint(deps: AppDeps, ctx: TenantContext, input: EndpointInput) {
-  requireRole(ctx, 'owner');
   const url = await checkUrl(deps, input.url); // name resolution: before the transaction
   const keys = deps.dbs.auditKeys;
   if (!keys) throw new Error('audit keys are needed to seal webhook secrets');
@@ -134,7 +131,6 @@ export interface EndpointPatch {
 
 /** Changes an endpoint; enabling it again starts a fresh run (no failures counted). */
 export async function updateEndpoint(deps: AppDeps, ctx: TenantContext, id: string, patch: EndpointPatch) {
-  requireRole(ctx, 'owner');
   const url = patch.url === undefined ? undefined : await checkUrl(deps, patch.url);
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const before = await repo.selectEndpoint(tx, id, { lock: true });
@@ -167,7 +163,6 @@ export async function updateEndpoint(deps: AppDeps, ctx: TenantContext, id: stri
  * stops at once: update the receiver first, or accept both there for a moment).
  */
 export async function rotateSecret(deps: AppDeps, ctx: TenantContext, id: string) {
-  requireRole(ctx, 'owner');
   const keys = deps.dbs.auditKeys;
   if (!keys) throw new Error('audit keys are needed to seal webhook secrets');
   const secret = newWebhookSecret();
@@ -192,7 +187,6 @@ export async function rotateSecret(deps: AppDeps, ctx: TenantContext, id: string
 }
 
 export async function deleteEndpoint(deps: AppDeps, ctx: TenantContext, id: string) {
-  requireRole(ctx, 'owner');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const row = await repo.deleteEndpoint(tx, id);
     if (!row) throw endpointNotFound();
@@ -220,7 +214,6 @@ async function loadDelivery(tx: TenantTx, endpointId: string, deliveryId: string
  * failure count. Works for a disabled endpoint too, to check it before enabling it again.
  */
 export async function testEndpoint(deps: AppDeps, ctx: TenantContext, endpointId: string) {
-  requireRole(ctx, 'owner');
   const deliveryId = newId();
   await deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const endpoint = await repo.selectEndpoint(tx, endpointId);
@@ -256,7 +249,6 @@ export async function listDeliveries(
   endpointId: string,
   page: { limit: number; offset: number },
 ) {
-  requireRole(ctx, 'owner');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     if (!(await repo.selectEndpoint(tx, endpointId))) throw endpointNotFound();
     const rows = await repo.selectDeliveriesOf(tx, endpointId, page.limit, page.offset);
@@ -276,7 +268,6 @@ export async function listDeliveries(
 }
 
 export async function getDelivery(deps: AppDeps, ctx: TenantContext, endpointId: string, deliveryId: string) {
-  requireRole(ctx, 'owner');
   return deps.dbs.withTenant(ctx.tenant, (tx) => loadDelivery(tx, endpointId, deliveryId));
 }
 
@@ -290,7 +281,6 @@ export async function resendDelivery(
   endpointId: string,
   deliveryId: string,
 ) {
-  requireRole(ctx, 'owner');
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const endpoint = await repo.selectEndpoint(tx, endpointId);
     if (!endpoint) throw endpointNotFound();

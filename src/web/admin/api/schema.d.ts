@@ -200,7 +200,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A workspace you belong to */
+        /**
+         * A workspace you belong to
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["getTenant"];
         put?: never;
         post?: never;
@@ -217,9 +220,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The hosting statement shown on the trust page */
+        /**
+         * The hosting statement shown on the trust page
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["getHostingProfile"];
-        /** Replace the hosting statement */
+        /**
+         * Replace the hosting statement
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         put: operations["replaceHostingProfile"];
         post?: never;
         delete?: never;
@@ -235,10 +244,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** API tokens of the workspace (never their secrets) */
+        /**
+         * API tokens of the workspace (never their secrets)
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         get: operations["listTokens"];
         put?: never;
-        /** Create an API token; its secret is in this answer only */
+        /**
+         * Create an API token; its secret is in this answer only
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         post: operations["createToken"];
         delete?: never;
         options?: never;
@@ -256,7 +271,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke a token at once */
+        /**
+         * Revoke a token at once
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         delete: operations["revokeToken"];
         options?: never;
         head?: never;
@@ -270,7 +288,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** People in the workspace */
+        /**
+         * People in the workspace
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["listMembers"];
         put?: never;
         post?: never;
@@ -290,11 +311,17 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove a member */
+        /**
+         * Remove a member
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         delete: operations["removeMember"];
         options?: never;
         head?: never;
-        /** Change a member's role */
+        /**
+         * Change a member's role
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         patch: operations["updateMemberRole"];
         trace?: never;
     };
@@ -305,10 +332,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Pending invitations (not accepted, revoked or expired), newest first; never their tokens */
+        /**
+         * Pending invitations (not accepted, revoked or expired), newest first; never their tokens
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         get: operations["listInvitations"];
         put?: never;
-        /** Invite someone; the invitation token is in this answer only */
+        /**
+         * Invite someone; the invitation token is in this answer only
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         post: operations["createInvitation"];
         delete?: never;
         options?: never;
@@ -326,7 +359,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke a pending invitation; its link stops working */
+        /**
+         * Revoke a pending invitation; its link stops working
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         delete: operations["revokeInvitation"];
         options?: never;
         head?: never;
@@ -357,10 +393,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sub-processor lists of the workspace */
+        /**
+         * Sub-processor lists of the workspace
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["listLists"];
         put?: never;
-        /** Create a list (one per platform or product) */
+        /**
+         * Create a list (one per platform or product)
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         post: operations["createList"];
         delete?: never;
         options?: never;
@@ -375,15 +417,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A list and its document metadata */
+        /**
+         * A list and its document metadata
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["getList"];
         put?: never;
         post?: never;
-        /** Delete a list and its entries */
+        /**
+         * Delete a list and its entries
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         delete: operations["deleteList"];
         options?: never;
         head?: never;
-        /** Change a list's metadata */
+        /**
+         * Change a list's metadata
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         patch: operations["updateList"];
         trace?: never;
     };
@@ -394,10 +445,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Legal entities the workspace works with (search, filter, sort) */
+        /**
+         * Legal entities the workspace works with (search, filter, sort)
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["listEntities"];
         put?: never;
-        /** Create an entity */
+        /**
+         * Create an entity
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         post: operations["createEntity"];
         delete?: never;
         options?: never;
@@ -412,15 +469,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An entity */
+        /**
+         * An entity
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["getEntity"];
         put?: never;
         post?: never;
-        /** Delete an entity no entry uses */
+        /**
+         * Delete an entity no entry uses
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         delete: operations["deleteEntity"];
         options?: never;
         head?: never;
-        /** Change an entity */
+        /**
+         * Change an entity
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         patch: operations["updateEntity"];
         trace?: never;
     };
@@ -431,10 +497,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Entries of a list (filter by group, type, country; search; sort) */
+        /**
+         * Entries of a list (filter by group, type, country; search; sort)
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["listEntries"];
         put?: never;
-        /** Add an entry (an entity used in this list) */
+        /**
+         * Add an entry (an entity used in this list)
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         post: operations["createEntry"];
         delete?: never;
         options?: never;
@@ -449,15 +521,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An entry */
+        /**
+         * An entry
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["getEntry"];
         put?: never;
         post?: never;
-        /** Remove an entry from the list */
+        /**
+         * Remove an entry from the list
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         delete: operations["deleteEntry"];
         options?: never;
         head?: never;
-        /** Change an entry */
+        /**
+         * Change an entry
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         patch: operations["updateEntry"];
         trace?: never;
     };
@@ -468,7 +549,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The append-only audit log, oldest first (page with afterSeq) */
+        /**
+         * The append-only audit log, oldest first (page with afterSeq)
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         get: operations["listAuditEvents"];
         put?: never;
         post?: never;
@@ -485,10 +569,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Check the audit chain: every link and HMAC seal, the head kept in the control database, the latest signed checkpoint */
+        /**
+         * Check the audit chain: every link and HMAC seal, the head kept in the control database, the latest signed checkpoint
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["verifyAuditChain"];
         put?: never;
-        /** Check the audit chain against a signed checkpoint you kept (a downloaded checkpoint file) */
+        /**
+         * Check the audit chain against a signed checkpoint you kept (a downloaded checkpoint file)
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         post: operations["verifyAuditChainAgainstCheckpoint"];
         delete?: never;
         options?: never;
@@ -503,10 +593,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Signed checkpoints of the audit chain head, newest first (page with beforeSeq) */
+        /**
+         * Signed checkpoints of the audit chain head, newest first (page with beforeSeq)
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["listAuditCheckpoints"];
         put?: never;
-        /** Sign a checkpoint of the audit chain head now (after checking the chain) */
+        /**
+         * Sign a checkpoint of the audit chain head now (after checking the chain)
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         post: operations["createAuditCheckpoint"];
         delete?: never;
         options?: never;
@@ -521,7 +617,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The latest signed checkpoint, a self-contained file anyone can verify with the public key */
+        /**
+         * The latest signed checkpoint, a self-contained file anyone can verify with the public key
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["getLatestAuditCheckpoint"];
         put?: never;
         post?: never;
@@ -555,12 +654,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Imports of a list, newest first */
+        /**
+         * Imports of a list, newest first
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["listImports"];
         put?: never;
         /**
          * Upload a document (multipart field "file") and preview what it would change in the draft
          * @description Text, Markdown, HTML, CSV/TSV, XLSX, DOCX or PDF, up to 20 MB. The import is stored with its source file; nothing changes in the draft until it is applied.
+         *
+         *     **Role:** Editors and owners of the workspace, or its write API tokens.
          */
         post: operations["createImport"];
         delete?: never;
@@ -576,11 +680,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An import: its records with provenance, and the preview against the current draft */
+        /**
+         * An import: its records with provenance, and the preview against the current draft
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["getImport"];
         put?: never;
         post?: never;
-        /** Discard an import (it is kept, marked discarded, as evidence) */
+        /**
+         * Discard an import (it is kept, marked discarded, as evidence)
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         delete: operations["discardImport"];
         options?: never;
         head?: never;
@@ -594,7 +704,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The uploaded file, as it was received */
+        /**
+         * The uploaded file, as it was received
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["getImportSource"];
         put?: never;
         post?: never;
@@ -613,7 +726,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Apply all or some of the preview to the draft (never publishes) */
+        /**
+         * Apply all or some of the preview to the draft (never publishes)
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         post: operations["applyImport"];
         delete?: never;
         options?: never;
@@ -628,10 +744,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Webhook endpoints of the workspace (owners; never their secrets) */
+        /**
+         * Webhook endpoints of the workspace (owners; never their secrets)
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         get: operations["listWebhooks"];
         put?: never;
-        /** Add an endpoint; its signing secret (whsec_...) is in this answer only */
+        /**
+         * Add an endpoint; its signing secret (whsec_...) is in this answer only
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         post: operations["createWebhook"];
         delete?: never;
         options?: never;
@@ -646,15 +768,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One endpoint */
+        /**
+         * One endpoint
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         get: operations["getWebhook"];
         put?: never;
         post?: never;
-        /** Delete an endpoint with its delivery log */
+        /**
+         * Delete an endpoint with its delivery log
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
-        /** Change an endpoint: URL, events, description, enabled */
+        /**
+         * Change an endpoint: URL, events, description, enabled
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         patch: operations["updateWebhook"];
         trace?: never;
     };
@@ -667,7 +798,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace the signing secret; the new one is in this answer only */
+        /**
+         * Replace the signing secret; the new one is in this answer only
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         post: operations["rotateWebhookSecret"];
         delete?: never;
         options?: never;
@@ -684,7 +818,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a webhook.test delivery now; answers with its attempt */
+        /**
+         * Send a webhook.test delivery now; answers with its attempt
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         post: operations["testWebhook"];
         delete?: never;
         options?: never;
@@ -699,7 +836,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Delivery log of an endpoint, newest first, with every attempt */
+        /**
+         * Delivery log of an endpoint, newest first, with every attempt
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
@@ -716,7 +856,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One delivery with every attempt */
+        /**
+         * One delivery with every attempt
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         get: operations["getWebhookDelivery"];
         put?: never;
         post?: never;
@@ -735,7 +878,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queue a delivery again (same webhook-id), with a fresh retry schedule */
+        /**
+         * Queue a delivery again (same webhook-id), with a fresh retry schedule
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         post: operations["resendWebhookDelivery"];
         delete?: never;
         options?: never;
@@ -750,10 +896,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Version history, newest first */
+        /**
+         * Version history, newest first
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["listVersions"];
         put?: never;
-        /** Publish the draft as the next immutable version */
+        /**
+         * Publish the draft as the next immutable version
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         post: operations["publishVersion"];
         delete?: never;
         options?: never;
@@ -768,7 +920,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What publishing now would do: the draft against the latest version (nothing is written) */
+        /**
+         * What publishing now would do: the draft against the latest version (nothing is written)
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["getDraftChanges"];
         put?: never;
         post?: never;
@@ -785,7 +940,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One version: its frozen entries and document, and what changed */
+        /**
+         * One version: its frozen entries and document, and what changed
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["getVersion"];
         put?: never;
         post?: never;
@@ -802,7 +960,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What changed between any two versions (always from the older to the newer) */
+        /**
+         * What changed between any two versions (always from the older to the newer)
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["diffVersions"];
         put?: never;
         post?: never;
@@ -819,10 +980,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Subscribers to change notices, by address */
+        /**
+         * Subscribers to change notices, by address
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["listSubscribers"];
         put?: never;
-        /** Add a customer's contact: confirmed at once, marked as added by staff */
+        /**
+         * Add a customer's contact: confirmed at once, marked as added by staff
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         post: operations["addSubscriber"];
         delete?: never;
         options?: never;
@@ -837,7 +1004,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every subscriber as CSV */
+        /**
+         * Every subscriber as CSV
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["exportSubscribers"];
         put?: never;
         post?: never;
@@ -857,7 +1027,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove a subscriber (past deliveries keep the address they went to) */
+        /**
+         * Remove a subscriber (past deliveries keep the address they went to)
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         delete: operations["removeSubscriber"];
         options?: never;
         head?: never;
@@ -871,7 +1044,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Change notices, newest first, with their delivery counts */
+        /**
+         * Change notices, newest first, with their delivery counts
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["listNotices"];
         put?: never;
         post?: never;
@@ -888,7 +1064,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One change notice */
+        /**
+         * One change notice
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["getNotice"];
         put?: never;
         post?: never;
@@ -907,7 +1086,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Withdraw a notice before it takes effect; everyone it reached is told */
+        /**
+         * Withdraw a notice before it takes effect; everyone it reached is told
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         post: operations["withdrawNotice"];
         delete?: never;
         options?: never;
@@ -922,7 +1104,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages of change notices: who, when, the result of the last attempt */
+        /**
+         * Messages of change notices: who, when, the result of the last attempt
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["listNoticeDeliveries"];
         put?: never;
         post?: never;
@@ -939,7 +1124,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A notice's evidence as CSV: the notice, every message and attempt, the objections */
+        /**
+         * A notice's evidence as CSV: the notice, every message and attempt, the objections
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["exportNoticeEvidenceCsv"];
         put?: never;
         post?: never;
@@ -956,7 +1144,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A notice's evidence as a PDF document for a customer or an auditor */
+        /**
+         * A notice's evidence as a PDF document for a customer or an auditor
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["exportNoticeEvidencePdf"];
         put?: never;
         post?: never;
@@ -973,7 +1164,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The workspace's objections, newest first, each with its notice, list and version */
+        /**
+         * The workspace's objections, newest first, each with its notice, list and version
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["listObjections"];
         put?: never;
         post?: never;
@@ -990,7 +1184,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Objections to a notice, oldest first */
+        /**
+         * Objections to a notice, oldest first
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["listNoticeObjections"];
         put?: never;
         post?: never;
@@ -1013,7 +1210,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Answer an objection and set its status; the answer is emailed to the objector */
+        /**
+         * Answer an objection and set its status; the answer is emailed to the objector
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         patch: operations["answerObjection"];
         trace?: never;
     };
@@ -1024,10 +1224,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Customers and their contract terms, by name */
+        /**
+         * Customers and their contract terms, by name
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["listCustomers"];
         put?: never;
-        /** Record a customer and its terms */
+        /**
+         * Record a customer and its terms
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         post: operations["createCustomer"];
         delete?: never;
         options?: never;
@@ -1042,15 +1248,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A customer, its terms and its contacts */
+        /**
+         * A customer, its terms and its contacts
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["getCustomer"];
         put?: never;
         post?: never;
-        /** Remove a customer (its contacts stay subscribed); refused when approvals are on record */
+        /**
+         * Remove a customer (its contacts stay subscribed); refused when approvals are on record
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         delete: operations["removeCustomer"];
         options?: never;
         head?: never;
-        /** Change a customer's name or terms (applies to versions published from now on) */
+        /**
+         * Change a customer's name or terms (applies to versions published from now on)
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         patch: operations["updateCustomer"];
         trace?: never;
     };
@@ -1062,10 +1277,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Link a subscriber to the customer as its contact */
+        /**
+         * Link a subscriber to the customer as its contact
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         put: operations["linkCustomerContact"];
         post?: never;
-        /** Unlink a contact from the customer (it stays subscribed) */
+        /**
+         * Unlink a contact from the customer (it stays subscribed)
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         delete: operations["unlinkCustomerContact"];
         options?: never;
         head?: never;
@@ -1079,7 +1300,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Approvals asked for a notice (customers under specific authorisation), by customer */
+        /**
+         * Approvals asked for a notice (customers under specific authorisation), by customer
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["listNoticeApprovals"];
         put?: never;
         post?: never;
@@ -1098,7 +1322,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a customer's decision received another way (letter, call), before the effective date */
+        /**
+         * Record a customer's decision received another way (letter, call), before the effective date
+         * @description **Role:** Editors and owners of the workspace, or its write API tokens.
+         */
         post: operations["recordApprovalDecision"];
         delete?: never;
         options?: never;
@@ -1113,7 +1340,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Mail written for this workspace to the server's outbox (used when no SMTP server is configured), newest first */
+        /**
+         * Mail written for this workspace to the server's outbox (used when no SMTP server is configured), newest first
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         get: operations["listOutbox"];
         put?: never;
         post?: never;
@@ -1130,7 +1360,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One message of the outbox, as the .eml file it was written to */
+        /**
+         * One message of the outbox, as the .eml file it was written to
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
         get: operations["getOutboxMessage"];
         put?: never;
         post?: never;
@@ -1147,7 +1380,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Where subreg keeps this workspace's data (derived from the directory, never typed) */
+        /**
+         * Where subreg keeps this workspace's data (derived from the directory, never typed)
+         * @description **Role:** Any member of the workspace, or any of its API tokens.
+         */
         get: operations["getResidency"];
         put?: never;
         post?: never;
