@@ -89,3 +89,15 @@ export async function selectMemberRole(
     .limit(1);
   return rows[0]?.role ?? null;
 }
+
+export async function updateUserPassword(
+  control: ControlDb,
+  userId: string,
+  passwordHash: string,
+): Promise<void> {
+  await control.update(users).set({ passwordHash }).where(eq(users.id, userId));
+}
+
+export async function deleteSessionsOfUser(control: ControlDb, userId: string): Promise<void> {
+  await control.delete(sessions).where(eq(sessions.userId, userId));
+}
