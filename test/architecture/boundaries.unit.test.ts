@@ -56,7 +56,6 @@ const KNOWN: string[] = [
     'notices/objections.service.ts',
     'notices/subscribers.service.ts',
     'publishing/versions.service.ts',
-    'tenants/tenants.service.ts',
   ].map(
     (f) =>
       `sql-in-repos: src/features/${f} builds queries itself; move them into the feature's *.repo.ts as functions that take the transaction (or ControlDb)`,
