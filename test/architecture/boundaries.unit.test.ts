@@ -51,7 +51,6 @@ const KNOWN: string[] = [
   // Services that still build their queries (auth, members, tenants: no repo yet).
   ...[
     'imports/imports.service.ts',
-    'members/members.service.ts',
     'notices/notices.service.ts',
     'notices/objections.service.ts',
     'notices/subscribers.service.ts',
