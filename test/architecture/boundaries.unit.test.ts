@@ -54,7 +54,6 @@ const KNOWN: string[] = [
     'notices/notices.service.ts',
     'notices/objections.service.ts',
     'notices/subscribers.service.ts',
-    'publishing/versions.service.ts',
   ].map(
     (f) =>
       `sql-in-repos: src/features/${f} builds queries itself; move them into the feature's *.repo.ts as functions that take the transaction (or ControlDb)`,

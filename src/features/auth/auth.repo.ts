@@ -101,3 +101,14 @@ export async function updateUserPassword(
 export async function deleteSessionsOfUser(control: ControlDb, userId: string): Promise<void> {
   await control.delete(sessions).where(eq(sessions.userId, userId));
 }
+
+export async function selectUserNames(
+  control: ControlDb,
+  id: string,
+): Promise<{ name: string; email: string } | null> {
+  const [row] = await control
+    .select({ name: users.name, email: users.email })
+    .from(users)
+    .where(eq(users.id, id));
+  return row ?? null;
+}

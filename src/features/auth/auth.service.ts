@@ -12,6 +12,7 @@ import {
   selectMemberRole,
   selectUser,
   selectUserByEmail,
+  selectUserNames,
   updateTokenLastUsed,
 } from './auth.repo.js';
 import { verifyPassword } from '../../platform/passwords.js';
@@ -23,6 +24,11 @@ export const invalidCredentials = () =>
 
 export async function findUserByEmail(deps: AppDeps, email: string) {
   return selectUserByEmail(deps.dbs.control, email);
+}
+
+/** A user's name and address (for words that name who acted); null when there is no such user. */
+export function userNames(deps: AppDeps, userId: string): Promise<{ name: string; email: string } | null> {
+  return selectUserNames(deps.dbs.control, userId);
 }
 
 /** Creates a session for a user; the cookie value is returned once and only its hash is stored. */
