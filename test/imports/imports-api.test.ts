@@ -144,6 +144,46 @@ describe('imports over the API', () => {
     expect(imports.json().items.map((i: { status: string }) => i.status)).toEqual(['applied', 'applied']);
   });
 
+  it('applies a chosen change to the entry and to its entity', async () => {
+    const t = await makeTenant(h);
+    const listUrl = await newList(t);
+    const v1 =
+      'Name,Type,Location,Purpose\nAcme Ltd,Infrastructure,UK,Hosting\nBeta GmbH,Third party,Germany,Email\n';
+    const first = (await upload(t, listUrl, 'v1.csv', v1)).json();
+    await h.app.inject({
+      method: 'POST',
+      url: `${listUrl}/imports/${first.id}/apply`,
+      headers: bearer(t.write),
+      payload: {},
+    });
+
+    const v2 =
+      'Name,Type,Location,Purpose\nAcme Ltd,Affiliate,UK,Hosting and backups\nBeta GmbH,Third party,Germany,Email\n';
+    const second = (await upload(t, listUrl, 'v2.csv', v2)).json();
+    expect(second.preview.counts).toEqual({ add: 0, change: 1, unchanged: 1, remove: 0 });
+    const applied = await h.app.inject({
+      method: 'POST',
+      url: `${listUrl}/imports/${second.id}/apply`,
+      headers: bearer(t.write),
+      payload: {},
+    });
+    expect(applied.statusCode, applied.body).toBe(200);
+    expect(applied.json().appliedSummary).toMatchObject({ added: 0, changed: 1, removed: 0 });
+    const entries = await h.app.inject({ method: 'GET', url: `${listUrl}/entries`, headers: bearer(t.read) });
+    const byName = Object.fromEntries(
+      entries
+        .json()
+        .items.map((e: { entity: { legalName: string; kind: string }; purpose: string }) => [
+          e.entity.legalName,
+          [e.entity.kind, e.purpose],
+        ]),
+    );
+    expect(byName).toEqual({
+      'Acme Ltd': ['affiliate', 'Hosting and backups'],
+      'Beta GmbH': ['third_party', 'Email'],
+    });
+  });
+
   it('refuses bad uploads with a clear problem and stores nothing', async () => {
     const t = await makeTenant(h);
     const listUrl = await newList(t);

@@ -1,6 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { apiTokenAddresses, memberships, tenants } from '../../db/schema/control.js';
 import type { AppDeps } from '../../app/deps.js';
+import {
+  claimTokenAddress,
+  countTokenAddresses,
+  deleteTokenAddress,
+  selectWorkspacesOfUser,
+} from './audit-security.repo.js';
 import { appendAuditEvent } from './audit.repo.js';
 
 /**
@@ -26,15 +30,10 @@ export async function recordUserEvent(
   action: 'auth.login' | 'auth.logout' | 'auth.login_failed',
   meta: RequestMeta,
 ): Promise<void> {
-  const rows = await deps.dbs.control
-    .select({ id: tenants.id, regionId: tenants.regionId })
-    .from(memberships)
-    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
-    .where(eq(memberships.userId, user.id))
-    .catch((e: unknown) => {
-      warn(action, e);
-      return [];
-    });
+  const rows = await selectWorkspacesOfUser(deps.dbs.control, user.id).catch((e: unknown) => {
+    warn(action, e);
+    return [];
+  });
   // A failed sign-in was not made by the user: the actor is unknown, the user is its object.
   const failed = action === 'auth.login_failed';
   await Promise.all(
@@ -76,12 +75,7 @@ export async function recordTokenAddress(
   const key = `${token.id}|${address}`;
   if (seenAddresses.has(key)) return;
   try {
-    const claimed = await deps.dbs.control
-      .insert(apiTokenAddresses)
-      .values({ tokenId: token.id, address })
-      .onConflictDoNothing()
-      .returning({ tokenId: apiTokenAddresses.tokenId });
-    if (claimed.length) {
+    if (await claimTokenAddress(deps.dbs.control, token.id, address)) {
       const tenant = await deps.directory.byId(token.tenantId);
       try {
         if (tenant)
@@ -99,10 +93,7 @@ export async function recordTokenAddress(
           );
       } catch (e) {
         // Not recorded: release the claim so the next request tries again.
-        await deps.dbs.control
-          .delete(apiTokenAddresses)
-          .where(and(eq(apiTokenAddresses.tokenId, token.id), eq(apiTokenAddresses.address, address)))
-          .catch(() => {});
+        await deleteTokenAddress(deps.dbs.control, token.id, address).catch(() => {});
         throw e;
       }
     }
@@ -115,9 +106,5 @@ export async function recordTokenAddress(
 
 /** For tests: how many addresses a token was recorded from. */
 export async function tokenAddressCount(deps: AppDeps, tokenId: string): Promise<number> {
-  const [row] = await deps.dbs.control
-    .select({ n: sql<number>`count(*)::int` })
-    .from(apiTokenAddresses)
-    .where(eq(apiTokenAddresses.tokenId, tokenId));
-  return row?.n ?? 0;
+  return countTokenAddresses(deps.dbs.control, tokenId);
 }

@@ -1,11 +1,20 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import { apiTokens, memberships, sessions, users } from '../../db/schema/control.js';
 import type { AppDeps } from '../../app/deps.js';
 import type { Actor, Role } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { randomSecret, sha256Hex } from '../../platform/ids.js';
 import { type RequestMeta, recordTokenAddress, recordUserEvent } from '../audit/audit-security.service.js';
 import { authCacheOf, forgetEverywhere } from './auth-cache.js';
+import {
+  deleteSession,
+  insertSession,
+  selectLiveSession,
+  selectLiveToken,
+  selectMemberRole,
+  selectUser,
+  selectUserByEmail,
+  selectUserNames,
+  updateTokenLastUsed,
+} from './auth.repo.js';
 import { verifyPassword } from '../../platform/passwords.js';
 
 const SESSION_DAYS = 14;
@@ -14,12 +23,12 @@ export const invalidCredentials = () =>
   new AppError(401, 'INVALID_CREDENTIALS', 'Email or password is not right. Check both and try again.');
 
 export async function findUserByEmail(deps: AppDeps, email: string) {
-  const rows = await deps.dbs.control
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = lower(${email})`)
-    .limit(1);
-  return rows[0] ?? null;
+  return selectUserByEmail(deps.dbs.control, email);
+}
+
+/** A user's name and address (for words that name who acted); null when there is no such user. */
+export function userNames(deps: AppDeps, userId: string): Promise<{ name: string; email: string } | null> {
+  return selectUserNames(deps.dbs.control, userId);
 }
 
 /** Creates a session for a user; the cookie value is returned once and only its hash is stored. */
@@ -27,7 +36,7 @@ export async function createSession(deps: AppDeps, userId: string) {
   const secret = randomSecret('', 32);
   const csrfToken = randomSecret('', 24);
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000);
-  await deps.dbs.control.insert(sessions).values({ idHash: sha256Hex(secret), userId, csrfToken, expiresAt });
+  await insertSession(deps.dbs.control, { idHash: sha256Hex(secret), userId, csrfToken, expiresAt });
   return { secret, csrfToken, expiresAt };
 }
 
@@ -44,14 +53,9 @@ export async function logIn(deps: AppDeps, email: string, password: string, meta
 
 export async function logOut(deps: AppDeps, sessionSecret: string, meta: RequestMeta = {}): Promise<void> {
   const idHash = sha256Hex(sessionSecret);
-  const ended = await deps.dbs.control
-    .delete(sessions)
-    .where(eq(sessions.idHash, idHash))
-    .returning({ userId: sessions.userId });
+  const endedUserId = await deleteSession(deps.dbs.control, idHash);
   await forgetEverywhere(deps, { session: idHash });
-  const [user] = ended[0]
-    ? await deps.dbs.control.select().from(users).where(eq(users.id, ended[0].userId))
-    : [];
+  const user = endedUserId ? await selectUser(deps.dbs.control, endedUserId) : null;
   if (user) await recordUserEvent(deps, user, 'auth.logout', meta);
 }
 
@@ -62,12 +66,7 @@ export async function actorFromSession(deps: AppDeps, sessionSecret: string): Pr
   if (s && s.expiresAt.getTime() <= Date.now()) s = undefined;
   if (!s) {
     const epoch = cache.epoch;
-    const rows = await deps.dbs.control
-      .select({ userId: sessions.userId, csrfToken: sessions.csrfToken, expiresAt: sessions.expiresAt })
-      .from(sessions)
-      .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, new Date())))
-      .limit(1);
-    s = rows[0];
+    s = (await selectLiveSession(deps.dbs.control, idHash)) ?? undefined;
     if (!s) return null;
     cache.set(idHash, s, epoch);
   }
@@ -86,31 +85,14 @@ export async function actorFromToken(
   if (t?.expiresAt && t.expiresAt.getTime() <= Date.now()) t = undefined;
   if (!t) {
     const epoch = cache.epoch;
-    const rows = await deps.dbs.control
-      .select({
-        id: apiTokens.id,
-        tenantId: apiTokens.tenantId,
-        scope: apiTokens.scope,
-        lastUsedAt: apiTokens.lastUsedAt,
-        expiresAt: apiTokens.expiresAt,
-      })
-      .from(apiTokens)
-      .where(
-        and(
-          eq(apiTokens.tokenHash, tokenHash),
-          isNull(apiTokens.revokedAt),
-          sql`(${apiTokens.expiresAt} is null or ${apiTokens.expiresAt} > now())`,
-        ),
-      )
-      .limit(1);
-    t = rows[0];
+    t = (await selectLiveToken(deps.dbs.control, tokenHash)) ?? undefined;
     if (!t) return null;
     cache.set(tokenHash, t, epoch);
   }
   // Last use is kept to the minute: no write on every request.
   if (!t.lastUsedAt || Date.now() - t.lastUsedAt.getTime() > 60_000) {
     t.lastUsedAt = new Date();
-    await deps.dbs.control.update(apiTokens).set({ lastUsedAt: t.lastUsedAt }).where(eq(apiTokens.id, t.id));
+    await updateTokenLastUsed(deps.dbs.control, t.id, t.lastUsedAt);
   }
   await recordTokenAddress(deps, t, meta);
   return { type: 'token', id: t.id, userId: null, tokenTenantId: t.tenantId, tokenScope: t.scope };
@@ -127,12 +109,7 @@ export async function roleInTenant(deps: AppDeps, actor: Actor, tenantId: string
   const hit = cache.get(key);
   if (hit) return hit;
   const epoch = cache.epoch;
-  const rows = await deps.dbs.control
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, actor.id)))
-    .limit(1);
-  const role = rows[0]?.role ?? null;
+  const role = await selectMemberRole(deps.dbs.control, tenantId, actor.id);
   if (role) cache.set(key, role, epoch);
   return role;
 }

@@ -1,12 +1,12 @@
-import { and, eq, gt, isNull, lt } from 'drizzle-orm';
-import { passwordResets, sessions, users } from '../../db/schema/control.js';
 import type { AppDeps } from '../../app/deps.js';
 import { mailerOf } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { randomSecret, sha256Hex } from '../../platform/ids.js';
 import { forgetEverywhere } from './auth-cache.js';
+import { deleteSessionsOfUser, updateUserPassword } from './auth.repo.js';
 import { createSession, findUserByEmail } from './auth.service.js';
 import { hashPassword } from '../../platform/passwords.js';
+import { claimReset, deleteExpiredResets, insertReset, isResetPending } from './password-reset.repo.js';
 import { noAccountMail, resetPasswordMail } from './signup-mail.js';
 
 export const RESET_LINK_MINUTES = 60;
@@ -22,9 +22,9 @@ export const resetLink = (baseUrl: string, token: string) =>
 
 /** A single-use link that sets a new password for the user (only its sha256 is kept). */
 export async function issueResetLink(deps: AppDeps, userId: string): Promise<string> {
-  await deps.dbs.control.delete(passwordResets).where(lt(passwordResets.expiresAt, new Date()));
+  await deleteExpiredResets(deps.dbs.control);
   const token = randomSecret('srg_pw_', 32);
-  await deps.dbs.control.insert(passwordResets).values({
+  await insertReset(deps.dbs.control, {
     tokenHash: sha256Hex(token),
     userId,
     expiresAt: new Date(Date.now() + RESET_LINK_MINUTES * 60_000),
@@ -54,19 +54,8 @@ export const resetLinkInvalid = () =>
     `This password link is not valid: it was used already, has expired (links last ${RESET_LINK_MINUTES} minutes) or was copied incompletely. Ask for a new one.`,
   );
 
-const pending = (token: string) =>
-  and(
-    eq(passwordResets.tokenHash, sha256Hex(token)),
-    isNull(passwordResets.usedAt),
-    gt(passwordResets.expiresAt, new Date()),
-  );
-
 export async function isResetLinkValid(deps: AppDeps, token: string): Promise<boolean> {
-  const rows = await deps.dbs.control
-    .select({ userId: passwordResets.userId })
-    .from(passwordResets)
-    .where(pending(token));
-  return rows.length > 0;
+  return isResetPending(deps.dbs.control, sha256Hex(token));
 }
 
 /**
@@ -75,15 +64,11 @@ export async function isResetLinkValid(deps: AppDeps, token: string): Promise<bo
  */
 export async function confirmPasswordReset(deps: AppDeps, token: string, password: string) {
   const passwordHash = await hashPassword(password);
-  const [row] = await deps.dbs.control
-    .update(passwordResets)
-    .set({ usedAt: new Date() })
-    .where(pending(token))
-    .returning();
+  const row = await claimReset(deps.dbs.control, sha256Hex(token));
   if (!row) throw resetLinkInvalid();
   await deps.dbs.inControl(async (tx) => {
-    await tx.update(users).set({ passwordHash }).where(eq(users.id, row.userId));
-    await tx.delete(sessions).where(eq(sessions.userId, row.userId));
+    await updateUserPassword(tx, row.userId, passwordHash);
+    await deleteSessionsOfUser(tx, row.userId);
   });
   await forgetEverywhere(deps, { userSessions: row.userId });
   return { userId: row.userId, session: await createSession(deps, row.userId) };

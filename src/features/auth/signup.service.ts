@@ -1,5 +1,3 @@
-import { and, eq, gt, isNull, lt } from 'drizzle-orm';
-import { signupRequests } from '../../db/schema/control.js';
 import type { AppDeps } from '../../app/deps.js';
 import { mailerOf } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
@@ -8,6 +6,13 @@ import { checkSlugAndRegion, createTenant, isSlugTaken, slugTaken } from '../ten
 import { createSession, findUserByEmail } from './auth.service.js';
 import { RESET_LINK_MINUTES, issueResetLink } from './password-reset.service.js';
 import { hashPassword } from '../../platform/passwords.js';
+import {
+  claimSignup,
+  deleteExpiredSignups,
+  insertSignup,
+  releaseSignup,
+  selectPendingSignup,
+} from './signup.repo.js';
 import { alreadyRegisteredMail, confirmSignUpMail } from './signup-mail.js';
 
 export const SIGNUP_LINK_HOURS = 24;
@@ -40,7 +45,7 @@ export async function requestSignUp(deps: AppDeps, input: SignUpInput): Promise<
   await checkSlugAndRegion(deps, input.tenant.slug, input.tenant.region);
   if (await isSlugTaken(deps, input.tenant.slug)) throw slugTaken(input.tenant.slug);
   const passwordHash = await hashPassword(input.password);
-  await deps.dbs.control.delete(signupRequests).where(lt(signupRequests.expiresAt, new Date()));
+  await deleteExpiredSignups(deps.dbs.control);
   const baseUrl = deps.config.publicBaseUrl;
   const existing = await findUserByEmail(deps, input.email);
   if (existing) {
@@ -49,7 +54,7 @@ export async function requestSignUp(deps: AppDeps, input: SignUpInput): Promise<
     return SIGNUP_ACCEPTED;
   }
   const token = randomSecret('srg_su_', 32);
-  await deps.dbs.control.insert(signupRequests).values({
+  await insertSignup(deps.dbs.control, {
     tokenHash: sha256Hex(token),
     email: input.email,
     name: input.name ?? '',
@@ -72,20 +77,9 @@ export const signUpLinkInvalid = () =>
     `This confirmation link is not valid: it was used already, has expired (links last ${SIGNUP_LINK_HOURS} hours) or was copied incompletely. Sign up again.`,
   );
 
-const pending = (token: string) =>
-  and(
-    eq(signupRequests.tokenHash, sha256Hex(token)),
-    isNull(signupRequests.usedAt),
-    gt(signupRequests.expiresAt, new Date()),
-  );
-
 /** What a valid, unused link would create (for the page that asks before creating it). */
 export async function peekSignUp(deps: AppDeps, token: string) {
-  const [row] = await deps.dbs.control
-    .select({ slug: signupRequests.tenantSlug, name: signupRequests.tenantName })
-    .from(signupRequests)
-    .where(pending(token));
-  return row ?? null;
+  return selectPendingSignup(deps.dbs.control, sha256Hex(token));
 }
 
 /**
@@ -94,11 +88,7 @@ export async function peekSignUp(deps: AppDeps, token: string) {
  * address got an account since, the link is spent and says so; any other failure releases it.
  */
 export async function confirmSignUp(deps: AppDeps, token: string, requestId: string | null) {
-  const [row] = await deps.dbs.control
-    .update(signupRequests)
-    .set({ usedAt: new Date() })
-    .where(pending(token))
-    .returning();
+  const row = await claimSignup(deps.dbs.control, sha256Hex(token));
   if (!row) throw signUpLinkInvalid();
   try {
     const { tenant, ownerId } = await createTenant(
@@ -116,10 +106,7 @@ export async function confirmSignUp(deps: AppDeps, token: string, requestId: str
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (code !== 'SLUG_TAKEN' && code !== 'ACCOUNT_EXISTS') {
-      await deps.dbs.control
-        .update(signupRequests)
-        .set({ usedAt: null })
-        .where(eq(signupRequests.tokenHash, row.tokenHash));
+      await releaseSignup(deps.dbs.control, row.tokenHash);
     }
     throw err;
   }

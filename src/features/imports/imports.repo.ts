@@ -4,7 +4,12 @@ import { imports } from '../../db/schema/region-imports.js';
 import { entities, entries } from '../../db/schema/region.js';
 import type { DraftEntry } from './preview.js';
 
+export type { StoredImportRecord } from '../../db/schema/region-imports.js';
 export type ImportRow = typeof imports.$inferSelect;
+export type NewEntity = typeof entities.$inferInsert;
+export type NewEntry = typeof entries.$inferInsert;
+export type EntityPatch = Partial<typeof entities.$inferInsert>;
+export type EntryPatch = Partial<typeof entries.$inferInsert>;
 
 /** Columns that describe an import without its (large) source file and records. */
 const summaryColumns = {
@@ -108,10 +113,7 @@ export async function selectEntitiesByNormalizedName(tx: TenantTx, names: string
  * jsonb_to_recordset turns them back into rows (10,000 rows in tens of milliseconds, and no
  * limit of 65,535 bind parameters). RLS still checks every row's tenant_id.
  */
-export async function bulkInsertEntities(
-  tx: TenantTx,
-  rows: (typeof entities.$inferInsert)[],
-): Promise<void> {
+export async function bulkInsertEntities(tx: TenantTx, rows: NewEntity[]): Promise<void> {
   if (rows.length === 0) return;
   const json = JSON.stringify(
     rows.map((r) => ({
@@ -131,7 +133,7 @@ export async function bulkInsertEntities(
       normalized_name text, trading_names text[], former_names text[], kind text)`);
 }
 
-export async function bulkInsertEntries(tx: TenantTx, rows: (typeof entries.$inferInsert)[]): Promise<void> {
+export async function bulkInsertEntries(tx: TenantTx, rows: NewEntry[]): Promise<void> {
   if (rows.length === 0) return;
   const json = JSON.stringify(
     rows.map((r) => ({
@@ -167,4 +169,17 @@ export async function deleteEntries(tx: TenantTx, listId: string, ids: string[])
         sql`${entries.id} in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)`,
       ),
     );
+}
+
+/** Changes one draft entry; its entity id, or null when the entry is gone. */
+export async function updateEntry(tx: TenantTx, id: string, patch: EntryPatch): Promise<string | null> {
+  const [entry] = await tx.update(entries).set(patch).where(eq(entries.id, id)).returning();
+  return entry?.entityId ?? null;
+}
+
+export async function updateEntity(tx: TenantTx, id: string, patch: EntityPatch): Promise<void> {
+  await tx
+    .update(entities)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(entities.id, id));
 }

@@ -1,7 +1,4 @@
-import { eq } from 'drizzle-orm';
 import type { TenantTx } from '../../db/databases.js';
-import { entities, entries } from '../../db/schema/region.js';
-import type { StoredImportRecord } from '../../db/schema/region-imports.js';
 import { pageFrom } from '../../platform/paging.js';
 import type { AppDeps } from '../../app/deps.js';
 import { type TenantContext, auditActor } from '../../platform/context.js';
@@ -40,7 +37,7 @@ export async function createImport(deps: AppDeps, ctx: TenantContext, listId: st
     throw err;
   }
   const id = newId();
-  const records: StoredImportRecord[] = result.records;
+  const records: repo.StoredImportRecord[] = result.records;
   const fileName = stripUnsafeChars(upload.fileName).slice(0, 255);
   const storing = deps.dbs.withTenant(ctx.tenant, async (tx) => {
     await claimIdempotencyKey(tx, ctx);
@@ -231,7 +228,7 @@ async function writeChanges(tx: TenantTx, ctx: TenantContext, listId: string, ch
   const existing = new Map(
     (await repo.selectEntitiesByNormalizedName(tx, names)).map((e) => [e.normalizedName, e.id]),
   );
-  const newEntities: (typeof entities.$inferInsert)[] = [];
+  const newEntities: repo.NewEntity[] = [];
   for (const { record } of chosen.adds) {
     const key = normalizeName(record.legalName);
     if (existing.has(key)) continue;
@@ -250,7 +247,7 @@ async function writeChanges(tx: TenantTx, ctx: TenantContext, listId: string, ch
   await repo.bulkInsertEntities(tx, newEntities);
 
   let position = await nextEntryPosition(tx, listId);
-  const newEntries: (typeof entries.$inferInsert)[] = chosen.adds.map(({ record }) => ({
+  const newEntries: repo.NewEntry[] = chosen.adds.map(({ record }) => ({
     tenantId,
     id: newId(),
     listId,
@@ -278,20 +275,15 @@ async function writeChanges(tx: TenantTx, ctx: TenantContext, listId: string, ch
 }
 
 async function applyChange(tx: TenantTx, change: Extract<PreviewItem, { action: 'change' }>) {
-  const entryPatch: Partial<typeof entries.$inferInsert> = { updatedAt: new Date() };
-  const entityPatch: Partial<typeof entities.$inferInsert> = {};
+  const entryPatch: repo.EntryPatch = { updatedAt: new Date() };
+  const entityPatch: repo.EntityPatch = {};
   for (const c of change.changes) {
     if (c.field === 'locations') Object.assign(entryPatch, toStoredLocations(c.after as string[]));
     else if (c.field === 'purpose') entryPatch.purpose = c.after as string;
     else if (c.field === 'dataCategories') entryPatch.dataCategories = c.after as string;
-    else if (c.field === 'type') entityPatch.kind = c.after as StoredImportRecord['type'];
+    else if (c.field === 'type') entityPatch.kind = c.after as repo.StoredImportRecord['type'];
     else entityPatch[c.field] = c.after as string[];
   }
-  const [entry] = await tx.update(entries).set(entryPatch).where(eq(entries.id, change.entryId)).returning();
-  if (entry && Object.keys(entityPatch).length > 0) {
-    await tx
-      .update(entities)
-      .set({ ...entityPatch, updatedAt: new Date() })
-      .where(eq(entities.id, entry.entityId));
-  }
+  const entityId = await repo.updateEntry(tx, change.entryId, entryPatch);
+  if (entityId && Object.keys(entityPatch).length > 0) await repo.updateEntity(tx, entityId, entityPatch);
 }

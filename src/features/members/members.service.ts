@@ -1,6 +1,3 @@
-import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
-import { invitations, memberships, tenants, users } from '../../db/schema/control.js';
 import type { AppDeps } from '../../app/deps.js';
 import { type Role, type TenantContext, auditActor } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
@@ -8,18 +5,14 @@ import { newId, randomSecret, sha256Hex } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { forgetEverywhere } from '../auth/auth-cache.js';
 import { hashPassword, verifyPassword } from '../../platform/passwords.js';
+import * as repo from './members.repo.js';
 
 const INVITATION_DAYS = 7;
 /** a workspace has a handful; the cap keeps one answer small */
 const MAX_PENDING = 500;
 
 export async function listMembers(deps: AppDeps, ctx: TenantContext) {
-  return deps.dbs.control
-    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.tenantId, ctx.tenant.id))
-    .orderBy(users.email);
+  return repo.selectMembers(deps.dbs.control, ctx.tenant.id);
 }
 
 async function audit(
@@ -36,18 +29,11 @@ async function audit(
 }
 
 async function ownerCount(deps: AppDeps, tenantId: string): Promise<number> {
-  const [row] = await deps.dbs.control
-    .select({ n: sql<number>`count(*)::int` })
-    .from(memberships)
-    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.role, 'owner')));
-  return row?.n ?? 0;
+  return repo.countOwners(deps.dbs.control, tenantId);
 }
 
 export async function changeMemberRole(deps: AppDeps, ctx: TenantContext, userId: string, role: Role) {
-  const [current] = await deps.dbs.control
-    .select()
-    .from(memberships)
-    .where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.userId, userId)));
+  const current = await repo.selectMembership(deps.dbs.control, ctx.tenant.id, userId);
   if (!current) throw notFound('member', 'MEMBER_NOT_FOUND');
   if (current.role === 'owner' && role !== 'owner' && (await ownerCount(deps, ctx.tenant.id)) <= 1) {
     throw new AppError(
@@ -56,20 +42,14 @@ export async function changeMemberRole(deps: AppDeps, ctx: TenantContext, userId
       'A workspace needs at least one owner: make someone else owner first.',
     );
   }
-  await deps.dbs.control
-    .update(memberships)
-    .set({ role })
-    .where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.userId, userId)));
+  await repo.updateMembershipRole(deps.dbs.control, ctx.tenant.id, userId, role);
   await forgetEverywhere(deps, { membership: { tenantId: ctx.tenant.id, userId } });
   await audit(deps, ctx, 'member.role_changed', userId, { role: current.role }, { role });
   return { userId, role };
 }
 
 export async function removeMember(deps: AppDeps, ctx: TenantContext, userId: string) {
-  const [current] = await deps.dbs.control
-    .select()
-    .from(memberships)
-    .where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.userId, userId)));
+  const current = await repo.selectMembership(deps.dbs.control, ctx.tenant.id, userId);
   if (!current) throw notFound('member', 'MEMBER_NOT_FOUND');
   if (current.role === 'owner' && (await ownerCount(deps, ctx.tenant.id)) <= 1) {
     throw new AppError(
@@ -78,9 +58,7 @@ export async function removeMember(deps: AppDeps, ctx: TenantContext, userId: st
       'A workspace needs at least one owner: make someone else owner first.',
     );
   }
-  await deps.dbs.control
-    .delete(memberships)
-    .where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.userId, userId)));
+  await repo.deleteMembership(deps.dbs.control, ctx.tenant.id, userId);
   await forgetEverywhere(deps, { membership: { tenantId: ctx.tenant.id, userId } });
   await audit(deps, ctx, 'member.removed', userId, { role: current.role }, null);
 }
@@ -90,7 +68,7 @@ export async function inviteMember(deps: AppDeps, ctx: TenantContext, email: str
   const token = randomSecret('srg_inv_', 24);
   const id = newId();
   const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
-  await deps.dbs.control.insert(invitations).values({
+  await repo.insertInvitation(deps.dbs.control, {
     id,
     tenantId: ctx.tenant.id,
     email,
@@ -125,16 +103,7 @@ export async function acceptInvitation(
       'INVITATION_INVALID',
       'This invitation is not valid, used or expired, or the password is not right.',
     );
-  const [inv] = await deps.dbs.control
-    .select()
-    .from(invitations)
-    .where(
-      and(
-        eq(invitations.tokenHash, sha256Hex(input.token)),
-        isNull(invitations.acceptedAt),
-        gt(invitations.expiresAt, new Date()),
-      ),
-    );
+  const inv = await repo.selectOpenInvitation(deps.dbs.control, sha256Hex(input.token));
   if (!inv) throw failed();
   // Only the holder of the link learns this, and it tells them whom to ask.
   if (inv.revokedAt)
@@ -143,24 +112,18 @@ export async function acceptInvitation(
       'INVITATION_REVOKED',
       'This invitation was revoked by an owner of the workspace and can no longer be used. Ask them for a new invitation.',
     );
-  const [existing] = await deps.dbs.control
-    .select()
-    .from(users)
-    .where(sql`lower(${users.email}) = lower(${inv.email})`);
+  const existing = await repo.selectUserByEmail(deps.dbs.control, inv.email);
   let userId: string;
   if (existing) {
     if (existing.passwordHash && !(await verifyPassword(existing.passwordHash, input.password)))
       throw failed();
     if (!existing.passwordHash) {
-      await deps.dbs.control
-        .update(users)
-        .set({ passwordHash: await hashPassword(input.password) })
-        .where(eq(users.id, existing.id));
+      await repo.updateUserPassword(deps.dbs.control, existing.id, await hashPassword(input.password));
     }
     userId = existing.id;
   } else {
     userId = newId();
-    await deps.dbs.control.insert(users).values({
+    await repo.insertUser(deps.dbs.control, {
       id: userId,
       email: inv.email,
       name: input.name ?? '',
@@ -168,17 +131,11 @@ export async function acceptInvitation(
     });
   }
   await deps.dbs.inControl(async (tx) => {
-    await tx.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.id, inv.id));
-    await tx
-      .insert(memberships)
-      .values({ tenantId: inv.tenantId, userId, role: inv.role })
-      .onConflictDoUpdate({
-        target: [memberships.tenantId, memberships.userId],
-        set: { role: inv.role },
-      });
+    await repo.markInvitationAccepted(tx, inv.id);
+    await repo.upsertMembership(tx, { tenantId: inv.tenantId, userId, role: inv.role });
   });
   await forgetEverywhere(deps, { membership: { tenantId: inv.tenantId, userId } });
-  const [tenant] = await deps.dbs.control.select().from(tenants).where(eq(tenants.id, inv.tenantId));
+  const tenant = await repo.selectTenant(deps.dbs.control, inv.tenantId);
   await deps.dbs.withTenant(tenant!, (tx) =>
     appendAuditEvent(tx, {
       tenantId: inv.tenantId,
@@ -193,31 +150,9 @@ export async function acceptInvitation(
   return { userId, tenant: tenant!.slug, role: inv.role };
 }
 
-const inviter = alias(users, 'inviter');
-
 /** Invitations that can still be accepted (not accepted, revoked or expired), newest first; never their token. */
 export async function listPendingInvitations(deps: AppDeps, ctx: TenantContext) {
-  const rows = await deps.dbs.control
-    .select({
-      id: invitations.id,
-      email: invitations.email,
-      role: invitations.role,
-      createdBy: inviter.email,
-      createdAt: invitations.createdAt,
-      expiresAt: invitations.expiresAt,
-    })
-    .from(invitations)
-    .leftJoin(inviter, eq(inviter.id, invitations.invitedBy))
-    .where(
-      and(
-        eq(invitations.tenantId, ctx.tenant.id),
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        gt(invitations.expiresAt, new Date()),
-      ),
-    )
-    .orderBy(sql`${invitations.createdAt} desc`, asc(invitations.id))
-    .limit(MAX_PENDING);
+  const rows = await repo.selectPendingInvitations(deps.dbs.control, ctx.tenant.id, MAX_PENDING);
   return rows.map((r) => ({
     ...r,
     createdBy: r.createdBy ?? null,
@@ -228,18 +163,7 @@ export async function listPendingInvitations(deps: AppDeps, ctx: TenantContext) 
 
 /** Revokes a pending invitation: its link stops working at once and says why. */
 export async function revokeInvitation(deps: AppDeps, ctx: TenantContext, id: string) {
-  const [row] = await deps.dbs.control
-    .update(invitations)
-    .set({ revokedAt: new Date() })
-    .where(
-      and(
-        eq(invitations.tenantId, ctx.tenant.id),
-        eq(invitations.id, id),
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-      ),
-    )
-    .returning({ email: invitations.email, role: invitations.role });
+  const row = await repo.revokeInvitationRow(deps.dbs.control, ctx.tenant.id, id);
   if (!row) throw notFound('pending invitation', 'INVITATION_NOT_FOUND');
   await deps.dbs.withTenant(ctx.tenant, (tx) =>
     appendAuditEvent(tx, {

@@ -1,11 +1,11 @@
 import type { TenantTx } from '../../db/databases.js';
-import { eq } from 'drizzle-orm';
-import { apiTokens, users } from '../../db/schema/control.js';
 import { pageFrom } from '../../platform/paging.js';
 import type { AppDeps } from '../../app/deps.js';
 import { type TenantContext, auditActor, nowOf } from '../../platform/context.js';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
+import { userNames } from '../auth/auth.service.js';
+import { tokenName } from '../tokens/tokens.service.js';
 import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
 import { diffSnapshots, isEmptyChangeSet } from './diff-snapshots.js';
 import type { ChangeSet, PublishedVersion, VersionSummary } from '../../domain/public-view.js';
@@ -108,18 +108,12 @@ async function authorName(deps: AppDeps, ctx: TenantContext): Promise<string | n
   const { actor } = ctx;
   if (!/^[0-9a-f-]{36}$/i.test(actor.id)) return actor.type === 'system' ? 'system' : null;
   if (actor.type === 'user') {
-    const [u] = await deps.dbs.control
-      .select({ name: users.name, email: users.email })
-      .from(users)
-      .where(eq(users.id, actor.id));
+    const u = await userNames(deps, actor.id);
     return u ? u.name || u.email : null;
   }
   if (actor.type === 'token') {
-    const [t] = await deps.dbs.control
-      .select({ name: apiTokens.name })
-      .from(apiTokens)
-      .where(eq(apiTokens.id, actor.id));
-    return t ? `API token "${t.name}"` : 'API token';
+    const name = await tokenName(deps, actor.id);
+    return name !== null ? `API token "${name}"` : 'API token';
   }
   return 'system';
 }

@@ -1,6 +1,3 @@
-import { eq, sql } from 'drizzle-orm';
-import { memberships, regions, tenants, users } from '../../db/schema/control.js';
-import { tenantProfiles } from '../../db/schema/region.js';
 import type { AppDeps } from '../../app/deps.js';
 import { type Actor, type TenantContext, auditActor } from '../../platform/context.js';
 import { AppError, badRequest } from '../../platform/errors.js';
@@ -22,22 +19,17 @@ export async function checkSlugAndRegion(deps: AppDeps, slug: string, regionId: 
     );
   }
   if (!deps.dbs.hasRegion(regionId)) {
-    const known = await deps.dbs.control.select({ id: regions.id }).from(regions);
+    const known = await repo.selectRegionIds(deps.dbs.control);
     throw badRequest(
       'UNKNOWN_REGION',
-      `Region "${regionId}" does not exist. Choose one of: ${known.map((r) => r.id).join(', ')}.`,
+      `Region "${regionId}" does not exist. Choose one of: ${known.join(', ')}.`,
     );
   }
 }
 
 /** Whether a workspace already has the slug (public anyway: /t/{slug}). */
 export async function isSlugTaken(deps: AppDeps, slug: string): Promise<boolean> {
-  const rows = await deps.dbs.control
-    .select({ id: tenants.id })
-    .from(tenants)
-    .where(eq(tenants.slug, slug))
-    .limit(1);
-  return rows.length > 0;
+  return repo.isSlugInDirectory(deps.dbs.control, slug);
 }
 
 export const slugTaken = (slug: string) =>
@@ -80,31 +72,27 @@ export async function createTenant(
     input.owner.passwordHash ?? (input.owner.password ? await hashPassword(input.owner.password) : null);
   const tenantId = newId();
   const { ownerId, createdUser } = await deps.dbs.inControl(async (tx) => {
-    const taken = await tx
-      .select({ id: tenants.id })
-      .from(tenants)
-      .where(eq(tenants.slug, input.slug))
-      .limit(1);
-    if (taken[0]) throw slugTaken(input.slug);
-    await tx
-      .insert(tenants)
-      .values({ id: tenantId, slug: input.slug, name: input.name, regionId: input.regionId });
-    const existing = await tx
-      .select({ id: users.id })
-      .from(users)
-      .where(sql`lower(${users.email}) = lower(${input.owner.email})`)
-      .limit(1);
-    let userId = existing[0]?.id;
+    if (await repo.isSlugInDirectory(tx, input.slug)) throw slugTaken(input.slug);
+    await repo.insertTenant(tx, {
+      id: tenantId,
+      slug: input.slug,
+      name: input.name,
+      regionId: input.regionId,
+    });
+    let userId = (await repo.selectUserIdByEmail(tx, input.owner.email)) ?? undefined;
     if (userId && input.owner.mustBeNew) throw accountExists();
     let created = false;
     if (!userId) {
       userId = newId();
       created = true;
-      await tx
-        .insert(users)
-        .values({ id: userId, email: input.owner.email, name: input.owner.name ?? '', passwordHash });
+      await repo.insertUser(tx, {
+        id: userId,
+        email: input.owner.email,
+        name: input.owner.name ?? '',
+        passwordHash,
+      });
     }
-    await tx.insert(memberships).values({ tenantId, userId, role: 'owner' });
+    await repo.insertMembership(tx, { tenantId, userId, role: 'owner' });
     return { ownerId: userId, createdUser: created };
   });
   const tenant: TenantRecord = {
@@ -116,7 +104,7 @@ export async function createTenant(
   };
   try {
     await deps.dbs.withTenant(tenant, async (tx) => {
-      await tx.insert(tenantProfiles).values({ tenantId, displayName: input.name });
+      await repo.insertProfile(tx, { tenantId, displayName: input.name });
       await appendAuditEvent(tx, {
         tenantId,
         actorType: 'user',
@@ -134,8 +122,8 @@ export async function createTenant(
       });
     });
   } catch (e) {
-    await deps.dbs.control.delete(tenants).where(eq(tenants.id, tenantId));
-    if (createdUser) await deps.dbs.control.delete(users).where(eq(users.id, ownerId));
+    await repo.deleteTenant(deps.dbs.control, tenantId);
+    if (createdUser) await repo.deleteUser(deps.dbs.control, ownerId);
     throw e;
   }
   deps.directory.forget(input.slug);

@@ -27,3 +27,8 @@ export async function revokeTokenRow(db: ControlDb, tenantId: string, id: string
     .returning();
   return r ?? null;
 }
+
+export async function selectTokenName(db: ControlDb, id: string): Promise<string | null> {
+  const [r] = await db.select({ name: apiTokens.name }).from(apiTokens).where(eq(apiTokens.id, id));
+  return r?.name ?? null;
+}

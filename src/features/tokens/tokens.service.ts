@@ -131,3 +131,8 @@ export async function revokeToken(deps: AppDeps, ctx: TenantContext, tokenId: st
   );
   return v;
 }
+
+/** A token's name (any token, live or not), for words that name who acted; null when unknown. */
+export function tokenName(deps: AppDeps, tokenId: string): Promise<string | null> {
+  return repo.selectTokenName(deps.dbs.control, tokenId);
+}
