@@ -136,10 +136,88 @@ function NoticeCard({
           {open ? 'Hide' : 'Show'} deliveries<span className="sr-only"> of version {n.version}</span>
         </Button>
         <a href={appPath.section(tenant.slug, 'objections')}>Objections</a>
+        <EvidenceLinks tenant={tenant} notice={n} />
       </div>
-      <div id={`${id}-d`}>{open && <DeliveriesTable tenant={tenant} noticeId={n.id} />}</div>
+      <div id={`${id}-d`}>
+        {open && (
+          <>
+            <Approvals tenant={tenant} noticeId={n.id} />
+            <DeliveriesTable tenant={tenant} noticeId={n.id} />
+          </>
+        )}
+      </div>
       {n.status === 'scheduled' && canEdit(tenant.role) && <Withdraw tenant={tenant} notice={n} />}
     </article>
+  );
+}
+
+/** The notice's evidence (messages, attempts, objections) as files for a customer or an auditor. */
+function EvidenceLinks({ tenant, notice: n }: { tenant: Tenant; notice: ChangeNotice }) {
+  const base = `/api/v1/tenants/${encodeURIComponent(tenant.slug)}/lists/${encodeURIComponent(n.listId)}/notices/${encodeURIComponent(n.id)}`;
+  return (
+    <>
+      <a href={`${base}/evidence.csv`} download>
+        Evidence (CSV)<span className="sr-only"> of version {n.version}</span>
+      </a>
+      <a href={`${base}/evidence.pdf`} download>
+        Evidence (PDF)<span className="sr-only"> of version {n.version}</span>
+      </a>
+    </>
+  );
+}
+
+/** Customers under specific authorisation: the change applies to them only once they approve it. */
+function Approvals({ tenant, noticeId }: { tenant: Tenant; noticeId: string }) {
+  const approvals = useQuery({
+    queryKey: ['approvals', tenant.slug, noticeId],
+    queryFn: () =>
+      call(
+        api.GET('/api/v1/tenants/{tenant}/notices/{noticeId}/approvals', {
+          params: { path: { tenant: tenant.slug, noticeId } },
+        }),
+      ),
+  });
+  if (approvals.isError) return <ErrorNote error={approvals.error} />;
+  const items = approvals.data?.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <section aria-labelledby={`approvals-${noticeId}`}>
+      <h4 id={`approvals-${noticeId}`}>Approvals (customers under specific authorisation)</h4>
+      <table className="data">
+        <caption className="sr-only">Approvals</caption>
+        <thead>
+          <tr>
+            <th scope="col">Customer</th>
+            <th scope="col">Status</th>
+            <th scope="col">Asked</th>
+            <th scope="col">Decided</th>
+            <th scope="col">Reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((a) => (
+            <tr key={a.id}>
+              <th scope="row">
+                <a href={appPath.customer(tenant.slug, a.customerId)}>{a.organisation}</a>
+              </th>
+              <td>
+                <span className={`status status-${a.status}`}>{a.status}</span>
+              </td>
+              <td>
+                {when(a.requestedAt)}
+                {a.mail.status === 'failed'
+                  ? ` (request mail failed: ${a.mail.error ?? 'no answer'})`
+                  : a.mail.status === 'queued'
+                    ? ' (request mail pending)'
+                    : ` (mailed to ${a.mail.contacts} contact${a.mail.contacts === 1 ? '' : 's'})`}
+              </td>
+              <td>{a.decidedAt ? `${when(a.decidedAt)} by ${a.decidedBy ?? 'unknown'}` : ''}</td>
+              <td>{a.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 
