@@ -1,11 +1,22 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { type List, type Session, api, call } from '../../api/client';
 import type { components } from '../../api/schema';
 import { appPath } from '../router';
 import { canEdit } from '../session';
-import { Empty, ErrorNote, Field, Notice, Submit, fieldErrors, formValues, when } from '../ui';
+import {
+  ConfirmButton,
+  Empty,
+  ErrorNote,
+  Field,
+  Notice,
+  SelectField,
+  Submit,
+  fieldErrors,
+  formValues,
+  when,
+} from '../ui';
 import { Pager } from './Subscribers';
 
 type Tenant = Session['tenants'][number];
@@ -142,7 +153,7 @@ function NoticeCard({
         {open && (
           <>
             <Approvals tenant={tenant} noticeId={n.id} />
-            <DeliveriesTable tenant={tenant} noticeId={n.id} />
+            <DeliveriesTable tenant={tenant} notice={n} />
           </>
         )}
       </div>
@@ -230,23 +241,110 @@ export function deliveryState(d: Delivery): { label: string; cls: string } {
   return { label: d.status, cls: d.status };
 }
 
-function DeliveriesTable({ tenant, noticeId }: { tenant: Tenant; noticeId: string }) {
+/** Re-sending failed messages (owners): one, or every failed one of a notice. */
+function useResend(tenant: Tenant) {
+  const qc = useQueryClient();
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: ['deliveries', tenant.slug] });
+    void qc.invalidateQueries({ queryKey: ['notices', tenant.slug] });
+  };
+  const one = useMutation({
+    mutationFn: (d: Delivery) =>
+      call(
+        api.POST('/api/v1/tenants/{tenant}/notices/{noticeId}/deliveries/{deliveryId}/resend', {
+          params: { path: { tenant: tenant.slug, noticeId: d.noticeId, deliveryId: d.id } },
+        }),
+      ),
+    onSuccess: refresh,
+  });
+  const all = useMutation({
+    mutationFn: (noticeId: string) =>
+      call(
+        api.POST('/api/v1/tenants/{tenant}/notices/{noticeId}/deliveries/resend-failed', {
+          params: { path: { tenant: tenant.slug, noticeId } },
+        }),
+      ),
+    onSuccess: refresh,
+  });
+  const feedback = (
+    <>
+      <ErrorNote error={one.error ?? all.error} />
+      {one.isSuccess && <Notice>The message to {one.data.email} is queued again and goes out now.</Notice>}
+      {all.isSuccess && (
+        <Notice>
+          {all.data.resent} message{all.data.resent === 1 ? ' is' : 's are'} queued again.
+          {all.data.notResent.map((n) => ` ${n.reason}`).join('')}
+        </Notice>
+      )}
+    </>
+  );
+  const button = (d: Delivery) =>
+    tenant.role === 'owner' && d.status === 'failed' ? (
+      <ConfirmButton
+        label="Re-send"
+        target={`the message to ${d.email}`}
+        question={`Send it to ${d.email} again?`}
+        pending={one.isPending}
+        onConfirm={() => one.mutate(d)}
+      />
+    ) : null;
+  return { one, all, feedback, button };
+}
+
+function DeliveriesTable({ tenant, notice }: { tenant: Tenant; notice: ChangeNotice }) {
   const [offset, setOffset] = useState(0);
+  const [failedOnly, setFailedOnly] = useState(false);
+  const resend = useResend(tenant);
+  const noticeId = notice.id;
   const deliveries = useQuery({
-    queryKey: ['deliveries', tenant.slug, noticeId, offset],
+    queryKey: ['deliveries', tenant.slug, noticeId, failedOnly, offset],
     queryFn: () =>
       call(
         api.GET('/api/v1/tenants/{tenant}/deliveries', {
-          params: { path: { tenant: tenant.slug }, query: { noticeId, limit: 50, offset } },
+          params: {
+            path: { tenant: tenant.slug },
+            query: { noticeId, limit: 50, offset, ...(failedOnly ? { failed: 'true' as const } : {}) },
+          },
         }),
       ),
   });
+  const filter = (
+    <div className="filters">
+      <SelectField
+        label="Messages shown"
+        value={failedOnly ? 'failed' : ''}
+        onChange={(e) => {
+          setFailedOnly(e.currentTarget.value === 'failed');
+          setOffset(0);
+        }}
+      >
+        <option value="">Every message</option>
+        <option value="failed">Failed or being retried</option>
+      </SelectField>
+      {tenant.role === 'owner' && notice.deliveries.failed > 0 && (
+        <ConfirmButton
+          label="Re-send all failed"
+          target={`of version ${notice.version}`}
+          question={`Send the ${notice.deliveries.failed} failed message(s) again?`}
+          pending={resend.all.isPending}
+          onConfirm={() => resend.all.mutate(noticeId)}
+        />
+      )}
+    </div>
+  );
   if (deliveries.isError) return <ErrorNote error={deliveries.error} />;
   if (!deliveries.data) return <p aria-busy="true">Loading the deliveries…</p>;
-  if (deliveries.data.total === 0) return <p>Nobody was subscribed when this was published: no messages.</p>;
+  if (deliveries.data.total === 0 && !failedOnly)
+    return <p>Nobody was subscribed when this was published: no messages.</p>;
   return (
     <>
-      <DeliveryRows items={deliveries.data.items} />
+      {filter}
+      {resend.feedback}
+      {deliveries.data.total === 0 ? (
+        <p>No message of this notice failed.</p>
+      ) : (
+        <DeliveryRows items={deliveries.data.items} action={resend.button} />
+      )}
       <Pager offset={offset} total={deliveries.data.total} onChange={setOffset} />
     </>
   );
@@ -256,10 +354,14 @@ function DeliveriesTable({ tenant, noticeId }: { tenant: Tenant; noticeId: strin
 function DeliveryRows({
   items,
   withNotice,
+  action,
 }: {
   items: Delivery[];
   withNotice?: (noticeId: string) => string;
+  /** a row's action (re-send), if any row has one */
+  action?: (d: Delivery) => ReactNode;
 }) {
+  const actions = action && items.some((d) => action(d) !== null);
   return (
     <table className="data">
       <caption className="sr-only">Deliveries</caption>
@@ -271,6 +373,7 @@ function DeliveryRows({
           <th scope="col">Attempts</th>
           <th scope="col">Sent or next try</th>
           <th scope="col">Last answer</th>
+          {actions && <th scope="col">Actions</th>}
         </tr>
       </thead>
       <tbody>
@@ -289,6 +392,7 @@ function DeliveryRows({
               <td>{d.attempts}</td>
               <td>{d.sentAt ? when(d.sentAt) : d.nextAttemptAt ? `next ${when(d.nextAttemptAt)}` : ''}</td>
               <td className="mono">{d.lastError}</td>
+              {actions && <td>{action(d)}</td>}
             </tr>
           );
         })}
@@ -299,6 +403,7 @@ function DeliveryRows({
 
 /** Messages that failed or are being retried, across notices; subreg retries on its own. */
 function FailedDeliveries({ tenant }: { tenant: Tenant }) {
+  const resend = useResend(tenant);
   const failed = useQuery({
     queryKey: ['deliveries', tenant.slug, 'failed'],
     queryFn: () =>
@@ -338,8 +443,11 @@ function FailedDeliveries({ tenant }: { tenant: Tenant }) {
       <p>
         These messages did not reach their recipient. subreg retries them on its own with growing delays
         (about a day and a half) before it gives up; check the address and the mail server's answer.
+        {tenant.role === 'owner' &&
+          ' Once the cause is fixed, send a failed one again: it keeps its Message-ID.'}
       </p>
-      <DeliveryRows items={failed.data.items} withNotice={noticeName} />
+      {resend.feedback}
+      <DeliveryRows items={failed.data.items} withNotice={noticeName} action={resend.button} />
     </section>
   );
 }
