@@ -68,7 +68,10 @@ function CustomerForm(props: {
       validationErrors={errors}
       onSubmit={(e) => {
         e.preventDefault();
-        props.onSubmit(termsOf(formValues(e.currentTarget)), e.currentTarget);
+        const v = formValues(e.currentTarget);
+        // aria validation shows the error as it is typed but does not stop the submit
+        if (validDays(v.noticePeriodDays ?? '')) return;
+        props.onSubmit(termsOf(v), e.currentTarget);
       }}
     >
       <Field label="Organisation" name="organisation" isRequired defaultValue={c?.organisation ?? ''} />

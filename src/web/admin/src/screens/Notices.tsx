@@ -338,6 +338,7 @@ function DeliveriesTable({ tenant, notice }: { tenant: Tenant; notice: ChangeNot
     return <p>Nobody was subscribed when this was published: no messages.</p>;
   return (
     <>
+      <h4>Deliveries</h4>
       {filter}
       {resend.feedback}
       {deliveries.data.total === 0 ? (
