@@ -88,7 +88,7 @@ describe.skipIf(!hasChromium)('admin app: customers, approvals, evidence, re-sen
     expect(ab.problems).toEqual([]);
   }, 90_000);
 
-  it('the next notice: its approval request, evidence downloads, and a failed message sent again', async () => {
+  it('the next notice: its approval request decided by letter, evidence downloads, a failed message sent again; the terms change, removal is refused', async () => {
     ab.h.mailbox.refused.add(bounce);
     await inject('POST', `/lists/${listId}/entries`, {
       entity: { legalName: 'Gamma Support Ltd' },
@@ -121,6 +121,21 @@ describe.skipIf(!hasChromium)('admin app: customers, approvals, evidence, re-sen
     await page.getByRole('button', { name: 'Show deliveries of version 2' }).click();
     const approval = page.getByRole('row', { name: /Customer AG/ });
     await approval.getByText('requested', { exact: true }).waitFor();
+    // the customer refused by letter: staff record it, with who decided and why
+    await approval.getByRole('button', { name: 'Record a decision of Customer AG' }).click();
+    const decision = page.getByRole('form', { name: 'Decision of Customer AG' });
+    await decision.getByLabel('Decision').selectOption('refuse');
+    await decision.getByLabel('Decided by').fill('Dana Meyer, DPO (letter of 3 May)');
+    await decision.getByRole('button', { name: 'Record the decision' }).click();
+    await decision.locator('.react-aria-FieldError', { hasText: 'why the customer refuses' }).waitFor();
+    await ab.check(page, 'notice-approval-decision');
+    await decision.getByLabel('Reason', { exact: true }).fill('No DPA with Gamma yet.');
+    // leaving the field clears its error (the button moves up): as a person would, before pressing it
+    await decision.getByLabel('Reason', { exact: true }).press('Tab');
+    await decision.getByRole('button', { name: 'Record the decision' }).click();
+    await approval.getByText('refused', { exact: true }).waitFor();
+    await approval.getByText(/by Dana Meyer, DPO \(letter of 3 May\) \(recorded by staff\)/).waitFor();
+    await approval.getByText('No DPA with Gamma yet.').waitFor();
     await page.getByLabel('Messages shown').selectOption('failed');
     const card = page.getByRole('article', { name: /version 2/ });
     await card.getByRole('rowheader', { name: bounce }).waitFor();
@@ -137,6 +152,17 @@ describe.skipIf(!hasChromium)('admin app: customers, approvals, evidence, re-sen
     await deliverDue(ab.h.deps, owner.tenant);
     await expect.poll(() => ab.h.mailbox.to(bounce).length).toBe(1);
     await ab.check(page, 'notices-resent');
+
+    // the customer's terms change; its approval record keeps it from being removed
+    await page.getByRole('link', { name: 'Customer AG' }).first().click();
+    await page.getByRole('heading', { name: 'Customer AG', level: 1 }).waitFor();
+    await page.getByLabel('Notice period (days)').fill('60');
+    await page.getByRole('button', { name: 'Save the terms' }).click();
+    await page.getByText('The terms are saved.').waitFor();
+    await page.getByText('60 days', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Remove Customer AG' }).click();
+    await page.getByRole('button', { name: 'Yes, remove' }).click();
+    await page.getByText(/has 1 approval record\(s\) of changes; they are evidence/).waitFor();
     await context.close();
     expect(ab.problems).toEqual([]);
   }, 120_000);

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
-import { type List, type Session, api, call } from '../../api/client';
+import { ApiError, type List, type Session, api, call } from '../../api/client';
 import type { components } from '../../api/schema';
 import { appPath } from '../router';
 import { canEdit } from '../session';
@@ -22,6 +22,7 @@ import { Pager } from './Subscribers';
 type Tenant = Session['tenants'][number];
 type ChangeNotice = components['schemas']['ChangeNotice'];
 type Delivery = components['schemas']['NoticeDelivery'];
+type Approval = components['schemas']['ChangeApproval'];
 const PAGE = 20;
 
 export function NoticesScreen({ tenant }: { tenant: Tenant }) {
@@ -179,6 +180,7 @@ function EvidenceLinks({ tenant, notice: n }: { tenant: Tenant; notice: ChangeNo
 
 /** Customers under specific authorisation: the change applies to them only once they approve it. */
 function Approvals({ tenant, noticeId }: { tenant: Tenant; noticeId: string }) {
+  const [deciding, setDeciding] = useState<Approval | null>(null);
   const approvals = useQuery({
     queryKey: ['approvals', tenant.slug, noticeId],
     queryFn: () =>
@@ -191,6 +193,8 @@ function Approvals({ tenant, noticeId }: { tenant: Tenant; noticeId: string }) {
   if (approvals.isError) return <ErrorNote error={approvals.error} />;
   const items = approvals.data?.items ?? [];
   if (items.length === 0) return null;
+  const editable = canEdit(tenant.role);
+  const open = editable && items.some((a) => a.status === 'requested');
   return (
     <section aria-labelledby={`approvals-${noticeId}`}>
       <h4 id={`approvals-${noticeId}`}>Approvals (customers under specific authorisation)</h4>
@@ -203,6 +207,7 @@ function Approvals({ tenant, noticeId }: { tenant: Tenant; noticeId: string }) {
             <th scope="col">Asked</th>
             <th scope="col">Decided</th>
             <th scope="col">Reason</th>
+            {open && <th scope="col">Actions</th>}
           </tr>
         </thead>
         <tbody>
@@ -224,11 +229,85 @@ function Approvals({ tenant, noticeId }: { tenant: Tenant; noticeId: string }) {
               </td>
               <td>{a.decidedAt ? `${when(a.decidedAt)} by ${a.decidedBy ?? 'unknown'}` : ''}</td>
               <td>{a.reason}</td>
+              {open && (
+                <td>
+                  {a.status === 'requested' && (
+                    <Button className="quiet" onPress={() => setDeciding(a)}>
+                      Record a decision<span className="sr-only"> of {a.organisation}</span>
+                    </Button>
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
+      {deciding && (
+        <RecordDecision
+          key={deciding.id}
+          tenant={tenant}
+          approval={deciding}
+          onDone={() => setDeciding(null)}
+        />
+      )}
     </section>
+  );
+}
+
+/** A decision the customer gave another way (letter, call), recorded by staff with who gave it. */
+function RecordDecision(props: { tenant: Tenant; approval: Approval; onDone: () => void }) {
+  const { tenant, approval: a } = props;
+  const qc = useQueryClient();
+  const decide = useMutation({
+    mutationFn: (v: Record<string, string>) =>
+      call(
+        api.POST('/api/v1/tenants/{tenant}/approvals/{approvalId}/decision', {
+          params: { path: { tenant: tenant.slug, approvalId: a.id } },
+          body: {
+            decision: v.decision === 'refuse' ? 'refuse' : 'approve',
+            onBehalfOf: v.onBehalfOf ?? '',
+            ...(v.reason ? { reason: v.reason } : {}),
+          },
+        }),
+      ),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['approvals', tenant.slug, a.noticeId] });
+      props.onDone();
+    },
+  });
+  // "refuse" without a reason is refused as a whole: it belongs next to the reason field
+  const errors =
+    decide.error instanceof ApiError && decide.error.code === 'APPROVAL_INVALID'
+      ? { reason: decide.error.message }
+      : fieldErrors(decide.error);
+  return (
+    <Form
+      aria-label={`Decision of ${a.organisation}`}
+      validationBehavior="aria"
+      validationErrors={errors}
+      onSubmit={(e) => {
+        e.preventDefault();
+        decide.mutate(formValues(e.currentTarget));
+      }}
+    >
+      <h5>Decision of {a.organisation}, received another way</h5>
+      <SelectField label="Decision" name="decision" defaultValue="approve">
+        <option value="approve">Approved the change</option>
+        <option value="refuse">Refused the change</option>
+      </SelectField>
+      <Field
+        label="Decided by"
+        name="onBehalfOf"
+        isRequired
+        description="Who spoke for the customer, and how, e.g. Dana Meyer, DPO (letter of 3 May)."
+      />
+      <Field label="Reason" name="reason" multiline description="Required when they refuse." />
+      {Object.keys(errors).length === 0 && <ErrorNote error={decide.error} />}
+      <div className="row-actions">
+        <Submit pending={decide.isPending}>Record the decision</Submit>
+        <Button onPress={props.onDone}>Cancel</Button>
+      </div>
+    </Form>
   );
 }
 
