@@ -1,5 +1,6 @@
 import { approvalPages, approvalsRoutes } from '../features/customers/approvals.routes.js';
 import { customersRoutes } from '../features/customers/customers.routes.js';
+import { deliveriesResendRoutes } from '../features/notices/deliveries-resend.routes.js';
 import { evidenceRoutes } from '../features/notices/evidence.routes.js';
 import { objectionPages, objectionsRoutes } from '../features/notices/objections.routes.js';
 import { noticesRoutes } from '../features/notices/notices.routes.js';
@@ -190,6 +191,7 @@ export async function buildApp(deps: AppDeps, opts: BuildAppOptions = {}): Promi
       await api.register(subscribersRoutes(deps));
       await api.register(noticesRoutes(deps));
       await api.register(evidenceRoutes(deps));
+      await api.register(deliveriesResendRoutes(deps));
       await api.register(objectionsRoutes(deps));
       await api.register(customersRoutes(deps));
       await api.register(approvalsRoutes(deps));

@@ -91,6 +91,8 @@ export async function startAdminBrowser(
       caret: 'initial',
     });
     await page.setViewportSize({ width: 375, height: 800 });
+    // on a phone nothing but a table's own scroller may be wider than the screen
+    expect(await page.evaluate('document.documentElement.scrollWidth'), `${name} at 375 px`).toBe(375);
     await page.screenshot({
       path: path.join(SHOTS, `admin-${name}-375.png`),
       fullPage: true,

@@ -203,6 +203,19 @@ export interface DeliveryView {
   messageId: string;
 }
 
+export const toDeliveryView = (d: repo.DeliveryRow): DeliveryView => ({
+  id: d.id,
+  noticeId: d.noticeId,
+  kind: d.kind,
+  email: d.email,
+  status: d.status,
+  attempts: d.attempts,
+  nextAttemptAt: d.status === 'queued' ? d.nextAttemptAt.toISOString() : null,
+  lastError: d.lastError,
+  sentAt: d.sentAt?.toISOString() ?? null,
+  messageId: d.messageId,
+});
+
 export async function listDeliveries(
   deps: AppDeps,
   ctx: TenantContext,
@@ -213,18 +226,7 @@ export async function listDeliveries(
     const rows = await repo.selectDeliveries(tx, f, page.limit, page.offset);
     return pageFrom(
       rows.map((r) => ({ ...r.d, total: r.total })),
-      (d): DeliveryView => ({
-        id: d.id,
-        noticeId: d.noticeId,
-        kind: d.kind,
-        email: d.email,
-        status: d.status,
-        attempts: d.attempts,
-        nextAttemptAt: d.status === 'queued' ? d.nextAttemptAt.toISOString() : null,
-        lastError: d.lastError,
-        sentAt: d.sentAt?.toISOString() ?? null,
-        messageId: d.messageId,
-      }),
+      toDeliveryView,
       page,
     );
   });

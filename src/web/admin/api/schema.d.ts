@@ -1157,6 +1157,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenant}/notices/{noticeId}/deliveries/{deliveryId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue a failed message again, due now (same Message-ID, attempts kept); not for a withdrawn notice
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
+        post: operations["resendNoticeDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant}/notices/{noticeId}/deliveries/resend-failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue every failed message of a notice again; says which stay failed and why
+         * @description **Role:** Owners of the workspace only (signed in: API tokens act as editors at most).
+         */
+        post: operations["resendFailedNoticeDeliveries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenant}/objections": {
         parameters: {
             query?: never;
@@ -1839,6 +1879,47 @@ export interface components {
             updatedAt: string;
             contactList: components["schemas"]["CustomerContact"][];
         };
+        ChangeNotice: {
+            id: string;
+            listId: string;
+            /** @description the version it announces */
+            version: number;
+            /** @description the version its changes are against */
+            baseVersion: number;
+            publishedAt: string;
+            effectiveAt: string;
+            emergencyReason: string | null;
+            /** @enum {string} */
+            status: "scheduled" | "withdrawn" | "effective";
+            withdrawnAt: string | null;
+            withdrawnReason: string | null;
+            counts: {
+                added: number;
+                removed: number;
+                changed: number;
+            };
+            deliveries: {
+                recipients: number;
+                sent: number;
+                failed: number;
+            };
+        };
+        NoticeDelivery: {
+            id: string;
+            noticeId: string;
+            /** @enum {string} */
+            kind: "notice" | "withdrawal";
+            email: string;
+            /** @enum {string} */
+            status: "queued" | "sending" | "sent" | "failed" | "skipped";
+            attempts: number;
+            nextAttemptAt: string | null;
+            /** @description the SMTP server's answer or the connection error; for a skipped message, why (e.g. 'skipped: unsubscribed') */
+            lastError: string | null;
+            sentAt: string | null;
+            /** @description stable per (notice, recipient): a repeat is recognisable */
+            messageId: string;
+        };
         List: {
             /** Format: uuid */
             id: string;
@@ -1892,47 +1973,6 @@ export interface components {
             listTitle: string;
             versionNumber: number;
             effectiveAt: string;
-        };
-        ChangeNotice: {
-            id: string;
-            listId: string;
-            /** @description the version it announces */
-            version: number;
-            /** @description the version its changes are against */
-            baseVersion: number;
-            publishedAt: string;
-            effectiveAt: string;
-            emergencyReason: string | null;
-            /** @enum {string} */
-            status: "scheduled" | "withdrawn" | "effective";
-            withdrawnAt: string | null;
-            withdrawnReason: string | null;
-            counts: {
-                added: number;
-                removed: number;
-                changed: number;
-            };
-            deliveries: {
-                recipients: number;
-                sent: number;
-                failed: number;
-            };
-        };
-        NoticeDelivery: {
-            id: string;
-            noticeId: string;
-            /** @enum {string} */
-            kind: "notice" | "withdrawal";
-            email: string;
-            /** @enum {string} */
-            status: "queued" | "sending" | "sent" | "failed" | "skipped";
-            attempts: number;
-            nextAttemptAt: string | null;
-            /** @description the SMTP server's answer or the connection error; for a skipped message, why (e.g. 'skipped: unsubscribed') */
-            lastError: string | null;
-            sentAt: string | null;
-            /** @description stable per (notice, recipient): a repeat is recognisable */
-            messageId: string;
         };
         Subscriber: {
             id: string;
@@ -2415,6 +2455,15 @@ export interface components {
                 durationMs: number;
                 /** @description the first bytes of the answer (at most 1 KB) */
                 responseExcerpt: string | null;
+            }[];
+        };
+        NoticeResendResult: {
+            /** @description messages queued again, due now */
+            resent: number;
+            notResent: {
+                deliveryId: string;
+                email: string;
+                reason: string;
             }[];
         };
     };
@@ -10168,6 +10217,197 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resendNoticeDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+                noticeId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeDelivery"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resendFailedNoticeDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+                noticeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeResendResult"];
                 };
             };
             /** @description Default Response */

@@ -2,6 +2,7 @@ import { type ComponentType, useEffect } from 'react';
 import type { Session } from '../api/client';
 import { AcceptInvitationScreen } from './screens/AcceptInvitation';
 import { AuditScreen } from './screens/Audit';
+import { CustomerScreen, CustomersScreen } from './screens/Customers';
 import { MembersScreen } from './screens/Members';
 import { NoticesScreen } from './screens/Notices';
 import { ObjectionsScreen } from './screens/Objections';
@@ -23,6 +24,7 @@ type Tenant = Session['tenants'][number];
 /** The workspace pages at /app/t/:tenant/:section (lists have their own routes). */
 const SECTIONS = {
   subscribers: SubscribersScreen,
+  customers: CustomersScreen,
   notices: NoticesScreen,
   objections: ObjectionsScreen,
   members: MembersScreen,
@@ -92,6 +94,13 @@ export function App() {
     return (
       <Shell session={s} tenant={tenantOf(m.tenant!)!} section="lists">
         <ListsScreen tenant={tenantOf(m.tenant!)!} />
+      </Shell>
+    );
+  m = match('/app/t/:tenant/customers/:customerId', pathname);
+  if (m && tenantOf(m.tenant!))
+    return (
+      <Shell session={s} tenant={tenantOf(m.tenant!)!} section="customers">
+        <CustomerScreen tenant={tenantOf(m.tenant!)!} customerId={m.customerId!} />
       </Shell>
     );
   m = match('/app/t/:tenant/webhooks/:webhookId', pathname);

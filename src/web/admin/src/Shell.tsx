@@ -13,6 +13,7 @@ const NAV: [Section, string, boolean][] = [
   ['notices', 'Notices', false],
   ['objections', 'Objections', false],
   ['subscribers', 'Subscribers', false],
+  ['customers', 'Customers', false],
   ['members', 'Members', false],
   ['tokens', 'API tokens', true],
   ['webhooks', 'Webhooks', true],

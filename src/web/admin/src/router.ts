@@ -47,6 +47,7 @@ export const appPath = {
   audit: (t: string) => `/app/t/${encodeURIComponent(t)}/audit`,
   /** a workspace page: members, tokens, subscribers, notices, objections, webhooks, hosting */
   section: (t: string, section: string) => `/app/t/${encodeURIComponent(t)}/${section}`,
+  customer: (t: string, id: string) => `/app/t/${encodeURIComponent(t)}/customers/${encodeURIComponent(id)}`,
   webhook: (t: string, id: string) => `/app/t/${encodeURIComponent(t)}/webhooks/${encodeURIComponent(id)}`,
   invitation: '/app/invitation',
 };

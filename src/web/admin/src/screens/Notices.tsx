@@ -1,16 +1,28 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
-import { type List, type Session, api, call } from '../../api/client';
+import { ApiError, type List, type Session, api, call } from '../../api/client';
 import type { components } from '../../api/schema';
 import { appPath } from '../router';
 import { canEdit } from '../session';
-import { Empty, ErrorNote, Field, Notice, Submit, fieldErrors, formValues, when } from '../ui';
+import {
+  ConfirmButton,
+  Empty,
+  ErrorNote,
+  Field,
+  Notice,
+  SelectField,
+  Submit,
+  fieldErrors,
+  formValues,
+  when,
+} from '../ui';
 import { Pager } from './Subscribers';
 
 type Tenant = Session['tenants'][number];
 type ChangeNotice = components['schemas']['ChangeNotice'];
 type Delivery = components['schemas']['NoticeDelivery'];
+type Approval = components['schemas']['ChangeApproval'];
 const PAGE = 20;
 
 export function NoticesScreen({ tenant }: { tenant: Tenant }) {
@@ -136,10 +148,166 @@ function NoticeCard({
           {open ? 'Hide' : 'Show'} deliveries<span className="sr-only"> of version {n.version}</span>
         </Button>
         <a href={appPath.section(tenant.slug, 'objections')}>Objections</a>
+        <EvidenceLinks tenant={tenant} notice={n} />
       </div>
-      <div id={`${id}-d`}>{open && <DeliveriesTable tenant={tenant} noticeId={n.id} />}</div>
+      <div id={`${id}-d`}>
+        {open && (
+          <>
+            <Approvals tenant={tenant} noticeId={n.id} />
+            <DeliveriesTable tenant={tenant} notice={n} />
+          </>
+        )}
+      </div>
       {n.status === 'scheduled' && canEdit(tenant.role) && <Withdraw tenant={tenant} notice={n} />}
     </article>
+  );
+}
+
+/** The notice's evidence (messages, attempts, objections) as files for a customer or an auditor. */
+function EvidenceLinks({ tenant, notice: n }: { tenant: Tenant; notice: ChangeNotice }) {
+  const base = `/api/v1/tenants/${encodeURIComponent(tenant.slug)}/lists/${encodeURIComponent(n.listId)}/notices/${encodeURIComponent(n.id)}`;
+  return (
+    <>
+      <a href={`${base}/evidence.csv`} download>
+        Evidence (CSV)<span className="sr-only"> of version {n.version}</span>
+      </a>
+      <a href={`${base}/evidence.pdf`} download>
+        Evidence (PDF)<span className="sr-only"> of version {n.version}</span>
+      </a>
+    </>
+  );
+}
+
+/** Customers under specific authorisation: the change applies to them only once they approve it. */
+function Approvals({ tenant, noticeId }: { tenant: Tenant; noticeId: string }) {
+  const [deciding, setDeciding] = useState<Approval | null>(null);
+  const approvals = useQuery({
+    queryKey: ['approvals', tenant.slug, noticeId],
+    queryFn: () =>
+      call(
+        api.GET('/api/v1/tenants/{tenant}/notices/{noticeId}/approvals', {
+          params: { path: { tenant: tenant.slug, noticeId } },
+        }),
+      ),
+  });
+  if (approvals.isError) return <ErrorNote error={approvals.error} />;
+  const items = approvals.data?.items ?? [];
+  if (items.length === 0) return null;
+  const editable = canEdit(tenant.role);
+  const open = editable && items.some((a) => a.status === 'requested');
+  return (
+    <section aria-labelledby={`approvals-${noticeId}`}>
+      <h4 id={`approvals-${noticeId}`}>Approvals (customers under specific authorisation)</h4>
+      <table className="data">
+        <caption className="sr-only">Approvals</caption>
+        <thead>
+          <tr>
+            <th scope="col">Customer</th>
+            <th scope="col">Status</th>
+            <th scope="col">Asked</th>
+            <th scope="col">Decided</th>
+            <th scope="col">Reason</th>
+            {open && <th scope="col">Actions</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((a) => (
+            <tr key={a.id}>
+              <th scope="row">
+                <a href={appPath.customer(tenant.slug, a.customerId)}>{a.organisation}</a>
+              </th>
+              <td>
+                <span className={`status status-${a.status}`}>{a.status}</span>
+              </td>
+              <td>
+                {when(a.requestedAt)}
+                {a.mail.status === 'failed'
+                  ? ` (request mail failed: ${a.mail.error ?? 'no answer'})`
+                  : a.mail.status === 'queued'
+                    ? ' (request mail pending)'
+                    : ` (mailed to ${a.mail.contacts} contact${a.mail.contacts === 1 ? '' : 's'})`}
+              </td>
+              <td>{a.decidedAt ? `${when(a.decidedAt)} by ${a.decidedBy ?? 'unknown'}` : ''}</td>
+              <td>{a.reason}</td>
+              {open && (
+                <td>
+                  {a.status === 'requested' && (
+                    <Button className="quiet" onPress={() => setDeciding(a)}>
+                      Record a decision<span className="sr-only"> of {a.organisation}</span>
+                    </Button>
+                  )}
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {deciding && (
+        <RecordDecision
+          key={deciding.id}
+          tenant={tenant}
+          approval={deciding}
+          onDone={() => setDeciding(null)}
+        />
+      )}
+    </section>
+  );
+}
+
+/** A decision the customer gave another way (letter, call), recorded by staff with who gave it. */
+function RecordDecision(props: { tenant: Tenant; approval: Approval; onDone: () => void }) {
+  const { tenant, approval: a } = props;
+  const qc = useQueryClient();
+  const decide = useMutation({
+    mutationFn: (v: Record<string, string>) =>
+      call(
+        api.POST('/api/v1/tenants/{tenant}/approvals/{approvalId}/decision', {
+          params: { path: { tenant: tenant.slug, approvalId: a.id } },
+          body: {
+            decision: v.decision === 'refuse' ? 'refuse' : 'approve',
+            onBehalfOf: v.onBehalfOf ?? '',
+            ...(v.reason ? { reason: v.reason } : {}),
+          },
+        }),
+      ),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['approvals', tenant.slug, a.noticeId] });
+      props.onDone();
+    },
+  });
+  // "refuse" without a reason is refused as a whole: it belongs next to the reason field
+  const errors =
+    decide.error instanceof ApiError && decide.error.code === 'APPROVAL_INVALID'
+      ? { reason: decide.error.message }
+      : fieldErrors(decide.error);
+  return (
+    <Form
+      aria-label={`Decision of ${a.organisation}`}
+      validationBehavior="aria"
+      validationErrors={errors}
+      onSubmit={(e) => {
+        e.preventDefault();
+        decide.mutate(formValues(e.currentTarget));
+      }}
+    >
+      <h5>Decision of {a.organisation}, received another way</h5>
+      <SelectField label="Decision" name="decision" defaultValue="approve">
+        <option value="approve">Approved the change</option>
+        <option value="refuse">Refused the change</option>
+      </SelectField>
+      <Field
+        label="Decided by"
+        name="onBehalfOf"
+        isRequired
+        description="Who spoke for the customer, and how, e.g. Dana Meyer, DPO (letter of 3 May)."
+      />
+      <Field label="Reason" name="reason" multiline description="Required when they refuse." />
+      {Object.keys(errors).length === 0 && <ErrorNote error={decide.error} />}
+      <div className="row-actions">
+        <Submit pending={decide.isPending}>Record the decision</Submit>
+        <Button onPress={props.onDone}>Cancel</Button>
+      </div>
+    </Form>
   );
 }
 
@@ -152,23 +320,111 @@ export function deliveryState(d: Delivery): { label: string; cls: string } {
   return { label: d.status, cls: d.status };
 }
 
-function DeliveriesTable({ tenant, noticeId }: { tenant: Tenant; noticeId: string }) {
+/** Re-sending failed messages (owners): one, or every failed one of a notice. */
+function useResend(tenant: Tenant) {
+  const qc = useQueryClient();
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: ['deliveries', tenant.slug] });
+    void qc.invalidateQueries({ queryKey: ['notices', tenant.slug] });
+  };
+  const one = useMutation({
+    mutationFn: (d: Delivery) =>
+      call(
+        api.POST('/api/v1/tenants/{tenant}/notices/{noticeId}/deliveries/{deliveryId}/resend', {
+          params: { path: { tenant: tenant.slug, noticeId: d.noticeId, deliveryId: d.id } },
+        }),
+      ),
+    onSuccess: refresh,
+  });
+  const all = useMutation({
+    mutationFn: (noticeId: string) =>
+      call(
+        api.POST('/api/v1/tenants/{tenant}/notices/{noticeId}/deliveries/resend-failed', {
+          params: { path: { tenant: tenant.slug, noticeId } },
+        }),
+      ),
+    onSuccess: refresh,
+  });
+  const feedback = (
+    <>
+      <ErrorNote error={one.error ?? all.error} />
+      {one.isSuccess && <Notice>The message to {one.data.email} is queued again and goes out now.</Notice>}
+      {all.isSuccess && (
+        <Notice>
+          {all.data.resent} message{all.data.resent === 1 ? ' is' : 's are'} queued again.
+          {all.data.notResent.map((n) => ` ${n.reason}`).join('')}
+        </Notice>
+      )}
+    </>
+  );
+  const button = (d: Delivery) =>
+    tenant.role === 'owner' && d.status === 'failed' ? (
+      <ConfirmButton
+        label="Re-send"
+        target={`the message to ${d.email}`}
+        question={`Send it to ${d.email} again?`}
+        pending={one.isPending}
+        onConfirm={() => one.mutate(d)}
+      />
+    ) : null;
+  return { one, all, feedback, button };
+}
+
+function DeliveriesTable({ tenant, notice }: { tenant: Tenant; notice: ChangeNotice }) {
   const [offset, setOffset] = useState(0);
+  const [failedOnly, setFailedOnly] = useState(false);
+  const resend = useResend(tenant);
+  const noticeId = notice.id;
   const deliveries = useQuery({
-    queryKey: ['deliveries', tenant.slug, noticeId, offset],
+    queryKey: ['deliveries', tenant.slug, noticeId, failedOnly, offset],
     queryFn: () =>
       call(
         api.GET('/api/v1/tenants/{tenant}/deliveries', {
-          params: { path: { tenant: tenant.slug }, query: { noticeId, limit: 50, offset } },
+          params: {
+            path: { tenant: tenant.slug },
+            query: { noticeId, limit: 50, offset, ...(failedOnly ? { failed: 'true' as const } : {}) },
+          },
         }),
       ),
   });
+  const filter = (
+    <div className="filters">
+      <SelectField
+        label="Messages shown"
+        value={failedOnly ? 'failed' : ''}
+        onChange={(e) => {
+          setFailedOnly(e.currentTarget.value === 'failed');
+          setOffset(0);
+        }}
+      >
+        <option value="">Every message</option>
+        <option value="failed">Failed or being retried</option>
+      </SelectField>
+      {tenant.role === 'owner' && notice.deliveries.failed > 0 && (
+        <ConfirmButton
+          label="Re-send all failed"
+          target={`of version ${notice.version}`}
+          question={`Send the ${notice.deliveries.failed} failed message(s) again?`}
+          pending={resend.all.isPending}
+          onConfirm={() => resend.all.mutate(noticeId)}
+        />
+      )}
+    </div>
+  );
   if (deliveries.isError) return <ErrorNote error={deliveries.error} />;
   if (!deliveries.data) return <p aria-busy="true">Loading the deliveries…</p>;
-  if (deliveries.data.total === 0) return <p>Nobody was subscribed when this was published: no messages.</p>;
+  if (deliveries.data.total === 0 && !failedOnly)
+    return <p>Nobody was subscribed when this was published: no messages.</p>;
   return (
     <>
-      <DeliveryRows items={deliveries.data.items} />
+      <h4>Deliveries</h4>
+      {filter}
+      {resend.feedback}
+      {deliveries.data.total === 0 ? (
+        <p>No message of this notice failed.</p>
+      ) : (
+        <DeliveryRows items={deliveries.data.items} action={resend.button} />
+      )}
       <Pager offset={offset} total={deliveries.data.total} onChange={setOffset} />
     </>
   );
@@ -178,10 +434,14 @@ function DeliveriesTable({ tenant, noticeId }: { tenant: Tenant; noticeId: strin
 function DeliveryRows({
   items,
   withNotice,
+  action,
 }: {
   items: Delivery[];
   withNotice?: (noticeId: string) => string;
+  /** a row's action (re-send), if any row has one */
+  action?: (d: Delivery) => ReactNode;
 }) {
+  const actions = action && items.some((d) => action(d) !== null);
   return (
     <table className="data">
       <caption className="sr-only">Deliveries</caption>
@@ -193,6 +453,7 @@ function DeliveryRows({
           <th scope="col">Attempts</th>
           <th scope="col">Sent or next try</th>
           <th scope="col">Last answer</th>
+          {actions && <th scope="col">Actions</th>}
         </tr>
       </thead>
       <tbody>
@@ -211,6 +472,7 @@ function DeliveryRows({
               <td>{d.attempts}</td>
               <td>{d.sentAt ? when(d.sentAt) : d.nextAttemptAt ? `next ${when(d.nextAttemptAt)}` : ''}</td>
               <td className="mono">{d.lastError}</td>
+              {actions && <td>{action(d)}</td>}
             </tr>
           );
         })}
@@ -221,6 +483,7 @@ function DeliveryRows({
 
 /** Messages that failed or are being retried, across notices; subreg retries on its own. */
 function FailedDeliveries({ tenant }: { tenant: Tenant }) {
+  const resend = useResend(tenant);
   const failed = useQuery({
     queryKey: ['deliveries', tenant.slug, 'failed'],
     queryFn: () =>
@@ -260,8 +523,11 @@ function FailedDeliveries({ tenant }: { tenant: Tenant }) {
       <p>
         These messages did not reach their recipient. subreg retries them on its own with growing delays
         (about a day and a half) before it gives up; check the address and the mail server's answer.
+        {tenant.role === 'owner' &&
+          ' Once the cause is fixed, send a failed one again: it keeps its Message-ID.'}
       </p>
-      <DeliveryRows items={failed.data.items} withNotice={noticeName} />
+      {resend.feedback}
+      <DeliveryRows items={failed.data.items} withNotice={noticeName} action={resend.button} />
     </section>
   );
 }
