@@ -143,7 +143,14 @@ describe('the confirmation link', () => {
     expect(crossSite.statusCode).toBe(403);
     expect(await h.deps.directory.bySlug(slug)).toBeNull();
 
-    const created = await form({ origin: 'http://localhost:80', host: 'localhost:80' });
+    // A browser without Sec-Fetch-Site, from another site or from an opaque origin: refused.
+    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }]) {
+      expect((await form(headers)).statusCode).toBe(403);
+      expect(await h.deps.directory.bySlug(slug)).toBeNull();
+    }
+    // What Chromium sends for this page's own form: the page has Referrer-Policy no-referrer, so
+    // Origin is "null", and Sec-Fetch-Site says same-origin (the signed-up user was refused).
+    const created = await form({ origin: 'null', 'sec-fetch-site': 'same-origin', host: 'localhost:80' });
     expect(created.statusCode, created.body).toBe(201);
     expect(created.body).toContain(`href="/t/${slug}"`);
     expect(created.cookies.find((c) => c.name === 'subreg_session')?.value).toBeTruthy();

@@ -30,10 +30,15 @@ const send = (reply: FastifyReply, status: number, title: string, body: Html) =>
 const problemPage = (reply: FastifyReply, err: AppError, title = 'The workspace was not created') =>
   send(reply, err.status, title, html`<p>${err.message}</p><p><a href="/api/docs">API reference</a></p>`);
 
-/** A form posted from another site must not sign anyone in (login CSRF). */
+/**
+ * A form posted from another site must not sign anyone in (login CSRF). Browsers say where a
+ * request comes from in Sec-Fetch-Site; it decides when present. These pages send no Referer
+ * (their URL holds a token), and under that policy a browser sends `Origin: null` even for a
+ * form posted by the page itself, so Origin is only read when Sec-Fetch-Site is absent.
+ */
 function crossSite(req: FastifyRequest): boolean {
   const site = req.headers['sec-fetch-site'];
-  if (typeof site === 'string' && site !== 'same-origin' && site !== 'none') return true;
+  if (typeof site === 'string') return site !== 'same-origin' && site !== 'none';
   const origin = req.headers.origin;
   if (typeof origin !== 'string' || origin === 'null') return origin === 'null';
   try {
