@@ -1,13 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   type ColumnDef,
+  type Row,
   flexRender,
   getCoreRowModel,
   getFilteredRowModel,
   useReactTable,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import { Button, Form, Input, Label, SearchField } from 'react-aria-components';
 import { ApiError, type Entry, type List, type Session, api, call } from '../../api/client';
 import { appPath } from '../router';
@@ -238,13 +239,7 @@ export function EntriesTab({ tenant, list }: { tenant: Tenant; list: List }) {
                 )}
                 {items.map((v) => {
                   const row = rows[v.index]!;
-                  return (
-                    <tr key={row.id} aria-rowindex={v.index + 2} style={{ height: ROW_HEIGHT }}>
-                      {row.getVisibleCells().map((c) => (
-                        <td key={c.id}>{flexRender(c.column.columnDef.cell, c.getContext())}</td>
-                      ))}
-                    </tr>
-                  );
+                  return <EntryRow key={row.id} row={row} position={v.index} />;
                 })}
                 {padBottom > 0 && (
                   <tr className="spacer-row">
@@ -266,6 +261,21 @@ export function EntriesTab({ tenant, list }: { tenant: Tenant; list: List }) {
     </section>
   );
 }
+
+/**
+ * One row of the grid. Memoised: while the table scrolls, the rows still in view keep their
+ * props (the row model is only rebuilt when the entries or the filter change), so only the rows
+ * coming into view render, not every visible row on every scroll step.
+ */
+const EntryRow = memo(function EntryRow({ row, position }: { row: Row<Entry>; position: number }) {
+  return (
+    <tr aria-rowindex={position + 2} style={{ height: ROW_HEIGHT }}>
+      {row.getVisibleCells().map((c) => (
+        <td key={c.id}>{flexRender(c.column.columnDef.cell, c.getContext())}</td>
+      ))}
+    </tr>
+  );
+});
 
 const countriesOf = (e: Entry) => {
   const codes = [...new Set(e.locations.flatMap((l) => [...l.countries, ...l.regions]))];
