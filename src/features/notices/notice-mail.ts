@@ -56,6 +56,8 @@ export interface NoticeContent {
   changes: ChangeSet;
   objectUrl: string;
   unsubscribeUrl: string;
+  /** the subscriber's preferences page (preferences.service.ts preferencesUrl), shown next to unsubscribe */
+  preferencesUrl?: string | undefined;
 }
 
 export function noticeMail(n: NoticeContent): MailMessage {
@@ -89,6 +91,7 @@ export function noticeMail(n: NoticeContent): MailMessage {
     n.objectUrl,
     '',
     `To stop these notices: ${n.unsubscribeUrl}`,
+    ...(n.preferencesUrl ? [`Your preferences: ${n.preferencesUrl}`] : []),
   );
   const li = (items: string[]) => `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`;
   const html: string[] = [
@@ -114,7 +117,7 @@ export function noticeMail(n: NoticeContent): MailMessage {
   html.push(
     `<p><a href="${esc(n.listUrl)}">The list</a> · <a href="${esc(n.diffUrl)}">What changed</a></p>`,
     `<p><a href="${esc(n.objectUrl)}">Object to this change</a> (before ${esc(day)}; your personal link, do not forward it)</p>`,
-    `<p><small><a href="${esc(n.unsubscribeUrl)}">Stop these notices</a></small></p>`,
+    `<p><small><a href="${esc(n.unsubscribeUrl)}">Stop these notices</a>${n.preferencesUrl ? ` · <a href="${esc(n.preferencesUrl)}">Your preferences</a>` : ''}</small></p>`,
   );
   return {
     to: n.to,
