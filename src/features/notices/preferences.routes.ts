@@ -73,6 +73,9 @@ function preferencesPage(
   );
 }
 
+/** One answer for every unusable token, read or write: it tells nothing about the subscriber. */
+const INVALID_TITLE = 'This link is not valid';
+
 const scopeOf = (v: PreferencesView) => (v.list ? v.list.slug : 'all');
 
 /** The preferences page behind a subscriber's signed link (kind `p`): view, then change or leave. */
@@ -85,7 +88,7 @@ export function preferencesRoutes(
     const tenant = await tenantOr404((req.params as { tenant: string }).tenant);
     const token = tokenOf(req);
     const view = await loadPreferences(deps, tenant, token);
-    if (!view) return problemPage(reply, linkInvalid(), 'This link is not valid');
+    if (!view) return problemPage(reply, linkInvalid(), INVALID_TITLE);
     return preferencesPage(reply, 200, 'Your notice preferences', tenant.slug, token, view);
   });
 
@@ -128,7 +131,7 @@ export function preferencesRoutes(
       );
     } catch (err) {
       if (json || !(err instanceof AppError) || err.status >= 500) throw err;
-      return problemPage(reply, err, 'Nothing was changed');
+      return problemPage(reply, err, err.code === 'LINK_INVALID' ? INVALID_TITLE : 'Nothing was changed');
     }
   });
 }
