@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../src/db/schema/region.js';
 import { signLink } from '../../src/features/notices/links.js';
-import { noticeMail } from '../../src/features/notices/notice-mail.js';
+import { noticeMail, withdrawalMail } from '../../src/features/notices/notice-mail.js';
 import { deliverDue } from '../../src/features/notices/notice-worker.js';
 import { PREFERENCES_DAYS, preferencesUrl } from '../../src/features/notices/preferences.service.js';
 import { unsubscribeUrl } from '../../src/features/notices/subscribers.service.js';
@@ -140,6 +140,21 @@ describe('the preferences page', () => {
     const fromMail = await get(pathOf(link));
     expect(fromMail.statusCode).toBe(200);
     expect(fromMail.body).toContain(s.email);
+    const withdrawn = withdrawalMail({
+      to: s.email,
+      messageId: '<w@subreg.test>',
+      tenantName: 'Tenant',
+      listTitle: 'Sub-processors',
+      versionNumber: 2,
+      effectiveAt: new Date(),
+      reason: null,
+      listUrl: 'https://example.test/l',
+      unsubscribeUrl: 'https://example.test/u',
+      preferencesUrl: link,
+    });
+    expect(withdrawn.text).toContain(
+      `To stop these notices: https://example.test/u\nYour preferences: ${link}`,
+    );
   });
 
   it('changing the organisation persists and is audited', async () => {

@@ -139,6 +139,8 @@ export function withdrawalMail(p: {
   reason: string | null;
   listUrl: string;
   unsubscribeUrl: string;
+  /** as in noticeMail: the subscriber's preferences page, next to unsubscribe */
+  preferencesUrl?: string | undefined;
 }): MailMessage {
   const day = humanDay(p.effectiveAt);
   return {
@@ -154,6 +156,7 @@ export function withdrawalMail(p: {
       `The list as it stands: ${p.listUrl}`,
       '',
       `To stop these notices: ${p.unsubscribeUrl}`,
+      ...(p.preferencesUrl ? [`Your preferences: ${p.preferencesUrl}`] : []),
     ].join('\n'),
     messageId: p.messageId,
     headers: unsubscribeHeaders(p.unsubscribeUrl),
