@@ -206,6 +206,19 @@ describe('the preferences page', () => {
     const unknown = await change(s, 'action=save&scope=not-a-list');
     expect(unknown.statusCode).toBe(400);
     expect((await staffView(s.t))[0]!.listId).toBe(s.listId);
+
+    // Staff add the same address for every list: widening would double it, so it is refused.
+    const added = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/tenants/${s.t.tenant.slug}/subscribers`,
+      headers: bearer(s.t.write),
+      payload: { email: s.email },
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    const doubled = await change(s, 'action=save&scope=all');
+    expect(doubled.statusCode).toBe(409);
+    expect(doubled.body).toContain('already receives those notices');
+    expect((await staffView(s.t)).map((r) => r.listId).sort()).toEqual([null, s.listId].sort());
   });
 
   it('unsubscribing from the page stops later notices', async () => {
@@ -308,6 +321,12 @@ describe('the preferences page', () => {
     );
     expect(injected.statusCode).toBe(400);
     expect(injected.body).toContain('organisation must be one line');
+    const huge = await post(
+      `/t/${s.t.tenant.slug}/subscriptions/preferences`,
+      JSON.stringify({ token: tokenOf(s.prefs), organisation: 'x'.repeat(5000) }),
+      { 'content-type': 'application/json' },
+    );
+    expect(huge.statusCode).toBe(413);
     expect((await staffView(s.t))[0]!.organisation).toBe(evil);
   });
 });

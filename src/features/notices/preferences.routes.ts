@@ -10,6 +10,9 @@ import { type PreferencesView, applyPreferences, loadPreferences } from './prefe
 import { organisationField } from './subscriber-fields.js';
 import { linkInvalid } from './subscribers.service.js';
 
+/** As the other public forms: a few fields, never more than this. */
+const FORM_LIMIT = 4096;
+
 const changeInput = z.object({
   organisation: organisationField.optional(),
   scope: z.string().max(64).optional(),
@@ -92,46 +95,54 @@ export function preferencesRoutes(
     return preferencesPage(reply, 200, 'Your notice preferences', tenant.slug, token, view);
   });
 
-  app.post('/t/:tenant/subscriptions/preferences', route.updatePreferences, async (req, reply) => {
-    const json = wantsJson(req.headers['content-type'], req.headers.accept);
-    try {
-      const tenant = await tenantOr404((req.params as { tenant: string }).tenant);
-      const token = tokenOf(req);
-      if (!token) throw linkInvalid();
-      const parsed = changeInput.safeParse(req.body ?? {});
-      if (!parsed.success)
-        throw new AppError(400, 'PREFERENCES_INVALID', parsed.error.issues.map((i) => i.message).join('; '));
-      const input = parsed.data;
-      const leaving = input.unsubscribe === true || input.action === 'unsubscribe';
-      const view = await applyPreferences(deps, tenant, token, {
-        organisation: leaving ? undefined : input.organisation,
-        scope: leaving ? undefined : input.scope,
-        unsubscribe: leaving,
-      });
-      const status = leaving ? 'unsubscribed' : 'saved';
-      if (json)
-        return reply.send({
-          status,
-          email: view.email,
-          organisation: view.organisation,
-          scope: scopeOf(view),
-          changed: view.changed,
+  app.post(
+    '/t/:tenant/subscriptions/preferences',
+    { ...route.updatePreferences, bodyLimit: FORM_LIMIT },
+    async (req, reply) => {
+      const json = wantsJson(req.headers['content-type'], req.headers.accept);
+      try {
+        const tenant = await tenantOr404((req.params as { tenant: string }).tenant);
+        const token = tokenOf(req);
+        if (!token) throw linkInvalid();
+        const parsed = changeInput.safeParse(req.body ?? {});
+        if (!parsed.success)
+          throw new AppError(
+            400,
+            'PREFERENCES_INVALID',
+            parsed.error.issues.map((i) => i.message).join('; '),
+          );
+        const input = parsed.data;
+        const leaving = input.unsubscribe === true || input.action === 'unsubscribe';
+        const view = await applyPreferences(deps, tenant, token, {
+          organisation: leaving ? undefined : input.organisation,
+          scope: leaving ? undefined : input.scope,
+          unsubscribe: leaving,
         });
-      const note = leaving
-        ? html`<p><strong>You are unsubscribed.</strong> No more notices will be sent to this address.</p>`
-        : html`<p><strong>${view.changed.length ? 'Your changes are saved.' : 'Nothing was changed.'}</strong></p>`;
-      return preferencesPage(
-        reply,
-        200,
-        leaving ? 'You are unsubscribed' : 'Preferences saved',
-        tenant.slug,
-        token,
-        view,
-        note,
-      );
-    } catch (err) {
-      if (json || !(err instanceof AppError) || err.status >= 500) throw err;
-      return problemPage(reply, err, err.code === 'LINK_INVALID' ? INVALID_TITLE : 'Nothing was changed');
-    }
-  });
+        const status = leaving ? 'unsubscribed' : 'saved';
+        if (json)
+          return reply.send({
+            status,
+            email: view.email,
+            organisation: view.organisation,
+            scope: scopeOf(view),
+            changed: view.changed,
+          });
+        const note = leaving
+          ? html`<p><strong>You are unsubscribed.</strong> No more notices will be sent to this address.</p>`
+          : html`<p><strong>${view.changed.length ? 'Your changes are saved.' : 'Nothing was changed.'}</strong></p>`;
+        return preferencesPage(
+          reply,
+          200,
+          leaving ? 'You are unsubscribed' : 'Preferences saved',
+          tenant.slug,
+          token,
+          view,
+          note,
+        );
+      } catch (err) {
+        if (json || !(err instanceof AppError) || err.status >= 500) throw err;
+        return problemPage(reply, err, err.code === 'LINK_INVALID' ? INVALID_TITLE : 'Nothing was changed');
+      }
+    },
+  );
 }
