@@ -63,3 +63,18 @@ export async function deleteList(tx: TenantTx, tenantId: string, id: string): Pr
     .returning({ id: lists.id });
   return r.length > 0;
 }
+
+/** The workspace's public lists, by title: what a subscriber may choose to follow. */
+export async function selectPublicListChoices(tx: TenantTx) {
+  return tx
+    .select({ id: lists.id, slug: lists.slug, title: lists.title })
+    .from(lists)
+    .where(eq(lists.visibility, 'public'))
+    .orderBy(asc(lists.title));
+}
+
+/** A list's slug and title only. */
+export async function selectListName(tx: TenantTx, id: string) {
+  const [row] = await tx.select({ slug: lists.slug, title: lists.title }).from(lists).where(eq(lists.id, id));
+  return row ?? null;
+}

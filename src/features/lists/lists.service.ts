@@ -159,3 +159,9 @@ export async function deleteList(deps: AppDeps, ctx: TenantContext, id: string):
 export async function listExists(tx: TenantTx, id: string): Promise<boolean> {
   return (await repo.selectList(tx, id)) !== null;
 }
+
+/** The public lists (id, slug, title) by title, in the caller's transaction: for other features. */
+export const publicListChoices = (tx: TenantTx) => repo.selectPublicListChoices(tx);
+
+/** A list's slug and title, or null, in the caller's transaction: for other features. */
+export const listNameInTx = (tx: TenantTx, id: string) => repo.selectListName(tx, id);

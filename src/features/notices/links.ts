@@ -3,16 +3,25 @@ import type { AppDeps } from '../../app/deps.js';
 import { AppError } from '../../platform/errors.js';
 
 /**
- * Personal links in emails (confirm, unsubscribe, object, approve) carry a token signed with a key
+ * Personal links in emails (confirm, unsubscribe, object, approve, preferences) carry a token signed with a key
  * derived from the audit HMAC keys (kept outside every database): `kind.id.exp.nonce.mac`.
  * The MAC also covers the tenant, so a token works only under its own tenant's URL. A forged
  * or altered token fails the MAC; the nonce (sha256 kept in the row) makes a link single-use
  * where that matters (confirmation). Rotating the audit key keeps old links working while the
  * old key is listed.
  */
-/** `approve`: a customer contact's decision on a change under specific authorisation (features/customers). */
-export type LinkKind = 'confirm' | 'unsubscribe' | 'object' | 'approve';
-const KIND_CODE: Record<LinkKind, string> = { confirm: 'c', unsubscribe: 'u', object: 'o', approve: 'a' };
+/**
+ * `approve`: a customer contact's decision on a change under specific authorisation (features/customers).
+ * `preferences`: a subscriber's own preferences page (expiring; preferences.service.ts).
+ */
+export type LinkKind = 'confirm' | 'unsubscribe' | 'object' | 'approve' | 'preferences';
+const KIND_CODE: Record<LinkKind, string> = {
+  confirm: 'c',
+  unsubscribe: 'u',
+  object: 'o',
+  approve: 'a',
+  preferences: 'p',
+};
 
 export interface LinkClaims {
   kind: LinkKind;

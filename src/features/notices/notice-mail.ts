@@ -56,6 +56,8 @@ export interface NoticeContent {
   changes: ChangeSet;
   objectUrl: string;
   unsubscribeUrl: string;
+  /** the subscriber's preferences page (preferences.service.ts preferencesUrl), shown next to unsubscribe */
+  preferencesUrl?: string | undefined;
 }
 
 export function noticeMail(n: NoticeContent): MailMessage {
@@ -89,6 +91,7 @@ export function noticeMail(n: NoticeContent): MailMessage {
     n.objectUrl,
     '',
     `To stop these notices: ${n.unsubscribeUrl}`,
+    ...(n.preferencesUrl ? [`Your preferences: ${n.preferencesUrl}`] : []),
   );
   const li = (items: string[]) => `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`;
   const html: string[] = [
@@ -114,7 +117,7 @@ export function noticeMail(n: NoticeContent): MailMessage {
   html.push(
     `<p><a href="${esc(n.listUrl)}">The list</a> · <a href="${esc(n.diffUrl)}">What changed</a></p>`,
     `<p><a href="${esc(n.objectUrl)}">Object to this change</a> (before ${esc(day)}; your personal link, do not forward it)</p>`,
-    `<p><small><a href="${esc(n.unsubscribeUrl)}">Stop these notices</a></small></p>`,
+    `<p><small><a href="${esc(n.unsubscribeUrl)}">Stop these notices</a>${n.preferencesUrl ? ` · <a href="${esc(n.preferencesUrl)}">Your preferences</a>` : ''}</small></p>`,
   );
   return {
     to: n.to,
@@ -136,6 +139,8 @@ export function withdrawalMail(p: {
   reason: string | null;
   listUrl: string;
   unsubscribeUrl: string;
+  /** as in noticeMail: the subscriber's preferences page, next to unsubscribe */
+  preferencesUrl?: string | undefined;
 }): MailMessage {
   const day = humanDay(p.effectiveAt);
   return {
@@ -151,6 +156,7 @@ export function withdrawalMail(p: {
       `The list as it stands: ${p.listUrl}`,
       '',
       `To stop these notices: ${p.unsubscribeUrl}`,
+      ...(p.preferencesUrl ? [`Your preferences: ${p.preferencesUrl}`] : []),
     ].join('\n'),
     messageId: p.messageId,
     headers: unsubscribeHeaders(p.unsubscribeUrl),

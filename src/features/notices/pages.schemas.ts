@@ -88,6 +88,32 @@ export const noticePageOptions = {
       },
     },
   },
+  preferencesPage: {
+    schema: {
+      ...pub('getSubscriptionPreferences', "A subscriber's preferences page behind a personal signed link"),
+      response: { 200: html, ...pageProblems(400, 404) },
+    },
+  },
+  updatePreferences: {
+    schema: {
+      ...pub(
+        'updateSubscriptionPreferences',
+        'Change organisation or scope (one list or every list), or unsubscribe, with the token of a preferences link',
+      ),
+      response: {
+        200: jsonOrHtml(
+          z.object({
+            status: z.enum(['saved', 'unsubscribed']),
+            email: z.string(),
+            organisation: z.string().nullable(),
+            scope: z.string().describe("'all' (every list of the workspace) or the slug of one list"),
+            changed: z.array(z.string()).describe('The fields this request changed'),
+          }),
+        ),
+        ...pageProblems(400, 404, 409, 413, 415),
+      },
+    },
+  },
   objectionForm: {
     schema: {
       ...pub('getObjectionForm', "The objection form behind a notice's personal link"),

@@ -6,6 +6,8 @@ import { publicTenant } from '../publishing/public-read.js';
 import { html } from '../trust-page/html.js';
 import { problemPage, sendPage, wantsJson } from './pages.js';
 import { noticePageOptions as route } from './pages.schemas.js';
+import { preferencesRoutes } from './preferences.routes.js';
+import { preferencesPath } from './preferences.service.js';
 import { emailField, organisationField } from './subscriber-fields.js';
 import {
   CONFIRM_HOURS,
@@ -38,7 +40,8 @@ const tokenOf = (req: FastifyRequest) => {
 
 /**
  * The public side of subscriptions: the subscribe form of every trust page (HTML in, HTML out;
- * JSON for API clients), the confirmation link, and one-click unsubscribe (RFC 8058).
+ * JSON for API clients), the confirmation link, one-click unsubscribe (RFC 8058), and the
+ * preferences page (preferences.routes.ts).
  */
 export const subscribeRoutes =
   (deps: AppDeps): FastifyPluginAsync =>
@@ -132,7 +135,8 @@ export const subscribeRoutes =
             reply,
             200,
             'You are subscribed',
-            html`<p>${r.email} will be told of changes before they take effect. Every message has a link to stop them.</p>`,
+            html`<p>${r.email} will be told of changes before they take effect. Every message has a link to stop them.</p>
+<p><a href="${preferencesPath(deps, tenant, r.id)}">Your preferences</a>: change your organisation or what you follow, or unsubscribe.</p>`,
           );
         } catch (err) {
           if (json || !(err instanceof AppError) || err.status >= 500) throw err;
@@ -154,6 +158,8 @@ export const subscribeRoutes =
 <form method="post" action="/t/${tenant.slug}/subscriptions/unsubscribe?token=${token}"><button type="submit">Unsubscribe</button></form>`,
       );
     });
+
+    preferencesRoutes(app, deps, tenantOr404);
 
     // RFC 8058: a mail client POSTs "List-Unsubscribe=One-Click" to the header's URL.
     app.post(

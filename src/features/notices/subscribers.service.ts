@@ -145,7 +145,7 @@ export async function confirmSubscription(deps: AppDeps, tenant: TenantRecord, t
   return deps.dbs.withTenant(tenant, async (tx) => {
     const row = await repo.findById(tx, claims.id, true);
     if (!row || row.confirmNonceHash !== nonceHash(claims.nonce)) {
-      if (row?.status === 'confirmed') return { email: row.email, already: true };
+      if (row?.status === 'confirmed') return { id: row.id, email: row.email, already: true };
       throw linkInvalid();
     }
     if (claims.exp * 1000 < now.getTime() || (row.confirmExpiresAt && row.confirmExpiresAt < now)) {
@@ -168,7 +168,7 @@ export async function confirmSubscription(deps: AppDeps, tenant: TenantRecord, t
       objectId: row.id,
       after: { email: row.email, listId: row.listId },
     });
-    return { email: row.email, already: false };
+    return { id: row.id, email: row.email, already: false };
   });
 }
 
