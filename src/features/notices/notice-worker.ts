@@ -7,8 +7,9 @@ import { diffSnapshots } from '../publishing/diff-snapshots.js';
 import { findVersionInTx } from '../publishing/versions.service.js';
 import type { TenantRecord } from '../tenants/tenant-directory.js';
 import { signLink } from './links.js';
-import { noticeMail, withdrawalMail } from './notice-mail.js';
+import { noticeMailFor, withdrawalMail } from './notice-mail.js';
 import * as repo from './notices.repo.js';
+import { messageDomain } from './notices.service.js';
 import { baseUrlOf, tenantDisplayName, unsubscribeUrl } from './subscribers.service.js';
 
 /** Attempts per message before it is marked failed (the backoff reaches an hour: ~1.5 days). */
@@ -51,6 +52,19 @@ async function loadNoticeContext(
       : diffSnapshots(base.snapshot, version.snapshot);
   const site = baseUrlOf(deps);
   const listUrl = `${site}/t/${tenant.slug}/${list.slug}`;
+  const compose = noticeMailFor({
+    tenantName,
+    listTitle: list.title,
+    listUrl,
+    diffUrl: `${listUrl}/versions/${notice.versionNumber}`,
+    versionNumber: notice.versionNumber,
+    effectiveAt: notice.effectiveAt,
+    emergencyReason: notice.emergencyReason,
+    summary: version.summary,
+    changes,
+  });
+  const objectBase = `${site}/t/${tenant.slug}/objections/new?token=`;
+  const exp = Math.floor(notice.effectiveAt.getTime() / 1000);
   return {
     notice,
     render: (d) => {
@@ -67,25 +81,11 @@ async function loadNoticeContext(
           listUrl,
           unsubscribeUrl: unsubscribe,
         });
-      const objectToken = signLink(deps, tenant.id, {
-        kind: 'object',
-        id: d.id,
-        exp: Math.floor(notice.effectiveAt.getTime() / 1000),
-        nonce: '',
-      });
-      return noticeMail({
+      const objectToken = signLink(deps, tenant.id, { kind: 'object', id: d.id, exp, nonce: '' });
+      return compose({
         to: d.email,
         messageId: d.messageId,
-        tenantName,
-        listTitle: list.title,
-        listUrl,
-        diffUrl: `${listUrl}/versions/${notice.versionNumber}`,
-        versionNumber: notice.versionNumber,
-        effectiveAt: notice.effectiveAt,
-        emergencyReason: notice.emergencyReason,
-        summary: version.summary,
-        changes,
-        objectUrl: `${site}/t/${tenant.slug}/objections/new?token=${objectToken}`,
+        objectUrl: `${objectBase}${objectToken}`,
         unsubscribeUrl: unsubscribe,
       });
     },
@@ -106,6 +106,46 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** the wait before the next attempt after a failed one (default: `retryDelayMs`) */
   retryDelay?: (attempt: number) => number;
+  /** recipients per fan-out step (default FANOUT_CHUNK) */
+  fanoutChunk?: number;
+  /** told after each committed fan-out step (the fault tests kill the worker between steps) */
+  onFanoutStep?: (step: repo.FanoutStep & { noticeId: string }) => void;
+}
+
+/**
+ * Delivery rows a fan-out step makes in one transaction: big enough that 100,000 recipients
+ * are a few dozen statements, small enough that a step holds the notice's row for a moment.
+ */
+export const FANOUT_CHUNK = 5000;
+
+/**
+ * Makes the delivery rows of every notice still fanning out, a step (one transaction) at a
+ * time, telling `progress` after each. A notice locked by another worker (or a withdrawal) is
+ * left to it; the minute sweep comes back to whatever is left.
+ */
+export async function fanOut(
+  deps: AppDeps,
+  tenant: TenantRecord,
+  opts: WorkerOptions = {},
+  progress: () => void = () => {},
+): Promise<number> {
+  const domain = messageDomain(deps);
+  const chunk = opts.fanoutChunk ?? FANOUT_CHUNK;
+  let made = 0;
+  const pending = await deps.dbs.withTenant(tenant, (tx) => repo.selectFanningOut(tx));
+  for (const noticeId of pending) {
+    for (;;) {
+      const step = await deps.dbs.withTenant(tenant, (tx) =>
+        repo.fanoutStep(tx, { noticeId, domain, now: nowOf(deps), chunk }),
+      );
+      if (!step) break;
+      made += step.made;
+      opts.onFanoutStep?.({ ...step, noticeId });
+      progress();
+      if (step.done) break;
+    }
+  }
+  return made;
 }
 
 /** Results are recorded in groups of this many as they come, not once per batch: see below. */
@@ -162,8 +202,32 @@ export async function deliverDue(
       for (const r of records)
         run[r.next.status === 'sent' ? 'sent' : r.next.status === 'failed' ? 'failed' : 'retrying']++;
     });
+  // The fan-out makes rows while the lanes send the first ones: a claim that finds nothing
+  // waits for its next step (or its end) before the run may end.
+  let fanning = true;
+  let steps = 0;
+  let stepped: () => void = () => {};
+  let nextStep = new Promise<void>((r) => {
+    stepped = r;
+  });
+  const progress = () => {
+    steps++;
+    const wake = stepped;
+    nextStep = new Promise<void>((r) => {
+      stepped = r;
+    });
+    wake();
+  };
+  const fanout = fanOut(deps, tenant, opts, progress).finally(() => {
+    fanning = false;
+    progress();
+  });
+  // its failure is thrown when the sending is done (below), not left unhandled meanwhile
+  fanout.catch(() => {});
   for (;;) {
     const now = nowOf(deps);
+    const waitForStep = nextStep;
+    const stepsBefore = steps;
     const { rows: claimed, skipped } = await deps.dbs.withTenant(tenant, async (tx) => {
       const due = await repo.claimDue(tx, now, BATCH, opts.leaseMs);
       for (const d of due.rows)
@@ -174,6 +238,13 @@ export async function deliverDue(
     run.skipped += skipped;
     if (claimed.length === 0) {
       if (skipped > 0) continue;
+      // rows made since this claim began may not have been seen by it: claim again
+      if (steps !== stepsBefore) continue;
+      if (fanning) {
+        await waitForStep;
+        continue;
+      }
+      await fanout;
       return run;
     }
     // One recording at a time; lanes wait while a full group waits behind it, so what was
