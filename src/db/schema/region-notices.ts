@@ -132,9 +132,9 @@ export const noticeDeliveries = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     unique('notice_deliveries_once_key').on(t.tenantId, t.noticeId, t.subscriberId, t.kind),
-    index('notice_deliveries_due_idx').on(t.tenantId, t.status, t.nextAttemptAt),
     // the worker's claim: queued ones by due time, and lapsed leases (small partial indexes that
-    // stay small: sent rows, the bulk of the table, are in neither)
+    // stay small: sent rows, the bulk of the table, are in neither; every change of a row's
+    // status writes its index entries anew, so there is no index over all rows by status)
     index('notice_deliveries_queued_idx').on(t.tenantId, t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
     index('notice_deliveries_lease_idx').on(t.tenantId, t.leaseUntil).where(sql`${t.status} = 'sending'`),
     check('notice_deliveries_kind_check', sql`${t.kind} in ('notice', 'withdrawal')`),

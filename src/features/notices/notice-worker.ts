@@ -148,8 +148,12 @@ export async function fanOut(
   return made;
 }
 
-/** Results are recorded in groups of this many as they come, not once per batch: see below. */
-export const RECORD_EVERY = 16;
+/**
+ * Results are recorded in groups of this many as they come, not once per batch: see below.
+ * (16 made the one recording at a time, a commit each, the limit of a fan-out's rate on a
+ * loaded machine: lanes stood waiting for it; 32 halves the commits for 32 more at risk.)
+ */
+export const RECORD_EVERY = 32;
 /**
  * The most messages one killed worker can have had accepted without recording them (so the
  * most that can arrive twice per kill): the waiting group and the one being recorded (each at
@@ -165,9 +169,10 @@ interface SendResult {
 }
 
 /**
- * Sends the tenant's due messages until none is due. Messages are claimed (with a lease) in
- * one short transaction and sent by PARALLEL lanes; their results are recorded as they come,
- * RECORD_EVERY at a time, one transaction each. A worker killed in between leaves the claims to
+ * Makes the rows of notices still fanning out and sends the tenant's due messages until none
+ * is due (and the fan-out is done). Messages are claimed (with a lease) in short transactions,
+ * BATCH at a time and ahead of need, and sent by PARALLEL lanes; their results are recorded as
+ * they come, RECORD_EVERY at a time, one transaction each. A worker killed in between leaves the claims to
  * lapse and those messages are sent again with the same Message-ID: a repeat can only be a
  * message the server accepted whose result was not yet recorded, at most REPEAT_BOUND per
  * killed worker (never the whole batch).
@@ -224,87 +229,113 @@ export async function deliverDue(
   });
   // its failure is thrown when the sending is done (below), not left unhandled meanwhile
   fanout.catch(() => {});
-  for (;;) {
-    const now = nowOf(deps);
-    const waitForStep = nextStep;
-    const stepsBefore = steps;
-    const { rows: claimed, skipped } = await deps.dbs.withTenant(tenant, async (tx) => {
-      const due = await repo.claimDue(tx, now, BATCH, opts.leaseMs);
-      for (const d of due.rows)
-        if (!contexts.has(d.noticeId))
-          contexts.set(d.noticeId, await loadNoticeContext(deps, tx, tenant, d.noticeId));
-      return due;
-    });
-    run.skipped += skipped;
-    if (claimed.length === 0) {
-      if (skipped > 0) continue;
-      // rows made since this claim began may not have been seen by it: claim again
-      if (steps !== stepsBefore) continue;
-      if (fanning) {
-        await waitForStep;
+  // One recording at a time; lanes wait while a full group waits behind it, so what was
+  // accepted and not yet recorded stays under REPEAT_BOUND. A failed recording stops the run
+  // (the claims lapse, those messages go again: a repeat, never a loss).
+  let waiting: SendResult[] = [];
+  let active: Promise<void> | null = null;
+  let broken: { error: unknown } | null = null;
+  /** claimed by this run and not yet recorded: never claimed again by it, even with a lapsed lease */
+  const held = new Set<string>();
+  const flush = () => {
+    if (active || broken || waiting.length === 0) return;
+    const group = waiting;
+    waiting = [];
+    active = record(group).then(
+      () => {
+        for (const r of group) held.delete(r.d.id);
+        active = null;
+        if (waiting.length >= RECORD_EVERY) flush();
+      },
+      (error: unknown) => {
+        broken = { error };
+        active = null;
+      },
+    );
+  };
+  const done = (r: SendResult) => {
+    waiting.push(r);
+    if (waiting.length >= RECORD_EVERY) flush();
+  };
+  // Claims come ahead of the lanes: the next batch is claimed while the lanes still send the
+  // last of the one before (the SMTP connections never wait for a claim's round trips).
+  const queue: repo.DeliveryRow[] = [];
+  let claiming: Promise<void> | null = null;
+  let exhausted = false;
+  const claimMore = (): Promise<void> =>
+    (claiming ??= (async () => {
+      try {
+        for (;;) {
+          const now = nowOf(deps);
+          const waitForStep = nextStep;
+          const stepsBefore = steps;
+          const due = await deps.dbs.withTenant(tenant, async (tx) => {
+            const due = await repo.claimDue(tx, now, BATCH, opts.leaseMs, [...held]);
+            for (const d of due.rows)
+              if (!contexts.has(d.noticeId))
+                contexts.set(d.noticeId, await loadNoticeContext(deps, tx, tenant, d.noticeId));
+            return due;
+          });
+          run.skipped += due.skipped;
+          for (const d of due.rows) {
+            held.add(d.id);
+            queue.push(d);
+          }
+          if (due.rows.length > 0) return;
+          if (due.skipped > 0) continue;
+          // rows made since this claim began may not have been seen by it: claim again
+          if (steps !== stepsBefore) continue;
+          if (fanning) {
+            await waitForStep;
+            continue;
+          }
+          exhausted = true;
+          return;
+        }
+      } catch (error) {
+        broken ??= { error };
+      } finally {
+        claiming = null;
+      }
+    })());
+  const lane = async () => {
+    for (;;) {
+      while (active && waiting.length >= RECORD_EVERY) await active;
+      if (broken) break;
+      if (queue.length <= BATCH && !exhausted) void claimMore();
+      const d = queue.shift();
+      if (!d) {
+        if (exhausted) break;
+        await claimMore();
         continue;
       }
-      await fanout;
-      return run;
-    }
-    // One recording at a time; lanes wait while a full group waits behind it, so what was
-    // accepted and not yet recorded stays under REPEAT_BOUND. A failed recording stops the
-    // run (the claims lapse, those messages go again: a repeat, never a loss).
-    let waiting: SendResult[] = [];
-    let active: Promise<void> | null = null;
-    let broken: { error: unknown } | null = null;
-    const flush = () => {
-      if (active || broken || waiting.length === 0) return;
-      const group = waiting;
-      waiting = [];
-      active = record(group).then(
-        () => {
-          active = null;
-          if (waiting.length >= RECORD_EVERY) flush();
-        },
-        (error: unknown) => {
-          broken = { error };
-          active = null;
-        },
-      );
-    };
-    const done = (r: SendResult) => {
-      waiting.push(r);
-      if (waiting.length >= RECORD_EVERY) flush();
-    };
-    let next = 0;
-    const lane = async () => {
-      for (;;) {
-        while (active && waiting.length >= RECORD_EVERY) await active;
-        // checked after the wait: other lanes may have taken the last messages meanwhile
-        if (broken || next >= claimed.length) break;
-        const d = claimed[next++]!;
-        const ctx = contexts.get(d.noticeId);
-        if (!ctx) {
-          done({ d, ok: false, response: 'the notice or its version is gone', at: nowOf(deps) });
-          continue;
-        }
-        try {
-          const sent = await mailer.send({ ...ctx.render(d), tenantId: tenant.id });
-          done({
-            d,
-            ok: true,
-            response: sent.response || (sent.file ? `written to ${sent.file}` : 'accepted'),
-            at: nowOf(deps),
-          });
-        } catch (err) {
-          const cause = (err as { cause?: { response?: string; message?: string } }).cause;
-          done({ d, ok: false, response: cause?.response ?? cause?.message ?? String(err), at: nowOf(deps) });
-        }
+      const ctx = contexts.get(d.noticeId);
+      if (!ctx) {
+        done({ d, ok: false, response: 'the notice or its version is gone', at: nowOf(deps) });
+        continue;
       }
-    };
-    await Promise.all(Array.from({ length: PARALLEL }, lane));
-    while (!broken && (active || waiting.length > 0)) {
-      flush();
-      if (active) await active;
+      try {
+        const sent = await mailer.send({ ...ctx.render(d), tenantId: tenant.id });
+        done({
+          d,
+          ok: true,
+          response: sent.response || (sent.file ? `written to ${sent.file}` : 'accepted'),
+          at: nowOf(deps),
+        });
+      } catch (err) {
+        const cause = (err as { cause?: { response?: string; message?: string } }).cause;
+        done({ d, ok: false, response: cause?.response ?? cause?.message ?? String(err), at: nowOf(deps) });
+      }
     }
-    if (broken) throw (broken as { error: unknown }).error;
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, lane));
+  while (!broken && (active || waiting.length > 0)) {
+    flush();
+    if (active) await active;
   }
+  if (broken) throw (broken as { error: unknown }).error;
+  await fanout;
+  return run;
 }
 
 /** The tenants of a region (the periodic sweep visits each; the directory is in the control database). */

@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { TenantTx } from '../../db/databases.js';
-import { changeNotices, deliveryAttempts, noticeDeliveries } from '../../db/schema/region-notices.js';
+import { changeNotices, noticeDeliveries } from '../../db/schema/region-notices.js';
 
 export type NoticeRow = typeof changeNotices.$inferSelect;
 export type DeliveryRow = typeof noticeDeliveries.$inferSelect;
@@ -167,12 +167,15 @@ export async function claimDue(
   now: Date,
   limit: number,
   leaseMs = LEASE_MS,
+  /** the caller's own claims, still being sent: not taken back even when their lease lapsed */
+  held: string[] = [],
 ): Promise<{ rows: DeliveryRow[]; skipped: number }> {
   const iso = now.toISOString();
   const res = await tx.execute<Record<string, unknown>>(sql`
     with lapsed as (
       select d.tenant_id, d.id, d.subscriber_id from notice_deliveries d
       where d.status = 'sending' and d.lease_until < ${iso}::timestamptz
+        ${held.length > 0 ? sql`and d.id <> all(${`{${held.join(',')}}`}::uuid[])` : sql``}
       order by d.lease_until
       limit ${limit}
       for update skip locked),
@@ -224,22 +227,12 @@ export interface AttemptRecord {
 }
 
 /**
- * Records a group of attempts in two statements (not two per message: the worker records as
- * it sends, and 100,000 messages must not cost 200,000 round trips): every attempt appended,
+ * Records a group of attempts in one statement (not two per message: the worker records as it
+ * sends, and 100,000 messages must not cost 200,000 round trips): every attempt appended,
  * every message moved to its next state.
  */
 export async function recordAttempts(tx: TenantTx, tenantId: string, records: AttemptRecord[]) {
   if (records.length === 0) return;
-  await tx.insert(deliveryAttempts).values(
-    records.map((r) => ({
-      tenantId,
-      id: crypto.randomUUID(),
-      deliveryId: r.deliveryId,
-      at: r.at,
-      result: r.ok ? ('sent' as const) : ('failed' as const),
-      smtpResponse: r.response.slice(0, 1000),
-    })),
-  );
   const rows = records.map((r) => ({
     id: r.deliveryId,
     status: r.next.status,
@@ -249,13 +242,20 @@ export async function recordAttempts(tx: TenantTx, tenantId: string, records: At
     next_at: r.next.nextAttemptAt?.toISOString() ?? null,
   }));
   await tx.execute(sql`
+    with v as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as v(id uuid, status text, ok boolean, at timestamptz, response text, next_at timestamptz)),
+    attempts as (
+      insert into delivery_attempts (tenant_id, id, delivery_id, at, result, smtp_response)
+      select ${tenantId}::uuid, gen_random_uuid(), v.id, v.at,
+             case when v.ok then 'sent' else 'failed' end, v.response
+      from v)
     update notice_deliveries d
     set status = v.status, lease_until = null,
         sent_at = case when v.ok then v.at else d.sent_at end,
         last_error = case when v.ok then null else v.response end,
         next_attempt_at = coalesce(v.next_at, d.next_attempt_at)
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-         as v(id uuid, status text, ok boolean, at timestamptz, response text, next_at timestamptz)
+    from v
     where d.id = v.id`);
 }
 

@@ -1,3 +1,4 @@
+DROP INDEX "notice_deliveries_due_idx";--> statement-breakpoint
 ALTER TABLE "change_notices" ADD COLUMN "fanout_after" uuid;--> statement-breakpoint
 ALTER TABLE "change_notices" ADD COLUMN "fanned_out_at" timestamp with time zone;--> statement-breakpoint
 -- (added by hand) notices from before this migration got their delivery rows at publish: fanned out
