@@ -128,6 +128,14 @@ describe('notice fan-out after the publish', () => {
       headers: bearer(t.read),
     });
     expect(view.json()).toMatchObject({ fanout: 'pending', deliveries: { recipients: 0 } });
+    // The evidence says so too: its recipients are those reached so far.
+    const evidence = () =>
+      h.app.inject({
+        method: 'GET',
+        url: `${url}/notices/${notice.id}/evidence.csv`,
+        headers: bearer(t.read),
+      });
+    expect((await evidence()).body).toContain('fan_out,pending: recipients are still being added');
 
     const steps: { made: number; done: boolean }[] = [];
     const { result: run, sink } = await throughSink(() =>
@@ -169,6 +177,7 @@ describe('notice fan-out after the publish', () => {
       fanout: 'done',
       deliveries: { recipients: expected, sent: expected },
     });
+    expect((await evidence()).body).toMatch(/^fan_out,done\r?$/m);
     // The fan-out is over: another run makes and sends nothing.
     expect(await fanOut(h.deps, t.tenant)).toBe(0);
     expect(await deliverDue(h.deps, t.tenant)).toEqual({ sent: 0, retrying: 0, failed: 0, skipped: 0 });
