@@ -12,7 +12,9 @@ import { SmtpSink } from '../support/smtp-sink.js';
 
 /**
  * Issue 16's fault tests. A notice to 1,000 confirmed subscribers, delivered by the notice worker
- * in its own process, killed with SIGKILL at random points and started again until it finishes;
+ * in its own process, killed with SIGKILL at random points and started again until it finishes
+ * (the first kill of each trial inside the fan-out: after a random number of its committed steps,
+ * so the next worker resumes at the cursor and must make each recipient's row exactly once);
  * and, in this process, a relay that goes down mid-way and comes back. Counted at the SMTP
  * server: everyone has the notice; a Message-ID arrives twice only for a message the dead worker
  * had claimed and not recorded (its row still `sending` after the kill), at most REPEAT_BOUND

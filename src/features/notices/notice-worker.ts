@@ -172,10 +172,11 @@ interface SendResult {
  * Makes the rows of notices still fanning out and sends the tenant's due messages until none
  * is due (and the fan-out is done). Messages are claimed (with a lease) in short transactions,
  * BATCH at a time and ahead of need, and sent by PARALLEL lanes; their results are recorded as
- * they come, RECORD_EVERY at a time, one transaction each. A worker killed in between leaves the claims to
- * lapse and those messages are sent again with the same Message-ID: a repeat can only be a
- * message the server accepted whose result was not yet recorded, at most REPEAT_BOUND per
- * killed worker (never the whole batch).
+ * they come, RECORD_EVERY at a time, one transaction each. A worker killed in between leaves
+ * the claims to lapse and those messages are sent again with the same Message-ID: a repeat can
+ * only be a message the server accepted whose result was not yet recorded, at most
+ * REPEAT_BOUND per killed worker (never the whole batch); claimed rows it had not yet sent go
+ * once, to the next worker.
  */
 export async function deliverDue(
   deps: AppDeps,
