@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverDue } from '../../src/features/notices/notice-worker.js';
+import { MAX_ATTEMPTS, deliverDue } from '../../src/features/notices/notice-worker.js';
 import { type AdminBrowser, hasChromium, startAdminBrowser } from '../support/admin-browser.js';
 import { type TestTenant, bearer, makeTenant } from '../support/harness.js';
 
@@ -96,11 +96,16 @@ describe.skipIf(!hasChromium)('admin app: customers, approvals, evidence, re-sen
       locations: ['Ireland'],
     });
     await inject('POST', `/lists/${listId}/versions`, { summary: 'Gamma joins for support' });
-    // the refused address is given up on at once (no wait between attempts)
-    expect(await deliverDue(ab.h.deps, owner.tenant, { retryDelay: () => 0 })).toMatchObject({
-      sent: 1,
-      failed: 1,
-    });
+    // the refused address is given up on at once (no wait between attempts; a run does not
+    // claim again what it claimed itself, so the worker runs until nothing is left to retry)
+    const total = { sent: 0, failed: 0 };
+    for (let i = 0; i <= MAX_ATTEMPTS + 1; i++) {
+      const run = await deliverDue(ab.h.deps, owner.tenant, { retryDelay: () => 0 });
+      total.sent += run.sent;
+      total.failed += run.failed;
+      if (run.retrying === 0) break;
+    }
+    expect(total).toEqual({ sent: 1, failed: 1 });
 
     const { context, page } = await ab.newPage();
     await ab.signIn(page, owner.ownerEmail, owner.password);

@@ -1,8 +1,12 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { listAudit } from '../../src/features/audit/audit.service.js';
 import { sendApprovalRequests } from '../../src/features/customers/approvals.service.js';
 import { createMailer } from '../../src/platform/mail/mailer.js';
+import { listOutbox } from '../../src/platform/mail/outbox.js';
 import { type Harness, type TestTenant, bearer, createHarness, makeTenant } from '../support/harness.js';
 import { regionUrl, tenantRowsIn } from '../support/move-fixture.js';
 
@@ -537,6 +541,29 @@ describe('customers and their terms', () => {
     expect(approvalMails(down)).toHaveLength(1);
     items = (await api(t, 'GET', approvalsUrl)).json().items;
     expect(items[0].mail).toMatchObject({ status: 'sent', contacts: 1, error: null });
+  });
+
+  it('approval mail written to the outbox (no SMTP) is marked with its workspace, so its owners see it', async () => {
+    const { t, base, url } = await setUp();
+    const contact = `outbox-${Date.now()}@approver.test`;
+    await customerWithContact(t, base, { organisation: 'Outbox AG', authorisation: 'specific' }, contact);
+    await addEntry(t, url, 'Beta GmbH');
+    expect((await publish(t, url)).statusCode).toBe(201);
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'subreg-approval-outbox-'));
+    const working = h.deps.mail;
+    h.deps.mail = createMailer({ smtpUrl: null, from: h.deps.config.mailFrom, dataDir, log: () => {} });
+    try {
+      expect(await sendApprovalRequests(h.deps, t.tenant)).toEqual({ sent: 1, failed: 0 });
+      const written = await listOutbox(dataDir);
+      expect(written).toHaveLength(1);
+      expect(written[0]).toMatchObject({ to: contact, tenantId: t.tenant.id });
+      expect(written[0]!.subject).toContain('Approval needed');
+      const raw = await fs.readFile(written[0]!.file, 'utf8');
+      expect(raw).toMatch(new RegExp(`^X-Subreg-Tenant: ${t.tenant.id}\r$`, 'm'));
+    } finally {
+      h.deps.mail = working;
+      await fs.rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('a region move carries customers, their contacts and approvals', async () => {

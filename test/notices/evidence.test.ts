@@ -196,6 +196,7 @@ describe('evidence of a change notice', () => {
     expect(fact('version')).toBe('2');
     expect(fact('summary')).toBe('Gamma joins for support');
     expect(fact('emergency_reason')).toBe('');
+    expect(fact('fan_out')).toBe('done');
     expect(new Date(fact('effective_at')!).getTime() - new Date(fact('published_at')!).getTime()).toBe(
       30 * 86_400_000,
     );

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PARALLEL, REPEAT_BOUND, deliverDue } from '../../src/features/notices/notice-worker.js';
+import { messageDomain } from '../../src/features/notices/notices.service.js';
 import { createMailer } from '../../src/platform/mail/mailer.js';
 import { type Harness, type TestTenant, bearer, createHarness, makeTenant } from '../support/harness.js';
 import { TEST_AUDIT_ENV } from '../support/audit-keys.js';
@@ -11,7 +12,9 @@ import { SmtpSink } from '../support/smtp-sink.js';
 
 /**
  * Issue 16's fault tests. A notice to 1,000 confirmed subscribers, delivered by the notice worker
- * in its own process, killed with SIGKILL at random points and started again until it finishes;
+ * in its own process, killed with SIGKILL at random points and started again until it finishes
+ * (the first kill of each trial inside the fan-out: after a random number of its committed steps,
+ * so the next worker resumes at the cursor and must make each recipient's row exactly once);
  * and, in this process, a relay that goes down mid-way and comes back. Counted at the SMTP
  * server: everyone has the notice; a Message-ID arrives twice only for a message the dead worker
  * had claimed and not recorded (its row still `sending` after the kill), at most REPEAT_BOUND
@@ -22,6 +25,8 @@ const TRIALS = Number(process.env.FANOUT_TRIALS ?? 2);
 const RECIPIENTS = 1000;
 const KILLS_PER_TRIAL = Number(process.env.FANOUT_KILLS ?? 3);
 const LEASE_MS = 1500;
+/** Recipients per fan-out step in the child: 20 steps, so kills land between and inside them. */
+const FANOUT_CHUNK = 50;
 const child = path.resolve(import.meta.dirname, '../support/notice-worker-child.ts');
 
 let h: Harness;
@@ -60,8 +65,19 @@ async function noticeToThousand(): Promise<{ t: TestTenant; messageIds: string[]
   );
   await entry('Gamma Inc');
   expect((await publish()).statusCode).toBe(201);
+  // The publish made the notice and its fan-out mark, no delivery row: the worker makes them.
+  // Every recipient's Message-ID is known all the same (fixed per notice and subscriber).
   const messageIds = await h.deps.dbs.withTenant(t.tenant, async (tx) => {
-    const { rows } = await tx.execute<{ m: string }>(sql`select message_id as m from notice_deliveries`);
+    const pending = await tx.execute<{ id: string }>(
+      sql`select id from change_notices where fanned_out_at is null and fanout_after is null`,
+    );
+    expect(pending.rows).toHaveLength(1);
+    const made = await tx.execute<{ n: number }>(sql`select count(*)::int as n from notice_deliveries`);
+    expect(made.rows[0]!.n).toBe(0);
+    const { rows } = await tx.execute<{ m: string }>(
+      sql`select '<notice.' || ${pending.rows[0]!.id} || '.' || id || '@' || ${messageDomain(h.deps)} || '>' as m
+          from subscribers`,
+    );
     return rows.map((r) => r.m);
   });
   expect(messageIds).toHaveLength(RECIPIENTS);
@@ -85,6 +101,7 @@ function startWorker(t: TestTenant, smtpUrl: string) {
       SMTP_URL: smtpUrl,
       TENANT_ID: t.tenant.id,
       LEASE_MS: String(LEASE_MS),
+      FANOUT_CHUNK: String(FANOUT_CHUNK),
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -100,30 +117,45 @@ function startWorker(t: TestTenant, smtpUrl: string) {
     p.stderr.on('data', check);
     void exited.then(() => (/worker ready/.test(stderr) ? resolve() : reject(new Error(stderr))));
   });
-  return { p, exited, ready, stderr: () => stderr };
+  /** Resolves at the worker's n-th committed fan-out step (or when it exits first). */
+  const fanoutSteps = (n: number) =>
+    new Promise<void>((resolve) => {
+      const check = () => (stderr.match(/fanout step/g)?.length ?? 0) >= n && resolve();
+      p.stderr.on('data', check);
+      void exited.then(() => resolve());
+    });
+  return { p, exited, ready, fanoutSteps, stderr: () => stderr };
 }
 
 describe('fan-out to 1,000 subscribers with faults', () => {
   it(`the worker killed (SIGKILL) at random points, ${TRIALS} trial(s): everyone told, repeats only of unrecorded claims`, {
     timeout: 30_000 + TRIALS * 90_000,
   }, async () => {
-    const totals = { kills: 0, inFlightAtKills: 0, repeats: 0, repeatedIds: 0 };
+    const totals = { kills: 0, fanoutKills: 0, inFlightAtKills: 0, repeats: 0, repeatedIds: 0 };
     for (let trial = 0; trial < TRIALS; trial++) {
       const { t, messageIds } = await noticeToThousand();
       const sink = new SmtpSink();
       await sink.start();
       let kills = 0;
+      let fanoutKills = 0;
       let inFlightAtKills = 0;
       for (;;) {
         const w = startWorker(t, sink.url);
         await w.ready;
         if (kills < KILLS_PER_TRIAL) {
-          // A random point of the run (it takes a few seconds): before, during or after a batch.
-          await Promise.race([sleep(Math.random() * 3000), w.exited]);
+          if (kills === 0) {
+            // The first kill lands in the fan-out: after a random number of its 20 steps
+            // (the next one is under way, or its rows are being sent meanwhile).
+            await w.fanoutSteps(1 + Math.floor(Math.random() * (RECIPIENTS / FANOUT_CHUNK - 1)));
+          } else {
+            // A random point of the run (it takes a few seconds): before, during or after a batch.
+            await Promise.race([sleep(Math.random() * 3000), w.exited]);
+          }
           if (w.p.exitCode === null) {
             w.p.kill('SIGKILL');
             expect((await w.exited).signal).toBe('SIGKILL');
             kills++;
+            if (kills === 1) fanoutKills++;
             // What the dead worker had claimed and not recorded: the most that may come twice.
             inFlightAtKills += await countByStatus(t, 'sending');
             continue;
@@ -138,19 +170,30 @@ describe('fan-out to 1,000 subscribers with faults', () => {
       const missing = messageIds.filter((id) => !sink.seen.has(id));
       expect(missing).toEqual([]);
       expect(await countByStatus(t, 'sent')).toBe(RECIPIENTS);
+      // The fan-out, killed and resumed, made each recipient's row once, and finished.
+      const rows = await h.deps.dbs.withTenant(t.tenant, async (tx) => {
+        const { rows } = await tx.execute<{ n: number; each: number; open: number }>(
+          sql`select count(*)::int as n, count(distinct subscriber_id)::int as each,
+                     (select count(*) from change_notices where fanned_out_at is null)::int as open
+              from notice_deliveries where kind = 'notice'`,
+        );
+        return rows[0]!;
+      });
+      expect(rows).toEqual({ n: RECIPIENTS, each: RECIPIENTS, open: 0 });
       const { ids, extra } = sink.repeats();
       expect(extra).toBeLessThanOrEqual(inFlightAtKills);
       expect(extra).toBeLessThanOrEqual(kills * REPEAT_BOUND);
       totals.kills += kills;
+      totals.fanoutKills += fanoutKills;
       totals.inFlightAtKills += inFlightAtKills;
       totals.repeats += extra;
       totals.repeatedIds += ids;
       console.log(
-        `trial ${trial + 1}: ${kills} kill(s), ${inFlightAtKills} claimed-unrecorded at the kills, ${extra} repeat(s) of ${ids} Message-ID(s), ${sink.accepted} accepted`,
+        `trial ${trial + 1}: ${kills} kill(s) (${fanoutKills} in the fan-out), ${inFlightAtKills} claimed-unrecorded at the kills, ${extra} repeat(s) of ${ids} Message-ID(s), ${sink.accepted} accepted`,
       );
     }
     console.log(
-      `fan-out killed, ${TRIALS} trial(s) x ${RECIPIENTS}: ${totals.kills} kills, ${totals.repeats} repeats (${totals.repeatedIds} Message-IDs), bound ${REPEAT_BOUND} per kill (${PARALLEL} lanes); ${totals.inFlightAtKills} rows claimed and unrecorded at the kills`,
+      `fan-out killed, ${TRIALS} trial(s) x ${RECIPIENTS}: ${totals.kills} kills (${totals.fanoutKills} in the fan-out step loop), ${totals.repeats} repeats (${totals.repeatedIds} Message-IDs), bound ${REPEAT_BOUND} per kill (${PARALLEL} lanes); ${totals.inFlightAtKills} rows claimed and unrecorded at the kills`,
     );
   });
 

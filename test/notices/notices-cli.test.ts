@@ -28,7 +28,7 @@ describe('subreg subscribers, notices and deliveries', () => {
     expect(added.code, added.stderr).toBe(0);
     const sub = JSON.parse(added.stdout);
     expect(sub).toMatchObject({ email: 'ops@customer.test', status: 'confirmed', addedBy: 'staff' });
-    // A change to the list: one notice, one queued message (no worker runs here).
+    // A change to the list: one notice, still to fan out (no worker runs here).
     const lists = (
       await h.app.inject({
         method: 'GET',
@@ -54,7 +54,9 @@ describe('subreg subscribers, notices and deliveries', () => {
 
     const notices = await subreg(['notices', 'list', '--tenant', t.tenant.slug]);
     expect(notices.code, notices.stderr).toBe(0);
-    expect(notices.stdout).toMatch(/version 2 {2}scheduled {2}effective .* 0\/1 sent, 0 failed/);
+    expect(notices.stdout).toMatch(
+      /version 2 {2}scheduled {2}effective .* 0\/0 sent, 0 failed {2}\(fanning out\)/,
+    );
     const failed = await subreg(['--json', 'deliveries', 'list', '--tenant', t.tenant.slug, '--failed']);
     expect(failed.code, failed.stderr).toBe(0);
     expect(JSON.parse(failed.stdout).items).toEqual([]);

@@ -4,8 +4,9 @@
  * and starts it again). Delivers a tenant's due messages until none is left unfinished, polling
  * while other claims (a killed worker's) have not lapsed yet. Prints "worker ready" and
  * "worker done" on stderr.
- * Env: SUBREG_TEST_TARGETS (the suite's dbTargets as JSON), SMTP_URL, TENANT_ID, LEASE_MS, and
- * the audit keys (TEST_AUDIT_ENV).
+ * Prints "fanout step" after each committed fan-out step (a test kills it between steps).
+ * Env: SUBREG_TEST_TARGETS (the suite's dbTargets as JSON), SMTP_URL, TENANT_ID, LEASE_MS,
+ * FANOUT_CHUNK (recipients per fan-out step), and the audit keys (TEST_AUDIT_ENV).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
@@ -42,19 +43,26 @@ const deps: AppDeps = {
 const tenant = await deps.directory.byId(env.TENANT_ID ?? '');
 if (!tenant) throw new Error(`no tenant ${env.TENANT_ID}`);
 const leaseMs = Number(env.LEASE_MS ?? 2000);
+const fanoutChunk = env.FANOUT_CHUNK ? Number(env.FANOUT_CHUNK) : undefined;
 
 const unfinished = async () => {
   const { rows } = await dbs.withTenant(tenant, (tx) =>
     tx.execute<{ n: number }>(
-      sql`select count(*)::int as n from notice_deliveries where status in ('queued', 'sending')`,
+      sql`select (select count(*) from notice_deliveries where status in ('queued', 'sending'))
+               + (select count(*) from change_notices where fanned_out_at is null) as n`,
     ),
   );
-  return rows[0]!.n;
+  return Number(rows[0]!.n);
 };
 
 process.stderr.write('worker ready\n');
 for (;;) {
-  const run = await deliverDue(deps, tenant, { leaseMs, retryDelay: () => 200 });
+  const run = await deliverDue(deps, tenant, {
+    leaseMs,
+    retryDelay: () => 200,
+    fanoutChunk,
+    onFanoutStep: (s) => process.stderr.write(`fanout step ${s.made}${s.done ? ' done' : ''}\n`),
+  });
   if (run.sent) process.stderr.write(`sent ${run.sent}\n`);
   if ((await unfinished()) === 0) break;
   await sleep(100);

@@ -132,7 +132,7 @@ export function registerNoticeCommands(program: Command): void {
           ? page.items
               .map(
                 (n) =>
-                  `${n.id}  version ${n.version}  ${n.status}  effective ${n.effectiveAt}  ${n.deliveries.sent}/${n.deliveries.recipients} sent, ${n.deliveries.failed} failed${n.emergencyReason ? '  EMERGENCY' : ''}`,
+                  `${n.id}  version ${n.version}  ${n.status}  effective ${n.effectiveAt}  ${n.deliveries.sent}/${n.deliveries.recipients} sent, ${n.deliveries.failed} failed${n.fanout === 'pending' ? '  (fanning out)' : ''}${n.emergencyReason ? '  EMERGENCY' : ''}`,
               )
               .join('\n')
           : 'no notices';

@@ -82,10 +82,18 @@ export const changeNotices = pgTable(
     withdrawnAt: ts('withdrawn_at'),
     withdrawnReason: text('withdrawn_reason'),
     counts: jsonb('counts').$type<{ added: number; removed: number; changed: number }>().notNull(),
+    /**
+     * The fan-out, done by the notice worker after the publish commits: the last subscriber id
+     * (keyset) whose delivery row exists, and when the last one was made (null: still fanning
+     * out; set at once when the notice is withdrawn first).
+     */
+    fanoutAfter: uuid('fanout_after'),
+    fannedOutAt: ts('fanned_out_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
+    index('change_notices_fanout_idx').on(t.tenantId, t.publishedAt).where(sql`${t.fannedOutAt} is null`),
     unique('change_notices_version_key').on(t.tenantId, t.listId, t.versionNumber),
     check('change_notices_status_check', sql`${t.status} in ('scheduled', 'withdrawn')`),
     foreignKey({
@@ -124,7 +132,11 @@ export const noticeDeliveries = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     unique('notice_deliveries_once_key').on(t.tenantId, t.noticeId, t.subscriberId, t.kind),
-    index('notice_deliveries_due_idx').on(t.tenantId, t.status, t.nextAttemptAt),
+    // the worker's claim: queued ones by due time, and lapsed leases (small partial indexes that
+    // stay small: sent rows, the bulk of the table, are in neither; every change of a row's
+    // status writes its index entries anew, so there is no index over all rows by status)
+    index('notice_deliveries_queued_idx').on(t.tenantId, t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
+    index('notice_deliveries_lease_idx').on(t.tenantId, t.leaseUntil).where(sql`${t.status} = 'sending'`),
     check('notice_deliveries_kind_check', sql`${t.kind} in ('notice', 'withdrawal')`),
     check(
       'notice_deliveries_status_check',

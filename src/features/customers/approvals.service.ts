@@ -279,8 +279,10 @@ export async function sendApprovalRequests(deps: AppDeps, tenant: TenantRecord) 
     const errors: string[] = [];
     for (const c of job.contacts) {
       try {
-        await mailerOf(deps).send(
-          approvalRequestMail({
+        await mailerOf(deps).send({
+          // the workspace it is sent for: the outbox marks it (X-Subreg-Tenant), as notice mails
+          tenantId: tenant.id,
+          ...approvalRequestMail({
             to: c.email,
             messageId: `<approval.${job.a.id}.${c.id}@${messageDomain(deps)}>`,
             tenantName: job.tenantName,
@@ -292,7 +294,7 @@ export async function sendApprovalRequests(deps: AppDeps, tenant: TenantRecord) 
             decideUrl: decideUrl(deps, tenant, job.a.id, c.id),
             unsubscribeUrl: unsubscribeUrl(deps, tenant, c.id),
           }),
-        );
+        });
         await deps.dbs.withTenant(tenant, (tx) => repo.addMailedTo(tx, id, c.id));
         result.sent++;
       } catch (err) {

@@ -29,6 +29,7 @@ export function evidenceCsv(e: NoticeEvidence): Buffer {
     ['counts', `${n.counts.added} added, ${n.counts.removed} removed, ${n.counts.changed} changed`],
     ...n.changes.map((c): Cell[] => ['change', c]),
     ['recipients', e.recipients.filter((r) => r.kind === 'notice').length],
+    ['fan_out', n.fanout === 'done' ? 'done' : 'pending: recipients are still being added'],
     ['objections', e.objections.length],
     ['webhooks', WEBHOOKS_NOTE],
     ['exported_at', e.exportedAt],

@@ -55,6 +55,10 @@ export function evidencePdf(e: NoticeEvidence): Promise<Buffer> {
     ['Withdrawn at', n.withdrawnAt && `${n.withdrawnAt}: ${n.withdrawnReason ?? ''}`],
     ['Summary', n.summary],
     ['Changes', `${n.counts.added} added, ${n.counts.removed} removed, ${n.counts.changed} changed`],
+    [
+      'Fan-out',
+      n.fanout === 'pending' ? 'still under way: the recipients below are those reached so far' : null,
+    ],
   ];
   for (const [k, v] of facts) if (v) line(`${k}: ${v}`);
   for (const c of n.changes) line(`  • ${c}`, 9);

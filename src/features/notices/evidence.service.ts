@@ -61,6 +61,8 @@ export interface NoticeEvidence {
     withdrawnReason: string | null;
     summary: string | null;
     counts: { added: number; removed: number; changed: number };
+    /** `pending`: the worker is still adding recipients; the record lists those reached so far */
+    fanout: 'pending' | 'done';
     /** one line per change: "Added: X", "Removed: Y", "Changed: Z (locations, purpose)" */
     changes: string[];
   };
@@ -173,6 +175,7 @@ export async function noticeEvidence(
         withdrawnReason: notice.withdrawnReason,
         summary: version?.summary ?? null,
         counts: notice.counts,
+        fanout: notice.fannedOutAt ? 'done' : 'pending',
         changes: changes ? changeLines(changes) : [],
       },
       recipients,

@@ -31,17 +31,25 @@ export interface LinkClaims {
   nonce: string;
 }
 
+/** Derived keys by the audit keys they come from (a fan-out signs two links per message). */
+const derived = new WeakMap<object, { current: string; size: number; keys: Buffer[] }>();
+
 function linkKeys(deps: AppDeps): Buffer[] {
   const keys = deps.dbs.auditKeys;
   if (!keys) throw new AppError(503, 'LINKS_UNAVAILABLE', 'Signing keys are not loaded; try again later.');
+  const known = derived.get(keys);
+  // derived again when the key set changed (a rotation adds a key and moves the current one)
+  if (known && known.current === keys.hmacCurrent && known.size === keys.hmac.size) return known.keys;
   const current = keys.hmac.get(keys.hmacCurrent);
   const all = [
     current,
     ...[...keys.hmac.entries()].filter(([id]) => id !== keys.hmacCurrent).map(([, k]) => k),
   ];
-  return all
+  const made = all
     .filter((k): k is Buffer => !!k)
     .map((k) => crypto.createHmac('sha256', k).update('subreg personal links v1').digest());
+  derived.set(keys, { current: keys.hmacCurrent, size: keys.hmac.size, keys: made });
+  return made;
 }
 
 const mac = (key: Buffer, tenantId: string, body: string) =>

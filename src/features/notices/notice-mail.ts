@@ -42,9 +42,8 @@ const show = (v: string | string[] | boolean | null) =>
 const entryLine = (e: SnapshotEntry) =>
   [e.legalName, e.purpose, e.locations.map((l) => l.written).join('; ')].filter((x) => x).join(' · ');
 
-export interface NoticeContent {
-  to: string;
-  messageId: string;
+/** What every recipient of a notice reads alike. */
+export interface NoticeShared {
   tenantName: string;
   listTitle: string;
   listUrl: string;
@@ -54,13 +53,26 @@ export interface NoticeContent {
   emergencyReason: string | null;
   summary: string | null;
   changes: ChangeSet;
+}
+
+/** What is one recipient's own: the address, the Message-ID and the signed links. */
+export interface NoticePersonal {
+  to: string;
+  messageId: string;
   objectUrl: string;
   unsubscribeUrl: string;
   /** the subscriber's preferences page (preferences.service.ts preferencesUrl), shown next to unsubscribe */
   preferencesUrl?: string | undefined;
 }
 
-export function noticeMail(n: NoticeContent): MailMessage {
+export type NoticeContent = NoticeShared & NoticePersonal;
+
+/**
+ * A notice's message, composed once per notice: the subject and everything of the bodies up to
+ * the personal links are built here, and each recipient's message only appends its links (a
+ * fan-out to 100,000 does not format the change list 100,000 times).
+ */
+export function noticeMailFor(n: NoticeShared): (p: NoticePersonal) => MailMessage {
   const day = humanDay(n.effectiveAt);
   const c = n.changes;
   const text: string[] = [
@@ -88,11 +100,8 @@ export function noticeMail(n: NoticeContent): MailMessage {
     `What changed: ${n.diffUrl}`,
     '',
     `To object to this change before ${day}, use your personal link (do not forward it):`,
-    n.objectUrl,
-    '',
-    `To stop these notices: ${n.unsubscribeUrl}`,
-    ...(n.preferencesUrl ? [`Your preferences: ${n.preferencesUrl}`] : []),
   );
+  const textHead = `${text.join('\n')}\n`;
   const li = (items: string[]) => `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>`;
   const html: string[] = [
     `<p><strong>${esc(n.tenantName)}</strong> will change its sub-processor list “${esc(n.listTitle)}” on <strong>${esc(day)}</strong>.</p>`,
@@ -114,19 +123,22 @@ export function noticeMail(n: NoticeContent): MailMessage {
         ),
       ),
     );
-  html.push(
-    `<p><a href="${esc(n.listUrl)}">The list</a> · <a href="${esc(n.diffUrl)}">What changed</a></p>`,
-    `<p><a href="${esc(n.objectUrl)}">Object to this change</a> (before ${esc(day)}; your personal link, do not forward it)</p>`,
-    `<p><small><a href="${esc(n.unsubscribeUrl)}">Stop these notices</a>${n.preferencesUrl ? ` · <a href="${esc(n.preferencesUrl)}">Your preferences</a>` : ''}</small></p>`,
-  );
-  return {
-    to: n.to,
-    subject: headerSafe(`${n.tenantName}: sub-processor change on ${day} (${n.listTitle})`, 200),
-    text: text.join('\n'),
-    html: html.join('\n'),
-    messageId: n.messageId,
-    headers: unsubscribeHeaders(n.unsubscribeUrl),
-  };
+  html.push(`<p><a href="${esc(n.listUrl)}">The list</a> · <a href="${esc(n.diffUrl)}">What changed</a></p>`);
+  const htmlHead = `${html.join('\n')}\n`;
+  const dayHtml = esc(day);
+  const subject = headerSafe(`${n.tenantName}: sub-processor change on ${day} (${n.listTitle})`, 200);
+  return (p) => ({
+    to: p.to,
+    subject,
+    text: `${textHead}${p.objectUrl}\n\nTo stop these notices: ${p.unsubscribeUrl}${p.preferencesUrl ? `\nYour preferences: ${p.preferencesUrl}` : ''}`,
+    html: `${htmlHead}<p><a href="${esc(p.objectUrl)}">Object to this change</a> (before ${dayHtml}; your personal link, do not forward it)</p>\n<p><small><a href="${esc(p.unsubscribeUrl)}">Stop these notices</a>${p.preferencesUrl ? ` · <a href="${esc(p.preferencesUrl)}">Your preferences</a>` : ''}</small></p>`,
+    messageId: p.messageId,
+    headers: unsubscribeHeaders(p.unsubscribeUrl),
+  });
+}
+
+export function noticeMail(n: NoticeContent): MailMessage {
+  return noticeMailFor(n)(n);
 }
 
 export function withdrawalMail(p: {

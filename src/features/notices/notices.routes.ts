@@ -27,6 +27,11 @@ export const noticeView = z
     withdrawnAt: z.string().nullable(),
     withdrawnReason: z.string().nullable(),
     counts,
+    fanout: z
+      .enum(['pending', 'done'])
+      .describe(
+        "pending: the worker is still making the recipients' messages (the delivery counts still grow); done: every recipient has one (or the notice was withdrawn first)",
+      ),
     deliveries: z.object({ recipients: z.number().int(), sent: z.number().int(), failed: z.number().int() }),
   })
   .meta({ id: 'ChangeNotice' });

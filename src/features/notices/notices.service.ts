@@ -22,12 +22,15 @@ export function messageDomain(deps: AppDeps): string {
 export const announcesChange = (c: ChangeSet) => c.added.length + c.removed.length + c.changed.length > 0;
 
 /**
- * In the publish's transaction: the notice and one queued delivery per confirmed subscriber.
- * The rows are the jobs (a worker claims due ones), so they commit with the version or not at
- * all, and the publish itself sends nothing.
+ * In the publish's transaction: the notice, marked as still to fan out (its `fanned_out_at`
+ * is null). It commits with the version or not at all; the publish sends nothing and makes no
+ * row per subscriber (its time does not grow with them). The notice worker, kicked after the
+ * commit and swept every minute, makes the delivery rows in chunks (recipients as confirmed at
+ * publication: `fanoutStep`) and sends them; a process that dies after the commit leaves the
+ * mark, and the next run resumes at its cursor.
  */
 export async function createNotice(
-  deps: AppDeps,
+  _deps: AppDeps,
   tx: TenantTx,
   ctx: TenantContext,
   v: {
@@ -51,15 +54,8 @@ export async function createNotice(
     emergencyReason: v.emergencyReason,
     status: 'scheduled',
     counts: v.counts,
-  });
-  const recipients = await repo.queueDeliveries(tx, {
-    tenantId: ctx.tenant.id,
-    noticeId: notice.id,
-    kind: 'notice',
-    domain: messageDomain(deps),
-    now: v.publishedAt,
-    recipients: 'subscribers',
-    listId: v.listId,
+    fanoutAfter: null,
+    fannedOutAt: null,
   });
   await appendAuditEvent(tx, {
     ...auditActor(ctx),
@@ -71,10 +67,10 @@ export async function createNotice(
       version: v.number,
       effectiveAt: v.effectiveAt,
       emergencyReason: v.emergencyReason,
-      recipients,
+      recipients: 'confirmed subscribers at publication (fanned out by the notice worker)',
     },
   });
-  return { notice, recipients };
+  return { notice };
 }
 
 /**
@@ -97,18 +93,18 @@ export async function withdrawNoticeInTx(
       'NOTICE_IN_EFFECT',
       `This change took effect on ${notice.effectiveAt.toISOString()}; it can no longer be withdrawn. Publish a new version to change the list again.`,
     );
+  // A fan-out still under way stops here: the row is locked (FOR UPDATE by the callers), so a
+  // worker's step either committed before (its rows are dropped below) or finds it withdrawn.
   await tx.execute(
-    sql`update change_notices set status = 'withdrawn', withdrawn_at = ${now.toISOString()}::timestamptz, withdrawn_reason = ${reason} where id = ${notice.id}::uuid`,
+    sql`update change_notices set status = 'withdrawn', withdrawn_at = ${now.toISOString()}::timestamptz, withdrawn_reason = ${reason},
+        fanned_out_at = coalesce(fanned_out_at, ${now.toISOString()}::timestamptz) where id = ${notice.id}::uuid`,
   );
   await repo.dropUntriedNotices(tx, notice.id);
-  const told = await repo.queueDeliveries(tx, {
+  const told = await repo.queueWithdrawals(tx, {
     tenantId: ctx.tenant.id,
     noticeId: notice.id,
-    kind: 'withdrawal',
     domain: messageDomain(deps),
     now,
-    recipients: 'told',
-    listId: notice.listId,
   });
   await appendAuditEvent(tx, {
     ...auditActor(ctx),
@@ -142,6 +138,8 @@ export interface NoticeView {
   withdrawnAt: string | null;
   withdrawnReason: string | null;
   counts: { added: number; removed: number; changed: number };
+  /** `pending`: the worker is still making its recipients' delivery rows (counts still grow) */
+  fanout: 'pending' | 'done';
   deliveries: { recipients: number; sent: number; failed: number };
 }
 
@@ -162,6 +160,7 @@ export function toNoticeView(
     withdrawnAt: n.withdrawnAt?.toISOString() ?? null,
     withdrawnReason: n.withdrawnReason,
     counts: n.counts,
+    fanout: n.fannedOutAt ? 'done' : 'pending',
     deliveries: d,
   };
 }

@@ -30,11 +30,7 @@ export function preferencesPath(
   return `/t/${tenant.slug}/subscriptions/preferences?token=${token}`;
 }
 
-/**
- * The link for a message's footer, next to unsubscribe. noticeMail and withdrawalMail show it when
- * given; notice-worker.ts does not pass it yet (that file belongs to another change): its render()
- * should add `preferencesUrl: preferencesUrl(deps, tenant, d.subscriberId)` to both calls.
- */
+/** The link for a message's footer, next to unsubscribe (notice and withdrawal mails). */
 export const preferencesUrl = (deps: AppDeps, tenant: { id: string; slug: string }, subscriberId: string) =>
   `${baseUrlOf(deps)}${preferencesPath(deps, tenant, subscriberId)}`;
 

@@ -237,7 +237,8 @@ export async function publishList(deps: AppDeps, ctx: TenantContext, listId: str
 /**
  * The notice a version owes (in the publish's transaction): a replaced pending version's notice
  * is withdrawn, and the new one announces the changes against the version before that.
- * Returns whether any message was queued, and how many customers' approvals were asked for.
+ * Returns whether the notice worker has work (a fan-out or withdrawal messages), and how many
+ * customers' approvals were asked for.
  */
 async function noticeFor(
   deps: AppDeps,
@@ -258,7 +259,7 @@ async function noticeFor(
   }
   const changes = base === latest ? row.changes : diffSnapshots(base.snapshot, row.snapshot);
   if (!announcesChange(changes)) return { messages: queued > 0, approvals: 0 };
-  const { notice, recipients } = await createNotice(deps, tx, ctx, {
+  const { notice } = await createNotice(deps, tx, ctx, {
     listId: row.listId,
     number: row.number,
     baseVersion: base.number,
@@ -268,7 +269,8 @@ async function noticeFor(
     counts: countsOf(changes),
   });
   const approvals = await requestApprovals(tx, ctx, notice);
-  return { messages: queued + recipients > 0, approvals };
+  // the notice's fan-out is the worker's: it is kicked whatever the number of subscribers
+  return { messages: true, approvals };
 }
 
 export async function listVersions(

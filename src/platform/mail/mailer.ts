@@ -30,7 +30,7 @@ export interface Mailer {
 }
 
 /** Open SMTP connections at most (the notice worker hands over 16 messages at once; the pool queues). */
-const POOL_CONNECTIONS = 8;
+export const POOL_CONNECTIONS = 8;
 
 export interface MailerOptions {
   /** smtp(s)://...; null: no SMTP server, messages are written to dataDir/outbox */

@@ -1916,6 +1916,11 @@ export interface components {
                 removed: number;
                 changed: number;
             };
+            /**
+             * @description pending: the worker is still making the recipients' messages (the delivery counts still grow); done: every recipient has one (or the notice was withdrawn first)
+             * @enum {string}
+             */
+            fanout: "pending" | "done";
             deliveries: {
                 recipients: number;
                 sent: number;
@@ -9928,6 +9933,11 @@ export interface operations {
                             removed: number;
                             changed: number;
                         };
+                        /**
+                         * @description pending: the worker is still making the recipients' messages (the delivery counts still grow); done: every recipient has one (or the notice was withdrawn first)
+                         * @enum {string}
+                         */
+                        fanout: "pending" | "done";
                         deliveries: {
                             recipients: number;
                             sent: number;
