@@ -13,6 +13,9 @@ for (const [role, synonyms] of HEADER_SYNONYMS) {
   }
 }
 const KEYS = [...EXACT.keys()].sort((a, b) => b.length - a.length);
+// Titles without their spaces: a narrow PDF column breaks a word over two lines ("Subproces sor").
+const COMPACT = new Map<string, ColumnMeaning>();
+for (const [k, m] of EXACT) if (!COMPACT.has(k.replaceAll(' ', ''))) COMPACT.set(k.replaceAll(' ', ''), m);
 
 /** The text is exactly a column title ("Name", "Standort"), not merely containing one. */
 export function isColumnTitle(text: string): boolean {
@@ -35,7 +38,7 @@ export function headerMeaning(cell: string): ColumnMeaning | null {
   for (const key of KEYS) {
     if (key.length >= 4 && ` ${n} `.includes(` ${key} `)) return EXACT.get(key) ?? null;
   }
-  return truncatedMeaning(n);
+  return truncatedMeaning(n) ?? (n.includes(' ') ? (COMPACT.get(n.replaceAll(' ', '')) ?? null) : null);
 }
 
 /** "Sub-Processor activity", "Entity country": a short title whose last words are a synonym. */
