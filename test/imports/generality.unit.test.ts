@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { importDocument, toContractRecord } from '../../src/features/imports/import-document.js';
+import type { Block } from '../../src/features/imports/model.js';
 import { readHeaderRow } from '../../src/features/imports/recognise/header.js';
+import { recogniseRecords } from '../../src/features/imports/recognise/recognise.js';
+
+/** Lines of a printed page (PDF text has pages, not line numbers), each its own paragraph. */
+const printed = (...lines: string[]): Block[] =>
+  lines.map((text) => ({ kind: 'paragraph', text, pos: { page: 1 } }));
 
 /** Shapes of unseen lists (issue 19), each on a small input written for the test. */
 const records = async (text: string, fileName = 'doc.md') =>
@@ -13,6 +19,26 @@ describe('headers broken by a narrow printed column', () => {
       'name',
       'purpose',
       'location',
+    ]);
+  });
+});
+
+describe('a flattened table printed to PDF', () => {
+  it('joins a row the page wrapped onto the next line back to its row', () => {
+    const { records } = recogniseRecords(
+      printed(
+        'ProviderPurposeRegion',
+        'QuillboxDocument storageEU (Paris,',
+        'Lyon)',
+        'TarnlightSearch indexing for the catalogueUS',
+        'FernwickBackup of customer',
+        'recordsEU',
+      ),
+    );
+    expect(records.map((r) => [r.legalName, r.purpose, r.locations])).toEqual([
+      ['Quillbox', 'Document storage', ['EU (Paris, Lyon)']],
+      ['Tarnlight', 'Search indexing for the catalogue', ['US']],
+      ['Fernwick', 'Backup of customer records', ['EU']],
     ]);
   });
 });

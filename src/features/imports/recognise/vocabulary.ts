@@ -103,6 +103,8 @@ export const THRESHOLDS = {
   flattenedMaxRows: 1000,
   flattenedMaxCuts: 24,
   flattenedMaxLine: 600,
+  /** a flattened row wrapped by a printed page: at most this many lines joined into one row */
+  flattenedMaxWrap: 3,
   /** entries needed in a document before its bullets are taken for records */
   minEntries: 2,
   /** leading rows that may come before a table's header (a title, a date, an empty row) */
