@@ -42,3 +42,23 @@ describe('a flattened table printed to PDF', () => {
     ]);
   });
 });
+
+describe('a column per place', () => {
+  it('reads "US Server | EU Server" columns as the locations, in column order, without "-"', async () => {
+    const got = await records(
+      [
+        '| Name | Purpose | US Server | EU Server | AU Server |',
+        '|---|---|---|---|---|',
+        '| Quillbox | File storage | US | EU | AU |',
+        '| Tarnlight | Backups | EU | EU | EU |',
+        '| Fernwick | Email | US | - | AU |',
+      ].join('\n'),
+    );
+    expect(got.map((r) => [r.legalName, r.locations])).toEqual([
+      ['Quillbox', ['US', 'EU', 'AU']],
+      ['Tarnlight', ['EU']],
+      ['Fernwick', ['US', 'AU']],
+    ]);
+  });
+});
+

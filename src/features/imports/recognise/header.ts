@@ -1,8 +1,12 @@
+import { isPlace } from '../../../domain/locations/index.js';
 import { type ColumnRole, HEADER_SYNONYMS, normaliseHeader } from './header-synonyms.js';
+import { PLACE_COLUMN_WORDS } from './vocabulary.js';
 
 export interface ColumnMeaning {
   role: ColumnRole;
   weight: number;
+  /** one of several columns that each stand for a place ("US Server", "EU Server") */
+  perPlace?: boolean;
 }
 
 const EXACT = new Map<string, ColumnMeaning>();
@@ -50,6 +54,19 @@ function endingMeaning(n: string): ColumnMeaning | null {
   return null;
 }
 
+/**
+ * "US Server", "EU region": a column per place, its cells where the entry processes for it. Every
+ * word but one place word (server, region, instance, hosting) names a place.
+ */
+function placeColumn(cell: string): ColumnMeaning | null {
+  const words = cell.trim().split(/\s+/);
+  if (words.length < 2 || words.length > 4) return null;
+  const kind = words.filter((w) => PLACE_COLUMN_WORDS.has(normaliseHeader(w)));
+  if (kind.length !== 1) return null;
+  const place = words.filter((w) => !PLACE_COLUMN_WORDS.has(normaliseHeader(w))).join(' ');
+  return isPlace(place) ? { role: 'location', weight: 1, perPlace: true } : null;
+}
+
 /** A title cut off by the extraction ("indicative categories of da"). */
 function truncatedMeaning(n: string): ColumnMeaning | null {
   if (n.length < 8 || !n.includes(' ')) return null;
@@ -71,7 +88,7 @@ export function readHeaderRow(cells: readonly string[]): (ColumnMeaning | null)[
     if (cell.length > 80) return null;
     // An exact title first, then two titles run together, then a looser reading.
     const exact = EXACT.get(normaliseHeader(cell)) ?? endingMeaning(normaliseHeader(cell));
-    const meanings = exact ? [exact] : (splitFused(cell) ?? [headerMeaning(cell)]);
+    const meanings = exact ? [exact] : (splitFused(cell) ?? [placeColumn(cell) ?? headerMeaning(cell)]);
     for (const m of meanings) {
       columns.push(m);
       if (m) {
@@ -110,10 +127,14 @@ export function assignColumns(columns: readonly (ColumnMeaning | null)[]): Colum
   });
   const name = best.get('name')?.index;
   const brand = names.filter((n) => n.index !== name).sort((a, b) => b.weight - a.weight)[0]?.index;
+  const perPlace = columns.flatMap((m, i) => (m?.perPlace ? [i] : []));
+  const location = best.get('location')?.index;
   return {
     name,
     brand,
-    location: best.get('location')?.index,
+    location,
+    // several place columns together give the locations; one alone is just the location column
+    moreLocations: perPlace.length >= 2 ? perPlace.filter((i) => i !== location) : [],
     purpose: best.get('purpose')?.index,
     dataCategories: best.get('dataCategories')?.index,
     type: best.get('type')?.index,
@@ -127,6 +148,8 @@ export interface ColumnMap {
   /** a second name column (a brand beside the legal entity): its value becomes a trading name */
   brand: number | undefined;
   location: number | undefined;
+  /** further location columns, one per place ("US Server" | "EU Server"), read after `location` */
+  moreLocations?: number[];
   purpose: number | undefined;
   dataCategories: number | undefined;
   type: number | undefined;

@@ -232,7 +232,14 @@ function rowToRecords(row: MergedRow, map: ColumnMap, context: SectionContext): 
   const brand = cell(map.brand);
   const type = typeFromText(cell(map.type)) ?? context.type;
   const group = collapseSpace(cell(map.group)) || context.group;
-  const locations = splitLocationCell(cell(map.location)).map(withoutCertifications).filter(Boolean);
+  const locations = [
+    ...new Set(
+      [map.location, ...(map.moreLocations ?? [])]
+        .flatMap((i) => splitLocationCell(cell(i)))
+        .map(withoutCertifications)
+        .filter((l) => l && (!map.moreLocations?.length || isPlace(l))),
+    ),
+  ];
   const purpose = dropTrailingStop(cell(map.purpose)) || null;
   const dataCategories = dropTrailingStop(cell(map.dataCategories)) || null;
   return names.map((n) => ({

@@ -86,6 +86,19 @@ export const GENERIC_HEADING_WORDS: ReadonlySet<string> = new Set(
 export const NAME_PARTICLES = /^(of|and|&|the|for|de|du|la|le|und|der|die|von|y|et|\/)$/i;
 
 /** The thresholds the recognisers judge by. */
+/** With a place, a column title that stands for that place: "US Server", "EU region". */
+export const PLACE_COLUMN_WORDS: ReadonlySet<string> = new Set([
+  'server',
+  'servers',
+  'region',
+  'instance',
+  'hosting',
+  'cloud',
+  'datacenter',
+  'datacentre',
+  'deployment',
+]);
+
 export const THRESHOLDS = {
   /** an organisation name without a legal form: at most this many words */
   orgMaxWords: 6,
