@@ -62,3 +62,31 @@ describe('a column per place', () => {
   });
 });
 
+describe('a table its heading or sentence says is not of sub-processors', () => {
+  it('is left out; the tables around it are read', async () => {
+    const got = await records(
+      [
+        '## Sub-processors',
+        '| Name | Purpose |',
+        '|---|---|',
+        '| Quillbox | File storage |',
+        '| Tarnlight | Backups |',
+        '## Services enabled by customers (Not Subprocessors)',
+        '| Name | Purpose |',
+        '|---|---|',
+        '| Fernwick | Translation |',
+        '## Tools',
+        'These services act under their own terms and are not sub-processors of ours.',
+        '',
+        '| Name | Purpose |',
+        '|---|---|',
+        '| Hollowmere | Chat |',
+        '## Support tools',
+        '| Name | Purpose |',
+        '|---|---|',
+        '| Brindle | Help desk |',
+      ].join('\n'),
+    );
+    expect(got.map((r) => r.legalName)).toEqual(['Quillbox', 'Tarnlight', 'Brindle']);
+  });
+});

@@ -86,6 +86,10 @@ export const GENERIC_HEADING_WORDS: ReadonlySet<string> = new Set(
 export const NAME_PARTICLES = /^(of|and|&|the|for|de|du|la|le|und|der|die|von|y|et|\/)$/i;
 
 /** The thresholds the recognisers judge by. */
+/** A heading that says its list is not of sub-processors: "Third-party services (Not Subprocessors)". */
+export const NOT_SUBPROCESSORS =
+  /\b(?:not|keine)\s+(?:[\p{L}.'’-]+\s+){0,2}?(?:sub-?processors?|unterauftragsverarbeiter|sous-traitants ultérieurs)\b/iu;
+
 /** With a place, a column title that stands for that place: "US Server", "EU region". */
 export const PLACE_COLUMN_WORDS: ReadonlySet<string> = new Set([
   'server',
