@@ -90,3 +90,21 @@ describe('a table its heading or sentence says is not of sub-processors', () => 
     expect(got.map((r) => r.legalName)).toEqual(['Quillbox', 'Tarnlight', 'Brindle']);
   });
 });
+
+describe('inline HTML in a Markdown table cell', () => {
+  it('parts words where <p> and <strong> tags stood, without the tags', async () => {
+    const got = await records(
+      [
+        '| Name | Purpose |',
+        '|---|---|',
+        '| <strong>Quillbox</strong> | <p>File storage</p><p>and backups</p> |',
+        '| Tarnlight | <span class="x">Search</span> |',
+      ].join('\n'),
+    );
+    expect(got.map((r) => [r.legalName, r.purpose])).toEqual([
+      ['Quillbox', 'File storage and backups'],
+      ['Tarnlight', 'Search'],
+    ]);
+  });
+});
+

@@ -171,9 +171,22 @@ function looksLikeHeading(text: string): boolean {
   return words.length <= 8 && /^[\p{Lu}\p{N}]/u.test(text);
 }
 
-/** **bold**, __bold__, `code`, [text](link) and <br> lose their markup. */
+const INLINE_TAG = /<\/?(?:p|b|strong|em|i|u|span|a|sup|sub|small|div)(?:\s[^<>]{0,300})?>/i;
+
+/** "<p>Amazon Web Services,</p><p>OVH</p>" in a Markdown cell: the tags part words, one space each. */
+function withoutInlineHtml(text: string): string {
+  if (!INLINE_TAG.test(text)) return text;
+  const parts = text.split(new RegExp(INLINE_TAG.source, 'gi'));
+  return parts
+    .map((p, i) => (i > 0 ? p.trimStart() : p))
+    .map((p, i) => (i < parts.length - 1 ? p.trimEnd() : p))
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** **bold**, __bold__, `code`, [text](link), <br> and inline HTML (<p>, <strong>, <a …>) lose their markup. */
 export function stripMarkdown(text: string): string {
-  return text
+  return withoutInlineHtml(text)
     .replace(/<br\s*\/?>/gi, ' ')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/(\*\*|__)(.+?)\1/g, '$2')
