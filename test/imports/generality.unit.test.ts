@@ -108,3 +108,27 @@ describe('inline HTML in a Markdown table cell', () => {
   });
 });
 
+describe('several names in one cell, by commas', () => {
+  it('gives one record per name when none has a legal form; a legal form after a comma stays', async () => {
+    const got = await records(
+      [
+        '| Name | Purpose |',
+        '|---|---|',
+        '| <p>Quillbox Cloud,</p><p>Tarnlight</p> | Hosting |',
+        '| Fernwick Push Service, Brindle | Notifications |',
+        '| Hollowmere, PBC | Models |',
+        '| Oakvale, Inc. | Email |',
+        '| Pellucid, Germany | Storage |',
+      ].join('\n'),
+    );
+    expect(got.map((r) => [r.legalName, r.purpose])).toEqual([
+      ['Quillbox Cloud', 'Hosting'],
+      ['Tarnlight', 'Hosting'],
+      ['Fernwick Push Service', 'Notifications'],
+      ['Brindle', 'Notifications'],
+      ['Hollowmere, PBC', 'Models'],
+      ['Oakvale, Inc.', 'Email'],
+      ['Pellucid, Germany', 'Storage'],
+    ]);
+  });
+});

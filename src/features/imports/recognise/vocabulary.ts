@@ -7,7 +7,7 @@
 export { HEADER_SYNONYMS, normaliseHeader } from './header-synonyms.js';
 
 /** Legal forms in many jurisdictions, as regex sources (dots optional where people drop them). */
-const LEGAL_FORMS_CORE = String.raw`limited|ltd|plc|llc|llp|lp|inc|incorporated|corp|corporation|gmbh|ag|kg|se|sa|sas|sarl|srl|spa|bv|nv|oy|oyj|ab|a\/s|aps|asa|sl|slu|s\.l\.u|eood|kft|pte|pty|pvt|sdn bhd|bhd|kk|ug|mbh`;
+const LEGAL_FORMS_CORE = String.raw`limited|ltd|plc|llc|llp|lp|inc|incorporated|corp|corporation|gmbh|ag|kg|se|sa|sas|sarl|srl|spa|bv|nv|oy|oyj|ab|a\/s|aps|asa|sl|slu|s\.l\.u|eood|kft|pte|pty|pvt|sdn bhd|bhd|kk|ug|mbh|pbc|s\.r\.o`;
 
 /**
  * A legal form anywhere in a string ("Acme GmbH", "Google LLC (US)"): the string names a company.
