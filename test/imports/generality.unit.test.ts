@@ -1,3 +1,4 @@
+import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { importDocument, toContractRecord } from '../../src/features/imports/import-document.js';
 import type { Block } from '../../src/features/imports/model.js';
@@ -130,5 +131,54 @@ describe('several names in one cell, by commas', () => {
       ['Oakvale, Inc.', 'Email'],
       ['Pellucid, Germany', 'Storage'],
     ]);
+  });
+});
+
+/** A browser's printed list: bullets drawn as shapes, so items are only lines indented from the margin. */
+function printedList(): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const doc = new PDFDocument({ size: 'A4', margin: 72 });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    const line = (text: string, x: number, y: number) => doc.text(text, x, y, { lineBreak: false });
+    doc.font('Helvetica-Bold').fontSize(18);
+    line('Sub-processors', 72, 72);
+    doc.font('Helvetica').fontSize(11);
+    line('We engage the following sub-processors to run the service for our customers today.', 72, 110);
+    let y = 140;
+    const item = (lines: string[]) => {
+      for (const l of lines) {
+        line(l, 90, y);
+        y += 14;
+      }
+      y += 8;
+    };
+    item(['Quillbox. File storage for uploads and the exports our customers download from']);
+    // a long item, over 300 characters
+    item([
+      'Brindle Mail. Brindle sends the messages of the service: sign-in links, invitations',
+      'to a workspace and the notices of changes to a list. It keeps each message and its',
+      'delivery record for thirty days, then deletes both; it holds no other data of ours',
+      'and never sees the content of the lists themselves, only the addresses we send to',
+    ]);
+    y = 752;
+    item([
+      'Tarnlight. Search indexing for the catalogue: the names of entries and of their lists',
+      'are sent to it when they change, together with the identifiers of the workspaces we',
+    ]);
+    doc.addPage();
+    y = 72;
+    item(['keep, so that a search answers within the workspace it was made in and no other one']);
+    item(['Fernwick. Backups of the database, kept encrypted in two places for thirty days only']);
+    doc.end();
+  });
+}
+
+describe('a list printed by a browser (bullets drawn as shapes)', () => {
+  it('reads indented lines as items, long ones too, across a page break', async () => {
+    const got = (await importDocument({ bytes: await printedList(), fileName: 'list.pdf' })).records;
+    expect(got.map((r) => r.legalName)).toEqual(['Quillbox', 'Brindle Mail', 'Tarnlight', 'Fernwick']);
+    expect(got[2]?.purpose).toMatch(/no other one$/);
   });
 });
