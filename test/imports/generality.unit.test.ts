@@ -182,3 +182,25 @@ describe('a list printed by a browser (bullets drawn as shapes)', () => {
     expect(got[2]?.purpose).toMatch(/no other one$/);
   });
 });
+
+describe('a header repeated on a new page, its title lines grouped differently', () => {
+  it('is no entry', () => {
+    const row = (...cells: string[]) => ({ cells, pos: { page: 2 }, fragile: true, afterBreak: false });
+    const table: Block = {
+      kind: 'table',
+      fragile: true,
+      pos: { page: 1 },
+      rows: [
+        { cells: ['name', 'Location', 'Description of processing'], pos: { page: 1 } },
+        row('Quillbox', 'EU', 'File storage'),
+        { ...row('Processor entity\nname', 'Location', 'Description of processing'), afterBreak: true },
+        row('Tarnlight', 'US', 'Search'),
+      ],
+    };
+    const { records } = recogniseRecords([
+      { kind: 'heading', text: 'Processor entity', level: 2, pos: { page: 1 } },
+      table,
+    ]);
+    expect(records.map((r) => r.legalName)).toEqual(['Quillbox', 'Tarnlight']);
+  });
+});

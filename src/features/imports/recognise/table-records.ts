@@ -29,10 +29,28 @@ export function recordsFromTable(
   const headerAt = findHeader(rows) ?? headerless(rows);
   if (!headerAt) return null;
   const { index, map, headerKey } = headerAt;
-  const merged = mergeRows(rows.slice(index + 1), map, headerKey, fragile);
+  const headerCells = index >= 0 ? (rows[index]?.cells ?? []) : [];
+  const body = rows.slice(index + 1).filter((r) => !repeatsHeader(r.cells, headerCells));
+  const merged = mergeRows(body, map, headerKey, fragile);
   const records: ProvenancedRecord[] = [];
   for (const row of merged) records.push(...rowToRecords(row, map, context));
   return records;
+}
+
+/**
+ * A header repeated on a new page, its title lines grouped differently ("Processor entity\nname"
+ * under a header read as "name"): every filled cell ends with the header's cell, two at least.
+ */
+function repeatsHeader(cells: readonly string[], header: readonly string[]): boolean {
+  let filled = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const c = collapseSpace(cells[i] ?? '').toLowerCase();
+    if (!c) continue;
+    const h = collapseSpace(header[i] ?? '').toLowerCase();
+    if (!h || !c.endsWith(h) || c.length > h.length + 40) return false;
+    filled++;
+  }
+  return filled >= 2;
 }
 
 interface HeaderAt {
