@@ -204,3 +204,22 @@ describe('a header repeated on a new page, its title lines grouped differently',
     expect(records.map((r) => r.legalName)).toEqual(['Quillbox', 'Tarnlight']);
   });
 });
+
+describe('a column of yes/no answers', () => {
+  it('gives no field, whatever its title suggests', async () => {
+    const got = await records(
+      [
+        '| Provider | Purpose | Processes personal data? | Region |',
+        '|---|---|---|---|',
+        '| Quillbox | File storage | Yes (uploads only) | EU |',
+        '| Tarnlight | Search | No | US |',
+        '| Fernwick | Backups | Yes | EU |',
+      ].join('\n'),
+    );
+    expect(got.map((r) => [r.legalName, r.purpose, r.dataCategories, r.locations])).toEqual([
+      ['Quillbox', 'File storage', null, ['EU']],
+      ['Tarnlight', 'Search', null, ['US']],
+      ['Fernwick', 'Backups', null, ['EU']],
+    ]);
+  });
+});

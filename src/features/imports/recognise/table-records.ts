@@ -66,7 +66,10 @@ function findHeader(rows: readonly TableRow[]): HeaderAt | null {
     if (!row) continue;
     const columns = readHeaderRow(row.cells.map(collapseSpace));
     if (!columns) continue;
-    const map = chooseNameColumn(assignColumns(columns), columns, rows.slice(i + 1));
+    const map = withoutFlagColumns(
+      chooseNameColumn(assignColumns(columns), columns, rows.slice(i + 1)),
+      rows.slice(i + 1),
+    );
     if (map.name === undefined) continue;
     return { index: i, map, headerKey: rowKey(row.cells) };
   }
@@ -102,6 +105,33 @@ function chooseNameColumn(
     name: best.i,
     brand: !repeated && best.weight >= 4 ? other.i : undefined,
     group: map.group ?? (repeated ? other.i : undefined),
+  };
+}
+
+/** "Yes", "No (auth only)", "✓": a cell that answers a question. */
+const FLAG_CELL = /^(?:yes|no|y|n|ja|nein|oui|non|sí|si|true|false|x|✓|✔|✗|✘|-)(?:\s*\(.*\))?$/iu;
+
+/**
+ * A column of yes/no answers ("Processes customer content?": "Yes (infrastructure host)") is a
+ * flag, not the purpose, data or place its title's words suggest: it gives no field.
+ */
+function withoutFlagColumns(map: ColumnMap, rows: readonly TableRow[]): ColumnMap {
+  const isFlags = (i: number | undefined) => {
+    if (i === undefined) return false;
+    const values = rows
+      .slice(0, 300)
+      .map((r) => collapseSpace(r.cells[i] ?? ''))
+      .filter(Boolean);
+    const flags = values.filter((v) => v.length <= 200 && FLAG_CELL.test(v)).length;
+    return values.length >= THRESHOLDS.minEntries && flags / values.length >= THRESHOLDS.flagColumnShare;
+  };
+  const keep = (i: number | undefined) => (isFlags(i) ? undefined : i);
+  return {
+    ...map,
+    purpose: keep(map.purpose),
+    dataCategories: keep(map.dataCategories),
+    location: keep(map.location),
+    group: keep(map.group),
   };
 }
 

@@ -122,6 +122,8 @@ export const THRESHOLDS = {
   flattenedMaxLine: 600,
   /** a flattened row wrapped by a printed page: at most this many lines joined into one row */
   flattenedMaxWrap: 3,
+  /** a column answers yes/no (a flag, no field) when this share of its cells do */
+  flagColumnShare: 0.8,
   /** entries needed in a document before its bullets are taken for records */
   minEntries: 2,
   /** leading rows that may come before a table's header (a title, a date, an empty row) */
