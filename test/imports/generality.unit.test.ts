@@ -2,7 +2,7 @@ import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { importDocument, toContractRecord } from '../../src/features/imports/import-document.js';
 import type { Block } from '../../src/features/imports/model.js';
-import { readHeaderRow } from '../../src/features/imports/recognise/header.js';
+import { headerMeaning, readHeaderRow } from '../../src/features/imports/recognise/header.js';
 import { recogniseRecords } from '../../src/features/imports/recognise/recognise.js';
 
 /** Lines of a printed page (PDF text has pages, not line numbers), each its own paragraph. */
@@ -221,5 +221,16 @@ describe('a column of yes/no answers', () => {
       ['Tarnlight', 'Search', null, ['US']],
       ['Fernwick', 'Backups', null, ['EU']],
     ]);
+  });
+});
+
+describe('a title whose head noun comes before "of" / "de" / "der"', () => {
+  it.each([
+    ['Actividad del Subencargado', 'purpose'],
+    ['Type of sub-processor', 'type'],
+    ['Name of the entity', 'name'],
+  ])('%s means %s', (cell, role) => {
+    expect(headerMeaning(cell)?.role).toBe(role);
+    expect(readHeaderRow(['Proveedor', cell])?.[1]?.role).toBe(role);
   });
 });

@@ -21,6 +21,8 @@ const KEYS = [...EXACT.keys()].sort((a, b) => b.length - a.length);
 const COMPACT = new Map<string, ColumnMeaning>();
 for (const [k, m] of EXACT) if (!COMPACT.has(k.replaceAll(' ', ''))) COMPACT.set(k.replaceAll(' ', ''), m);
 
+const HEAD_BEFORE_OF = /^(\p{L}+(?: \p{L}+)?) (?:of|de|del|des|du|di|della|do|da|der|van)\b/u;
+
 /** The text is exactly a column title ("Name", "Standort"), not merely containing one. */
 export function isColumnTitle(text: string): boolean {
   return EXACT.has(normaliseHeader(text));
@@ -34,6 +36,10 @@ export function headerMeaning(cell: string): ColumnMeaning | null {
   if (exact) return exact;
   // A title is a few words; a longer cell is data, even if it contains a title's words.
   if (n.split(' ').length > 4) return null;
+  // "Actividad del Subencargado", "Country of the entity": before "of"/"de"/"der" stands the head.
+  const head = HEAD_BEFORE_OF.exec(n)?.[1];
+  const headMeaning = head ? EXACT.get(head) : undefined;
+  if (headMeaning) return headMeaning;
   // "Sub-processor type", "Name of the entity": English puts the head noun last, so a synonym
   // that ends the cell decides; otherwise the longest synonym inside it.
   for (const key of KEYS) {
@@ -48,6 +54,9 @@ export function headerMeaning(cell: string): ColumnMeaning | null {
 /** "Sub-Processor activity", "Entity country": a short title whose last words are a synonym. */
 function endingMeaning(n: string): ColumnMeaning | null {
   if (!n || n.split(' ').length > 4) return null;
+  const head = HEAD_BEFORE_OF.exec(n)?.[1];
+  const headMeaning = head ? EXACT.get(head) : undefined;
+  if (headMeaning) return headMeaning;
   for (const key of KEYS) {
     if (n.endsWith(` ${key}`)) return EXACT.get(key) ?? null;
   }
