@@ -234,3 +234,22 @@ describe('a title whose head noun comes before "of" / "de" / "der"', () => {
     expect(readHeaderRow(['Proveedor', cell])?.[1]?.role).toBe(role);
   });
 });
+
+describe('a location cell of several lines', () => {
+  it('gives one place per line, and leaves out sentences after the places', async () => {
+    const got = await records(
+      [
+        '| Name | Location |',
+        '|---|---|',
+        '| Quillbox | Ireland (eu-west-1)<br>Japan (ap-northeast-1) |',
+        '| Tarnlight | United States<br>The region is chosen by the customer when the workspace is created. |',
+        '| Fernwick | Germany |',
+      ].join('\n'),
+    );
+    expect(got.map((r) => [r.legalName, r.locations])).toEqual([
+      ['Quillbox', ['Ireland (eu-west-1)', 'Japan (ap-northeast-1)']],
+      ['Tarnlight', ['United States']],
+      ['Fernwick', ['Germany']],
+    ]);
+  });
+});

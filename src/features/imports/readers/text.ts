@@ -135,7 +135,19 @@ function splitRow(raw: string, kind: 'pipe' | 'tab'): string[] {
   let t = raw.trim();
   if (t.startsWith('|')) t = t.slice(1);
   if (t.endsWith('|') && !t.endsWith('\\|')) t = t.slice(0, -1);
-  return t.split(/(?<!\\)\|/).map((c) => stripMarkdown(c.replace(/\\\|/g, '|').trim()));
+  // <br> inside a cell keeps its line break: a cell may list one place per line
+  return t.split(/(?<!\\)\|/).map((c) =>
+    stripMarkdown(
+      c
+        .replace(/\\\|/g, '|')
+        .trim()
+        .replace(/<br\s*\/?>/gi, '\n'),
+    )
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join('\n'),
+  );
 }
 
 const BULLET = /^\s*(?:[-*+•–·▪◦●]|\d{1,3}[.)])\s+/;

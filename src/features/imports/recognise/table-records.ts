@@ -1,6 +1,6 @@
 import type { EntityType, Position, ProvenancedRecord, TableRow } from '../model.js';
 import { collapseSpace, dropTrailingStop, isDebrisCell, joinWrappedLines } from '../text-values.js';
-import { splitLocationCell } from './locations.js';
+import { isPlaceList, splitLocationCell } from './locations.js';
 import { isPlace } from '../../../domain/locations/index.js';
 import { type ColumnMap, type ColumnMeaning, assignColumns, readHeaderRow } from './header.js';
 import { LEGAL_FORM_WORDS, LINK_TEXT, THRESHOLDS } from './vocabulary.js';
@@ -283,7 +283,7 @@ function rowToRecords(row: MergedRow, map: ColumnMap, context: SectionContext): 
   const locations = [
     ...new Set(
       [map.location, ...(map.moreLocations ?? [])]
-        .flatMap((i) => splitLocationCell(cell(i)))
+        .flatMap((i) => locationsOfCell(i === undefined ? [] : (row.cells[i] ?? [])))
         .map(withoutCertifications)
         .filter((l) => l && (!map.moreLocations?.length || isPlace(l))),
     ),
@@ -336,6 +336,34 @@ function cutAddress(line: string): string {
     if ((/\d/.test(tail) || endsInPlace) && parts.length >= 2) return line.slice(0, end).trim();
   }
   return line;
+}
+
+/**
+ * A location cell of several lines: one place per line ("United States (us-east-1)" /
+ * "Germany (eu-central-1)"), or places followed by sentences about them ("United States" / "The
+ * location … is determined by the customer."), which are no place. Otherwise the joined text.
+ */
+function locationsOfCell(parts: readonly string[]): string[] {
+  const lines = parts
+    .flatMap((p) => p.split('\n'))
+    .map((l) => collapseSpace(l))
+    .filter(Boolean);
+  const joined = joinWrappedLines(lines);
+  if (lines.length < 2) return splitLocationCell(joined);
+  const sentence = (l: string) => /[.!?]$/.test(l) && l.split(' ').length >= 5;
+  // "United States (us-east-1)": a place with a bracketed qualifier is one place
+  const isPlaceLine = (l: string) => isPlaceList(l) || isPlaceList(l.replace(/\s*\([^()]*\)$/, ''));
+  const places = lines.filter((l) => !/[,/;]$/.test(l) && isPlaceLine(l));
+  // every line a place, more than the joined text reads ("Frankfurt," / "Germany" is one place)
+  const onePerLine = places.length === lines.length && splitLocationCell(joined).length < lines.length;
+  const placesThenSentences =
+    places.length > 0 &&
+    places.length < lines.length &&
+    places.length + lines.filter(sentence).length === lines.length;
+  const byLine = onePerLine || placesThenSentences;
+  return byLine
+    ? places.flatMap((l) => (isPlaceList(l) ? splitLocationCell(l) : [l]))
+    : splitLocationCell(joined);
 }
 
 /** "USA (SOC 2 Type II)": a certification in brackets says how, not where. */
