@@ -253,3 +253,27 @@ describe('a location cell of several lines', () => {
     ]);
   });
 });
+
+describe('HTML character references in Markdown', () => {
+  it('are the characters they stand for; forbidden ones stay as written', async () => {
+    const got = await records(
+      [
+        '# Our sub-processors',
+        '## Partners&#x20;',
+        '| Name | Purpose |',
+        '|---|---|',
+        '| Quill&amp;Box | Storage&nbsp;and backups |',
+        '| Tarnlight | Search &#0; &#xFFFE; |',
+        '## Tools',
+        '| Name | Purpose |',
+        '|---|---|',
+        '| Fernwick | Chat |',
+      ].join('\n'),
+    );
+    expect(got.map((r) => [r.legalName, r.purpose, r.group])).toEqual([
+      ['Quill&Box', 'Storage and backups', 'Partners'],
+      ['Tarnlight', 'Search &#0; &#xFFFE;', 'Partners'],
+      ['Fernwick', 'Chat', 'Tools'],
+    ]);
+  });
+});
