@@ -277,3 +277,32 @@ describe('HTML character references in Markdown', () => {
     ]);
   });
 });
+
+describe('a printed table row cut by a page break inside a bracket', () => {
+  it('joins the bracket that starts the next page to the name above it', () => {
+    const row = (page: number, afterBreak: boolean, ...cells: string[]) => ({
+      cells,
+      pos: { page },
+      fragile: true,
+      afterBreak,
+    });
+    const table: Block = {
+      kind: 'table',
+      fragile: true,
+      pos: { page: 1 },
+      rows: [
+        { cells: ['Category', 'Sub-processor', 'Purpose'], pos: { page: 1 } },
+        row(1, false, 'Hosting', 'Quillbox', 'File storage'),
+        row(1, false, 'Models', 'Tarnlight Cloud', 'Inference for'),
+        row(2, true, '', '(Tarnlight Models)', 'search and answers'),
+        row(2, false, 'Email', 'Fernwick', 'Sending mail'),
+      ],
+    };
+    const { records } = recogniseRecords([table]);
+    expect(records.map((r) => [r.legalName, r.tradingNames, r.purpose])).toEqual([
+      ['Quillbox', [], 'File storage'],
+      ['Tarnlight Cloud', ['Tarnlight Models'], 'Inference for search and answers'],
+      ['Fernwick', [], 'Sending mail'],
+    ]);
+  });
+});

@@ -186,7 +186,8 @@ function mergeRows(
       prev &&
       fragment &&
       row.afterBreak &&
-      (lacksRequiredCell(cells, rows, map) || finishesCells(prev, cells))
+      // a name never starts with a bracket: "(Amazon Bedrock)" goes on with the name above it
+      (lacksRequiredCell(cells, rows, map) || finishesCells(prev, cells) || nameCell.startsWith('('))
     ) {
       appendCells(prev, cells);
       continue;
