@@ -28,7 +28,12 @@ export function layoutToBlocks(lines: readonly Line[]): Block[] {
   const closeText = () => {
     if (text) {
       blocks.push(text.block);
-      placed.set(text.block, { x: text.firstX, page: text.last.page, oneIndent: text.oneIndent });
+      placed.set(text.block, {
+        x: text.firstX,
+        page: text.block.pos.page ?? text.last.page,
+        lastPage: text.last.page,
+        oneIndent: text.oneIndent,
+      });
     }
     text = null;
   };
@@ -69,7 +74,9 @@ export function layoutToBlocks(lines: readonly Line[]): Block[] {
 
 interface Placement {
   x: number;
+  /** where the block starts and ends (a page break may cut it) */
   page: number;
+  lastPage: number;
   /** every line of the block starts at the same x */
   oneIndent: boolean;
 }
@@ -87,8 +94,10 @@ function markIndentedItems(
   const indented = (b: Block | undefined): Placement | null => {
     const p = b && b.kind === 'paragraph' ? placed.get(b) : undefined;
     const m = p && margins.get(p.page);
-    if (!p || !m || !p.oneIndent || b?.kind !== 'paragraph' || b.text.length > 300) return null;
-    const indent = p.x - m.left;
+    if (!p || !m || !p.oneIndent || b?.kind !== 'paragraph' || b.text.length > 1200) return null;
+    // a page holding only the list's end has no text at the margin: the page before has
+    const left = Math.min(m.left, margins.get(p.page - 1)?.left ?? m.left);
+    const indent = p.x - left;
     return indent >= 8 && indent <= 72 ? p : null;
   };
   const out = [...blocks];
@@ -98,11 +107,12 @@ function markIndentedItems(
       i++;
       continue;
     }
+    // the run goes on at the same indent, on the page where the item before it ended or the next
     let j = i + 1;
     for (
-      let p = indented(out[j]);
-      p && p.page === first.page && Math.abs(p.x - first.x) <= 2;
-      p = indented(out[j])
+      let prev = first, p = indented(out[j]);
+      p && p.page - prev.lastPage <= 1 && p.page >= prev.lastPage && Math.abs(p.x - first.x) <= 2;
+      prev = p, p = indented(out[j])
     )
       j++;
     const before = out[i - 1];
@@ -209,8 +219,16 @@ interface Margins {
 function continues(open: OpenText, line: Line, margins: Map<number, Margins>): boolean {
   const last = open.last;
   const first = line.segments[0];
-  if (!first || last.page !== line.page) return false;
-  if (Math.abs(last.height - line.height) > 0.5) return false;
+  if (!first || Math.abs(last.height - line.height) > 0.5) return false;
+  // The first line of the next page goes on in small letters where the text's lines start.
+  if (last.page !== line.page)
+    return (
+      line.page === last.page + 1 &&
+      line.segments.length === 1 &&
+      /^\p{Ll}/u.test(lineText(line)) &&
+      open.textX !== null &&
+      Math.abs(first.x - open.textX) <= 3
+    );
   const gap = last.y - line.y;
   if (gap <= 0 || gap > line.height * 1.75) return false;
   if (BULLET.test(lineText(line))) return false;

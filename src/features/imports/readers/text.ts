@@ -135,7 +135,19 @@ function splitRow(raw: string, kind: 'pipe' | 'tab'): string[] {
   let t = raw.trim();
   if (t.startsWith('|')) t = t.slice(1);
   if (t.endsWith('|') && !t.endsWith('\\|')) t = t.slice(0, -1);
-  return t.split(/(?<!\\)\|/).map((c) => stripMarkdown(c.replace(/\\\|/g, '|').trim()));
+  // <br> inside a cell keeps its line break: a cell may list one place per line
+  return t.split(/(?<!\\)\|/).map((c) =>
+    stripMarkdown(
+      c
+        .replace(/\\\|/g, '|')
+        .trim()
+        .replace(/<br\s*\/?>/gi, '\n'),
+    )
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join('\n'),
+  );
 }
 
 const BULLET = /^\s*(?:[-*+•–·▪◦●]|\d{1,3}[.)])\s+/;
@@ -171,9 +183,55 @@ function looksLikeHeading(text: string): boolean {
   return words.length <= 8 && /^[\p{Lu}\p{N}]/u.test(text);
 }
 
-/** **bold**, __bold__, `code`, [text](link) and <br> lose their markup. */
-export function stripMarkdown(text: string): string {
+const NAMED_ENTITIES: Record<string, string> = {
+  nbsp: ' ',
+  amp: '&',
+  quot: '"',
+  apos: "'",
+  ndash: '–',
+  mdash: '—',
+};
+
+/** "Sub-processors&#x20;", "AT&amp;T": Markdown allows HTML character references; they are the characters. */
+function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
   return text
+    .replace(/&#x([0-9a-f]{1,6});/gi, (m, h: string) => safeChar(Number.parseInt(h, 16)) ?? m)
+    .replace(/&#(\d{1,7});/g, (m, d: string) => safeChar(Number.parseInt(d, 10)) ?? m)
+    .replace(/&([a-z]{2,6});/gi, (m, n: string) => NAMED_ENTITIES[n.toLowerCase()] ?? m)
+    .trim();
+}
+
+/** A character a reference may stand for: no controls, no surrogates, within Unicode. */
+function safeChar(code: number): string | undefined {
+  if (
+    code < 0x20 ||
+    (code >= 0x7f && code < 0xa0) ||
+    (code >= 0xd800 && code <= 0xdfff) ||
+    code === 0xfffe ||
+    code === 0xffff ||
+    code > 0x10ffff
+  )
+    return undefined;
+  return String.fromCodePoint(code);
+}
+
+const INLINE_TAG = /<\/?(?:p|b|strong|em|i|u|span|a|sup|sub|small|div)(?:\s[^<>]{0,300})?>/i;
+
+/** "<p>Amazon Web Services,</p><p>OVH</p>" in a Markdown cell: the tags part words, one space each. */
+function withoutInlineHtml(text: string): string {
+  if (!INLINE_TAG.test(text)) return text;
+  const parts = text.split(new RegExp(INLINE_TAG.source, 'gi'));
+  return parts
+    .map((p, i) => (i > 0 ? p.trimStart() : p))
+    .map((p, i) => (i < parts.length - 1 ? p.trimEnd() : p))
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** **bold**, __bold__, `code`, [text](link), <br> and inline HTML (<p>, <strong>, <a …>) lose their markup. */
+export function stripMarkdown(text: string): string {
+  return withoutInlineHtml(decodeEntities(text))
     .replace(/<br\s*\/?>/gi, ' ')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/(\*\*|__)(.+?)\1/g, '$2')

@@ -30,14 +30,30 @@ export function rebuildFlattenedTables(blocks: readonly Block[]): {
     const rows: TableRow[] = [{ cells: header.titles, pos: b.pos }];
     let line = b.pos.line;
     let j = i + 1;
+    // the text of the last row and how many printed lines it was joined from
+    let last = '';
+    let wraps = 0;
     for (; j < blocks.length && rows.length <= THRESHOLDS.flattenedMaxRows; j++) {
       const r = blocks[j]!;
       if (r.kind === 'table') break;
       // Text has line numbers: a row is the very next line. PDF text has none: the next block.
       if (line !== undefined && r.pos.line !== line + 1) break;
-      const cells = cutRow(r.text, header.meanings);
-      if (!cells) break;
-      rows.push({ cells, pos: r.pos });
+      const own = continuesRow(r.text) ? null : cutRow(r.text, header.meanings);
+      // A printed page wraps a long row: a line that cannot be a row, or starts as the rest of
+      // one ("region)n/a…", "(Frankfurt)Yes"), is joined to the row above.
+      if (!own && line === undefined && rows.length > 1 && wraps < THRESHOLDS.flattenedMaxWrap) {
+        const joined = cutRow(`${last} ${r.text}`, header.meanings);
+        if (joined) {
+          last = `${last} ${r.text}`;
+          wraps++;
+          rows[rows.length - 1] = { cells: joined, pos: rows[rows.length - 1]!.pos };
+          continue;
+        }
+      }
+      if (!own) break;
+      rows.push({ cells: own, pos: r.pos });
+      last = r.text;
+      wraps = 1;
       line = r.pos.line;
     }
     if (rows.length - 1 < THRESHOLDS.minEntries) {
@@ -53,6 +69,9 @@ export function rebuildFlattenedTables(blocks: readonly Block[]): {
   }
   return { blocks: out, notes };
 }
+
+/** A line that starts as the rest of a row: a small letter or a bracket. */
+const continuesRow = (text: string) => /^[\p{Ll}()]/u.test(text.trim());
 
 /** Where a glued cell may begin: a capital after a small letter, a digit, ")", "?", or a capital run. */
 const BOUNDARY =

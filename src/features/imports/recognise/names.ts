@@ -26,7 +26,22 @@ const INLINE_MARKER = new RegExp(String.raw`\s*[,;]?\s+(${TRADING}|${FORMER})\s+
 export function splitNames(cell: string): SplitName[] {
   const text = collapseSpace(cell);
   if (!text) return [];
-  return splitCompanies(text).map(splitOne);
+  return splitCompanies(text).flatMap(splitByComma).map(splitOne);
+}
+
+/**
+ * "Apple Push Notification Service, Firebase": names without a legal form, listed by commas, are
+ * several entities. "Acme, Inc.", "Google Ireland Ltd., Gordon House", "Hetzner, Germany" (a
+ * legal form, a place) and anything in brackets stay one.
+ */
+function splitByComma(text: string): string[] {
+  if (!text.includes(',') || /[()]/.test(text) || LEGAL_FORM_WORDS.test(text)) return [text];
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const names = parts.length >= 2 && parts.length <= 6;
+  return names && parts.every((p) => looksLikeOrganisation(p) && !isPlace(p)) ? parts : [text];
 }
 
 function splitOne(text: string): SplitName {

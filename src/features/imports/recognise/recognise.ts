@@ -4,7 +4,7 @@ import { isPlaceList } from './locations.js';
 import { recordsFromProse } from './prose-records.js';
 import { headingPaths, type SectionMeaning, sectionMeanings } from './sections.js';
 import { recordsFromTable } from './table-records.js';
-import { LOCATED_IN } from './vocabulary.js';
+import { LOCATED_IN, NOT_SUBPROCESSORS } from './vocabulary.js';
 import { rebuildFlattenedTables } from './flattened-table.js';
 
 export interface Recognised {
@@ -26,6 +26,7 @@ export function recogniseRecords(read: readonly Block[]): Recognised {
   const found: Found[] = [];
   blocks.forEach((b, at) => {
     if (b.kind !== 'table') return;
+    if (saysNotSubprocessors(blocks, at, paths[at]?.headings[0]?.text ?? '')) return;
     const records = recordsFromTable(b.rows, none, b.fragile);
     if (!records || records.length === 0) return;
     const rebuilt = b.rows[0] && flattened.get(b.rows[0]);
@@ -85,4 +86,19 @@ function introducedPlace(blocks: readonly Block[], at: number): string | null {
   if (!b || b.kind === 'table' || !states) return null;
   const m = LOCATED_IN.exec(b.text);
   return m?.[1] && isPlaceList(m[1]) ? m[1].trim() : null;
+}
+
+/**
+ * "Third-party services (Not Subprocessors)": the heading over a table, or the heading or
+ * sentence just above it (a printed page may lose the heading's size), says these are no entries.
+ */
+function saysNotSubprocessors(blocks: readonly Block[], at: number, heading: string): boolean {
+  const says = (t: string) => t.length < 300 && NOT_SUBPROCESSORS.test(t);
+  if (says(heading)) return true;
+  for (let i = at - 1; i >= Math.max(0, at - 2); i--) {
+    const b = blocks[i]!;
+    if (b.kind === 'table' || b.kind === 'item') return false;
+    if (says(b.text)) return true;
+  }
+  return false;
 }

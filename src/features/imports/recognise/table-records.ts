@@ -1,6 +1,6 @@
 import type { EntityType, Position, ProvenancedRecord, TableRow } from '../model.js';
 import { collapseSpace, dropTrailingStop, isDebrisCell, joinWrappedLines } from '../text-values.js';
-import { splitLocationCell } from './locations.js';
+import { isPlaceList, splitLocationCell } from './locations.js';
 import { isPlace } from '../../../domain/locations/index.js';
 import { type ColumnMap, type ColumnMeaning, assignColumns, readHeaderRow } from './header.js';
 import { LEGAL_FORM_WORDS, LINK_TEXT, THRESHOLDS } from './vocabulary.js';
@@ -29,10 +29,28 @@ export function recordsFromTable(
   const headerAt = findHeader(rows) ?? headerless(rows);
   if (!headerAt) return null;
   const { index, map, headerKey } = headerAt;
-  const merged = mergeRows(rows.slice(index + 1), map, headerKey, fragile);
+  const headerCells = index >= 0 ? (rows[index]?.cells ?? []) : [];
+  const body = rows.slice(index + 1).filter((r) => !repeatsHeader(r.cells, headerCells));
+  const merged = mergeRows(body, map, headerKey, fragile);
   const records: ProvenancedRecord[] = [];
   for (const row of merged) records.push(...rowToRecords(row, map, context));
   return records;
+}
+
+/**
+ * A header repeated on a new page, its title lines grouped differently ("Processor entity\nname"
+ * under a header read as "name"): every filled cell ends with the header's cell, two at least.
+ */
+function repeatsHeader(cells: readonly string[], header: readonly string[]): boolean {
+  let filled = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const c = collapseSpace(cells[i] ?? '').toLowerCase();
+    if (!c) continue;
+    const h = collapseSpace(header[i] ?? '').toLowerCase();
+    if (!h || !c.endsWith(h) || c.length > h.length + 40) return false;
+    filled++;
+  }
+  return filled >= 2;
 }
 
 interface HeaderAt {
@@ -48,7 +66,10 @@ function findHeader(rows: readonly TableRow[]): HeaderAt | null {
     if (!row) continue;
     const columns = readHeaderRow(row.cells.map(collapseSpace));
     if (!columns) continue;
-    const map = chooseNameColumn(assignColumns(columns), columns, rows.slice(i + 1));
+    const map = withoutFlagColumns(
+      chooseNameColumn(assignColumns(columns), columns, rows.slice(i + 1)),
+      rows.slice(i + 1),
+    );
     if (map.name === undefined) continue;
     return { index: i, map, headerKey: rowKey(row.cells) };
   }
@@ -84,6 +105,33 @@ function chooseNameColumn(
     name: best.i,
     brand: !repeated && best.weight >= 4 ? other.i : undefined,
     group: map.group ?? (repeated ? other.i : undefined),
+  };
+}
+
+/** "Yes", "No (auth only)", "✓": a cell that answers a question. */
+const FLAG_CELL = /^(?:yes|no|y|n|ja|nein|oui|non|sí|si|true|false|x|✓|✔|✗|✘|-)(?:\s*\(.*\))?$/iu;
+
+/**
+ * A column of yes/no answers ("Processes customer content?": "Yes (infrastructure host)") is a
+ * flag, not the purpose, data or place its title's words suggest: it gives no field.
+ */
+function withoutFlagColumns(map: ColumnMap, rows: readonly TableRow[]): ColumnMap {
+  const isFlags = (i: number | undefined) => {
+    if (i === undefined) return false;
+    const values = rows
+      .slice(0, 300)
+      .map((r) => collapseSpace(r.cells[i] ?? ''))
+      .filter(Boolean);
+    const flags = values.filter((v) => v.length <= 200 && FLAG_CELL.test(v)).length;
+    return values.length >= THRESHOLDS.minEntries && flags / values.length >= THRESHOLDS.flagColumnShare;
+  };
+  const keep = (i: number | undefined) => (isFlags(i) ? undefined : i);
+  return {
+    ...map,
+    purpose: keep(map.purpose),
+    dataCategories: keep(map.dataCategories),
+    location: keep(map.location),
+    group: keep(map.group),
   };
 }
 
@@ -138,7 +186,8 @@ function mergeRows(
       prev &&
       fragment &&
       row.afterBreak &&
-      (lacksRequiredCell(cells, rows, map) || finishesCells(prev, cells))
+      // a name never starts with a bracket: "(Amazon Bedrock)" goes on with the name above it
+      (lacksRequiredCell(cells, rows, map) || finishesCells(prev, cells) || nameCell.startsWith('('))
     ) {
       appendCells(prev, cells);
       continue;
@@ -232,7 +281,14 @@ function rowToRecords(row: MergedRow, map: ColumnMap, context: SectionContext): 
   const brand = cell(map.brand);
   const type = typeFromText(cell(map.type)) ?? context.type;
   const group = collapseSpace(cell(map.group)) || context.group;
-  const locations = splitLocationCell(cell(map.location)).map(withoutCertifications).filter(Boolean);
+  const locations = [
+    ...new Set(
+      [map.location, ...(map.moreLocations ?? [])]
+        .flatMap((i) => locationsOfCell(i === undefined ? [] : (row.cells[i] ?? [])))
+        .map(withoutCertifications)
+        .filter((l) => l && (!map.moreLocations?.length || isPlace(l))),
+    ),
+  ];
   const purpose = dropTrailingStop(cell(map.purpose)) || null;
   const dataCategories = dropTrailingStop(cell(map.dataCategories)) || null;
   return names.map((n) => ({
@@ -281,6 +337,34 @@ function cutAddress(line: string): string {
     if ((/\d/.test(tail) || endsInPlace) && parts.length >= 2) return line.slice(0, end).trim();
   }
   return line;
+}
+
+/**
+ * A location cell of several lines: one place per line ("United States (us-east-1)" /
+ * "Germany (eu-central-1)"), or places followed by sentences about them ("United States" / "The
+ * location … is determined by the customer."), which are no place. Otherwise the joined text.
+ */
+function locationsOfCell(parts: readonly string[]): string[] {
+  const lines = parts
+    .flatMap((p) => p.split('\n'))
+    .map((l) => collapseSpace(l))
+    .filter(Boolean);
+  const joined = joinWrappedLines(lines);
+  if (lines.length < 2) return splitLocationCell(joined);
+  const sentence = (l: string) => /[.!?]$/.test(l) && l.split(' ').length >= 5;
+  // "United States (us-east-1)": a place with a bracketed qualifier is one place
+  const isPlaceLine = (l: string) => isPlaceList(l) || isPlaceList(l.replace(/\s*\([^()]*\)$/, ''));
+  const places = lines.filter((l) => !/[,/;]$/.test(l) && isPlaceLine(l));
+  // every line a place, more than the joined text reads ("Frankfurt," / "Germany" is one place)
+  const onePerLine = places.length === lines.length && splitLocationCell(joined).length < lines.length;
+  const placesThenSentences =
+    places.length > 0 &&
+    places.length < lines.length &&
+    places.length + lines.filter(sentence).length === lines.length;
+  const byLine = onePerLine || placesThenSentences;
+  return byLine
+    ? places.flatMap((l) => (isPlaceList(l) ? splitLocationCell(l) : [l]))
+    : splitLocationCell(joined);
 }
 
 /** "USA (SOC 2 Type II)": a certification in brackets says how, not where. */

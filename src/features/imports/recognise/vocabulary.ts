@@ -7,7 +7,7 @@
 export { HEADER_SYNONYMS, normaliseHeader } from './header-synonyms.js';
 
 /** Legal forms in many jurisdictions, as regex sources (dots optional where people drop them). */
-const LEGAL_FORMS_CORE = String.raw`limited|ltd|plc|llc|llp|lp|inc|incorporated|corp|corporation|gmbh|ag|kg|se|sa|sas|sarl|srl|spa|bv|nv|oy|oyj|ab|a\/s|aps|asa|sl|slu|s\.l\.u|eood|kft|pte|pty|pvt|sdn bhd|bhd|kk|ug|mbh`;
+const LEGAL_FORMS_CORE = String.raw`limited|ltd|plc|llc|llp|lp|inc|incorporated|corp|corporation|gmbh|ag|kg|se|sa|sas|sarl|srl|spa|bv|nv|oy|oyj|ab|a\/s|aps|asa|sl|slu|s\.l\.u|eood|kft|pte|pty|pvt|sdn bhd|bhd|kk|ug|mbh|pbc|s\.r\.o`;
 
 /**
  * A legal form anywhere in a string ("Acme GmbH", "Google LLC (US)"): the string names a company.
@@ -86,6 +86,23 @@ export const GENERIC_HEADING_WORDS: ReadonlySet<string> = new Set(
 export const NAME_PARTICLES = /^(of|and|&|the|for|de|du|la|le|und|der|die|von|y|et|\/)$/i;
 
 /** The thresholds the recognisers judge by. */
+/** A heading that says its list is not of sub-processors: "Third-party services (Not Subprocessors)". */
+export const NOT_SUBPROCESSORS =
+  /\b(?:not|keine)\s+(?:[\p{L}.'’-]+\s+){0,2}?(?:sub-?processors?|unterauftragsverarbeiter|sous-traitants ultérieurs)\b/iu;
+
+/** With a place, a column title that stands for that place: "US Server", "EU region". */
+export const PLACE_COLUMN_WORDS: ReadonlySet<string> = new Set([
+  'server',
+  'servers',
+  'region',
+  'instance',
+  'hosting',
+  'cloud',
+  'datacenter',
+  'datacentre',
+  'deployment',
+]);
+
 export const THRESHOLDS = {
   /** an organisation name without a legal form: at most this many words */
   orgMaxWords: 6,
@@ -103,6 +120,10 @@ export const THRESHOLDS = {
   flattenedMaxRows: 1000,
   flattenedMaxCuts: 24,
   flattenedMaxLine: 600,
+  /** a flattened row wrapped by a printed page: at most this many lines joined into one row */
+  flattenedMaxWrap: 3,
+  /** a column answers yes/no (a flag, no field) when this share of its cells do */
+  flagColumnShare: 0.8,
   /** entries needed in a document before its bullets are taken for records */
   minEntries: 2,
   /** leading rows that may come before a table's header (a title, a date, an empty row) */
