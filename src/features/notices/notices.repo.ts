@@ -296,3 +296,17 @@ export async function selectDeliveries(
     .limit(limit)
     .offset(offset);
 }
+
+/** Marks a notice withdrawn, and its fan-out over (the caller holds the notice's row lock). */
+export async function markWithdrawn(tx: TenantTx, id: string, now: Date, reason: string) {
+  await tx.execute(
+    sql`update change_notices set status = 'withdrawn', withdrawn_at = ${now.toISOString()}::timestamptz, withdrawn_reason = ${reason},
+        fanned_out_at = coalesce(fanned_out_at, ${now.toISOString()}::timestamptz) where id = ${id}::uuid`,
+  );
+}
+
+/** One delivery by id (RLS scopes it to the transaction's tenant). */
+export async function selectDelivery(tx: TenantTx, id: string) {
+  const [row] = await tx.select().from(noticeDeliveries).where(eq(noticeDeliveries.id, id));
+  return row ?? null;
+}

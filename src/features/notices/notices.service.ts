@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { pageFrom } from '../../platform/paging.js';
 import type { TenantTx } from '../../db/databases.js';
 import type { AppDeps } from '../../app/deps.js';
@@ -95,10 +94,7 @@ export async function withdrawNoticeInTx(
     );
   // A fan-out still under way stops here: the row is locked (FOR UPDATE by the callers), so a
   // worker's step either committed before (its rows are dropped below) or finds it withdrawn.
-  await tx.execute(
-    sql`update change_notices set status = 'withdrawn', withdrawn_at = ${now.toISOString()}::timestamptz, withdrawn_reason = ${reason},
-        fanned_out_at = coalesce(fanned_out_at, ${now.toISOString()}::timestamptz) where id = ${notice.id}::uuid`,
-  );
+  await repo.markWithdrawn(tx, notice.id, now, reason);
   await repo.dropUntriedNotices(tx, notice.id);
   const told = await repo.queueWithdrawals(tx, {
     tenantId: ctx.tenant.id,

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { TenantTx } from '../../db/databases.js';
 import { lists } from '../../db/schema/region.js';
 import { changeNotices, objections } from '../../db/schema/region-notices.js';
@@ -49,4 +49,49 @@ export async function selectObjectionsPage(
   const page = more ? rows.slice(0, p.limit) : rows;
   const last = page.at(-1);
   return { rows: page, next: more && last ? { createdAt: last.sortKey, id: last.objection.id } : null };
+}
+
+export async function insertObjection(tx: TenantTx, row: typeof objections.$inferInsert) {
+  await tx.insert(objections).values(row);
+}
+
+/** An objection, locked for its answer. */
+export async function selectObjectionForUpdate(tx: TenantTx, id: string) {
+  const [row] = await tx.select().from(objections).where(eq(objections.id, id)).for('update');
+  return row ?? null;
+}
+
+export async function updateObjectionAnswer(
+  tx: TenantTx,
+  id: string,
+  patch: { status: ObjectionRow['status']; answer: string; at: Date },
+) {
+  const [row] = await tx
+    .update(objections)
+    .set({ status: patch.status, answer: patch.answer, answeredAt: patch.at, updatedAt: patch.at })
+    .where(eq(objections.id, id))
+    .returning();
+  return row!;
+}
+
+/** The objections of one notice, oldest first. */
+export async function selectObjectionsOfNotice(tx: TenantTx, noticeId: string) {
+  return tx
+    .select()
+    .from(objections)
+    .where(eq(objections.noticeId, noticeId))
+    .orderBy(asc(objections.createdAt), asc(objections.id));
+}
+
+/** Whether the recipient of a delivery has objected already (one objection per message). */
+export async function objectionOfDeliveryExists(tx: TenantTx, deliveryId: string) {
+  const [row] = await tx
+    .select({ id: objections.id })
+    .from(objections)
+    .where(eq(objections.deliveryId, deliveryId));
+  return Boolean(row);
+}
+
+export async function markAnswerMailed(tx: TenantTx, id: string, at: Date) {
+  await tx.update(objections).set({ answerMailedAt: at }).where(eq(objections.id, id));
 }

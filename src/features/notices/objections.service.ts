@@ -1,7 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { lists, tenantProfiles } from '../../db/schema/region.js';
-import { noticeDeliveries, objections } from '../../db/schema/region-notices.js';
 import type { AppDeps } from '../../app/deps.js';
 import { type TenantContext, auditActor, mailerOf, nowOf } from '../../platform/context.js';
 import { AppError, badRequest, notFound } from '../../platform/errors.js';
@@ -10,8 +7,20 @@ import { appendAuditEvent } from '../audit/audit.service.js';
 import type { TenantRecord } from '../../platform/context.js';
 import { verifyLink } from './links.js';
 import { objectionAnswerMail } from './notice-mail.js';
-import { selectNotice } from './notices.repo.js';
-import { type InboxCursor, selectObjectionsPage } from './objections.repo.js';
+import { listNameInTx } from '../lists/lists.service.js';
+import { profileInTx } from '../tenants/tenants.service.js';
+import { selectDelivery, selectNotice } from './notices.repo.js';
+import {
+  type InboxCursor,
+  type ObjectionRow,
+  insertObjection,
+  markAnswerMailed,
+  objectionOfDeliveryExists,
+  selectObjectionForUpdate,
+  selectObjectionsOfNotice,
+  selectObjectionsPage,
+  updateObjectionAnswer,
+} from './objections.repo.js';
 import { linkInvalid, tenantDisplayName, unsubscribeUrl } from './subscribers.service.js';
 
 export type ObjectionStatus = 'open' | 'resolved' | 'withdrawn' | 'upheld';
@@ -22,12 +31,12 @@ export async function objectionTarget(deps: AppDeps, tenant: TenantRecord, token
   if (!claims) throw linkInvalid();
   const now = nowOf(deps);
   return deps.dbs.withTenant(tenant, async (tx) => {
-    const [d] = await tx.select().from(noticeDeliveries).where(eq(noticeDeliveries.id, claims.id));
+    const d = await selectDelivery(tx, claims.id);
     const notice = d ? await selectNotice(tx, d.noticeId) : null;
     if (!d || !notice) throw linkInvalid();
-    const [list] = await tx.select({ title: lists.title }).from(lists).where(eq(lists.id, notice.listId));
-    const [profile] = await tx.select({ contact: tenantProfiles.contactEmail }).from(tenantProfiles);
-    const contact = profile?.contact ? ` Write to ${profile.contact} instead.` : '';
+    const list = await listNameInTx(tx, notice.listId);
+    const profile = await profileInTx(tx);
+    const contact = profile?.contactEmail ? ` Write to ${profile.contactEmail} instead.` : '';
     if (notice.status === 'withdrawn')
       throw new AppError(
         410,
@@ -64,11 +73,7 @@ export async function submitObjection(
 ) {
   const target = await objectionTarget(deps, tenant, token);
   return deps.dbs.withTenant(tenant, async (tx) => {
-    const [already] = await tx
-      .select({ id: objections.id })
-      .from(objections)
-      .where(eq(objections.deliveryId, target.delivery.id));
-    if (already)
+    if (await objectionOfDeliveryExists(tx, target.delivery.id))
       throw new AppError(
         409,
         'OBJECTION_EXISTS',
@@ -85,7 +90,7 @@ export async function submitObjection(
       reason: input.reason,
       status: 'open' as const,
     };
-    await tx.insert(objections).values(row);
+    await insertObjection(tx, row);
     await appendAuditEvent(tx, {
       tenantId: tenant.id,
       actorType: 'system',
@@ -120,7 +125,7 @@ export interface ObjectionView {
   createdAt: string;
 }
 
-const toView = (o: typeof objections.$inferSelect): ObjectionView => ({
+const toView = (o: ObjectionRow): ObjectionView => ({
   id: o.id,
   noticeId: o.noticeId,
   email: o.email,
@@ -138,11 +143,7 @@ const toView = (o: typeof objections.$inferSelect): ObjectionView => ({
 export async function listObjections(deps: AppDeps, ctx: TenantContext, noticeId: string) {
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     if (!(await selectNotice(tx, noticeId))) throw notFound('notice', 'NOTICE_NOT_FOUND');
-    const rows = await tx
-      .select()
-      .from(objections)
-      .where(eq(objections.noticeId, noticeId))
-      .orderBy(asc(objections.createdAt), asc(objections.id));
+    const rows = await selectObjectionsOfNotice(tx, noticeId);
     return { items: rows.map(toView) };
   });
 }
@@ -156,13 +157,13 @@ export async function answerObjection(
 ) {
   const now = nowOf(deps);
   const { view, mail } = await deps.dbs.withTenant(ctx.tenant, async (tx) => {
-    const [before] = await tx.select().from(objections).where(eq(objections.id, id)).for('update');
+    const before = await selectObjectionForUpdate(tx, id);
     if (!before) throw notFound('objection', 'OBJECTION_NOT_FOUND');
-    const [after] = await tx
-      .update(objections)
-      .set({ status: input.status, answer: input.answer, answeredAt: now, updatedAt: now })
-      .where(eq(objections.id, id))
-      .returning();
+    const after = await updateObjectionAnswer(tx, id, {
+      status: input.status,
+      answer: input.answer,
+      at: now,
+    });
     await appendAuditEvent(tx, {
       ...auditActor(ctx),
       action: 'objection.answered',
@@ -172,17 +173,10 @@ export async function answerObjection(
       after: { status: input.status, answer: input.answer },
     });
     const notice = await selectNotice(tx, before.noticeId);
-    const [list] = notice
-      ? await tx.select({ title: lists.title }).from(lists).where(eq(lists.id, notice.listId))
-      : [];
-    const [d] = before.deliveryId
-      ? await tx
-          .select()
-          .from(noticeDeliveries)
-          .where(and(eq(noticeDeliveries.id, before.deliveryId)))
-      : [];
+    const list = notice ? await listNameInTx(tx, notice.listId) : null;
+    const d = before.deliveryId ? await selectDelivery(tx, before.deliveryId) : null;
     return {
-      view: toView(after!),
+      view: toView(after),
       mail: objectionAnswerMail({
         to: before.email,
         tenantName: await tenantDisplayName(tx, ctx.tenant),
@@ -198,12 +192,7 @@ export async function answerObjection(
   // Sent after the commit: the answer stands even if mail is down; answerMailedAt says whether it went.
   try {
     await mailerOf(deps).send({ ...mail, tenantId: ctx.tenant.id });
-    await deps.dbs.withTenant(ctx.tenant, (tx) =>
-      tx
-        .update(objections)
-        .set({ answerMailedAt: nowOf(deps) })
-        .where(eq(objections.id, id)),
-    );
+    await deps.dbs.withTenant(ctx.tenant, (tx) => markAnswerMailed(tx, id, nowOf(deps)));
     return { ...view, answerMailedAt: nowOf(deps).toISOString() };
   } catch {
     return view;

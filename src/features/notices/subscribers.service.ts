@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
 import type { TenantTx } from '../../db/databases.js';
-import { lists, tenantProfiles } from '../../db/schema/region.js';
+import { listNameInTx } from '../lists/lists.service.js';
+import { profileInTx } from '../tenants/tenants.service.js';
 import { pageFrom } from '../../platform/paging.js';
 import type { AppDeps } from '../../app/deps.js';
 import { type TenantContext, auditActor, nowOf } from '../../platform/context.js';
@@ -41,8 +41,7 @@ export interface SubscribeInput {
 
 /** The tenant's name as its pages show it (the profile's display name, else the workspace's). */
 export async function tenantDisplayName(tx: TenantTx, tenant: TenantRecord): Promise<string> {
-  const [p] = await tx.select({ name: tenantProfiles.displayName }).from(tenantProfiles);
-  return p?.name ?? tenant.name;
+  return (await profileInTx(tx))?.displayName ?? tenant.name;
 }
 
 /**
@@ -64,8 +63,7 @@ export async function requestSubscription(
       const list = await publicList(tx, listSlug);
       if (!list) throw notFound('list', 'LIST_NOT_FOUND');
       listId = list.id;
-      const [l] = await tx.select({ title: lists.title }).from(lists).where(eq(lists.id, list.id));
-      listTitle = l?.title ?? listSlug;
+      listTitle = (await listNameInTx(tx, list.id))?.title ?? listSlug;
     }
     const nonce = newNonce();
     const confirmFields = {
@@ -287,8 +285,7 @@ export async function addSubscriber(
   return deps.dbs.withTenant(ctx.tenant, async (tx) => {
     const listId = input.listId ?? null;
     if (listId) {
-      const [l] = await tx.select({ id: lists.id }).from(lists).where(eq(lists.id, listId));
-      if (!l) throw notFound('list', 'LIST_NOT_FOUND');
+      if (!(await listNameInTx(tx, listId))) throw notFound('list', 'LIST_NOT_FOUND');
     }
     const existing = await repo.findByAddress(tx, listId, input.email);
     const fields = {

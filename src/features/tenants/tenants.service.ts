@@ -1,3 +1,4 @@
+import type { TenantTx } from '../../db/databases.js';
 import type { AppDeps } from '../../app/deps.js';
 import { type Actor, type TenantContext, auditActor } from '../../platform/context.js';
 import { AppError, badRequest } from '../../platform/errors.js';
@@ -179,3 +180,6 @@ export async function createTenantForUser(
   if (!email) throw new AppError(401, 'UNAUTHORIZED', 'Sign in again.');
   return createTenant(deps, { ...input, owner: { email } }, requestId);
 }
+
+/** The hosting profile in the caller's transaction (other features: names and contacts on pages and mail). */
+export const profileInTx = (tx: TenantTx) => repo.selectProfile(tx);
