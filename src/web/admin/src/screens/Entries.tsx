@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   type ColumnDef,
   type Row,
+  type Table,
   flexRender,
   getCoreRowModel,
   getFilteredRowModel,
@@ -185,16 +186,6 @@ export function EntriesTab({ tenant, list }: { tenant: Tenant; list: List }) {
     getRowId: (e) => e.id,
   });
   const rows = table.getRowModel().rows;
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-  });
-  const items = virtual.getVirtualItems();
-  const padTop = items[0]?.start ?? 0;
-  const padBottom = items.length ? virtual.getTotalSize() - items[items.length - 1]!.end : 0;
 
   if (entries.isError) return <ErrorNote error={entries.error} />;
   if (!entries.data) return <p aria-busy="true">Loading the entries…</p>;
@@ -218,37 +209,7 @@ export function EntriesTab({ tenant, list }: { tenant: Tenant; list: List }) {
             {rows.length} of {entries.data.length} shown. Changes are saved when you leave a field.
           </p>
           <ErrorNote error={remove.error} />
-          <div className="grid-scroll" ref={scroller} tabIndex={-1}>
-            <table className="data grid" aria-rowcount={rows.length + 1}>
-              <thead>
-                {table.getHeaderGroups().map((g) => (
-                  <tr key={g.id}>
-                    {g.headers.map((h) => (
-                      <th key={h.id} scope="col" className={`col-${h.id}`}>
-                        {flexRender(h.column.columnDef.header, h.getContext())}
-                      </th>
-                    ))}
-                  </tr>
-                ))}
-              </thead>
-              <tbody>
-                {padTop > 0 && (
-                  <tr className="spacer-row">
-                    <td style={{ height: padTop }} colSpan={columns.length} />
-                  </tr>
-                )}
-                {items.map((v) => {
-                  const row = rows[v.index]!;
-                  return <EntryRow key={row.id} row={row} position={v.index} />;
-                })}
-                {padBottom > 0 && (
-                  <tr className="spacer-row">
-                    <td style={{ height: padBottom }} colSpan={columns.length} />
-                  </tr>
-                )}
-              </tbody>
-            </table>
-          </div>
+          <EntriesGrid table={table} rows={rows} columnCount={columns.length} />
         </>
       )}
       {editable && (
@@ -259,6 +220,65 @@ export function EntriesTab({ tenant, list }: { tenant: Tenant; list: List }) {
         />
       )}
     </section>
+  );
+}
+
+/**
+ * The scrolling grid, virtualised: its own component, so a scroll step re-renders the grid
+ * alone (not the filter, the add form or the rest of the screen), and only the rows coming into
+ * view render (EntryRow is memoised).
+ */
+function EntriesGrid({
+  table,
+  rows,
+  columnCount,
+}: {
+  table: Table<Entry>;
+  rows: Row<Entry>[];
+  columnCount: number;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+  });
+  const items = virtual.getVirtualItems();
+  const padTop = items[0]?.start ?? 0;
+  const padBottom = items.length ? virtual.getTotalSize() - items[items.length - 1]!.end : 0;
+  return (
+    <div className="grid-scroll" ref={scroller} tabIndex={-1}>
+      <table className="data grid" aria-rowcount={rows.length + 1}>
+        <thead>
+          {table.getHeaderGroups().map((g) => (
+            <tr key={g.id}>
+              {g.headers.map((h) => (
+                <th key={h.id} scope="col" className={`col-${h.id}`}>
+                  {flexRender(h.column.columnDef.header, h.getContext())}
+                </th>
+              ))}
+            </tr>
+          ))}
+        </thead>
+        <tbody>
+          {padTop > 0 && (
+            <tr className="spacer-row">
+              <td style={{ height: padTop }} colSpan={columnCount} />
+            </tr>
+          )}
+          {items.map((v) => {
+            const row = rows[v.index]!;
+            return <EntryRow key={row.id} row={row} position={v.index} />;
+          })}
+          {padBottom > 0 && (
+            <tr className="spacer-row">
+              <td style={{ height: padBottom }} colSpan={columnCount} />
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
