@@ -1835,6 +1835,28 @@ export interface components {
             /** @description PEM public key of keyId; check it against GET /api/v1/audit/public-key */
             publicKey: string;
         };
+        List: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            title: string;
+            classification: string | null;
+            owner: string | null;
+            author: string | null;
+            disclaimer: string | null;
+            intro: string | null;
+            definitions: {
+                term: string;
+                definition: string;
+            }[];
+            notes: string[];
+            noticePeriodDays: number;
+            /** @enum {string} */
+            visibility: "public" | "unlisted" | "private";
+            entryCount: number;
+            createdAt: string;
+            updatedAt: string;
+        };
         ChangeApproval: {
             id: string;
             noticeId: string;
@@ -1942,28 +1964,6 @@ export interface components {
             sentAt: string | null;
             /** @description stable per (notice, recipient): a repeat is recognisable */
             messageId: string;
-        };
-        List: {
-            /** Format: uuid */
-            id: string;
-            slug: string;
-            title: string;
-            classification: string | null;
-            owner: string | null;
-            author: string | null;
-            disclaimer: string | null;
-            intro: string | null;
-            definitions: {
-                term: string;
-                definition: string;
-            }[];
-            notes: string[];
-            noticePeriodDays: number;
-            /** @enum {string} */
-            visibility: "public" | "unlisted" | "private";
-            entryCount: number;
-            createdAt: string;
-            updatedAt: string;
         };
         Objection: {
             id: string;
