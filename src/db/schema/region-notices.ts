@@ -89,6 +89,8 @@ export const changeNotices = pgTable(
      */
     fanoutAfter: uuid('fanout_after'),
     fannedOutAt: ts('fanned_out_at'),
+    /** when the "now in effect" messages were queued (lists that announce it), once */
+    inEffectQueuedAt: ts('in_effect_queued_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
@@ -105,7 +107,7 @@ export const changeNotices = pgTable(
 );
 
 /**
- * One message to one subscriber about one notice (`kind`: the notice, or its withdrawal). The
+ * One message to one subscriber about one notice (`kind`: the notice, its withdrawal, or that it is now in effect). The
  * row is the job: created `queued` in the publish's transaction; a worker claims due rows
  * (`sending`, with a lease, so a killed worker's rows come back), sends, and records the result.
  */
@@ -116,7 +118,7 @@ export const noticeDeliveries = pgTable(
     id: uuid('id').notNull(),
     noticeId: uuid('notice_id').notNull(),
     subscriberId: uuid('subscriber_id').notNull(),
-    kind: text('kind', { enum: ['notice', 'withdrawal'] }).notNull(),
+    kind: text('kind', { enum: ['notice', 'withdrawal', 'in_effect'] }).notNull(),
     /** the address when the notice was created (what was told to whom) */
     email: text('email').notNull(),
     /** `skipped`: not sent because the subscriber was no longer confirmed when it came due */
@@ -137,7 +139,7 @@ export const noticeDeliveries = pgTable(
     // status writes its index entries anew, so there is no index over all rows by status)
     index('notice_deliveries_queued_idx').on(t.tenantId, t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
     index('notice_deliveries_lease_idx').on(t.tenantId, t.leaseUntil).where(sql`${t.status} = 'sending'`),
-    check('notice_deliveries_kind_check', sql`${t.kind} in ('notice', 'withdrawal')`),
+    check('notice_deliveries_kind_check', sql`${t.kind} in ('notice', 'withdrawal', 'in_effect')`),
     check(
       'notice_deliveries_status_check',
       sql`${t.status} in ('queued', 'sending', 'sent', 'failed', 'skipped')`,

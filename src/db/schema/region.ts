@@ -66,6 +66,8 @@ export const lists = pgTable(
     definitions: jsonb('definitions').$type<Definition[]>().notNull().default([]),
     notes: jsonb('notes').$type<string[]>().notNull().default([]),
     noticePeriodDays: integer('notice_period_days').notNull().default(30),
+    /** after a change takes effect, tell those who were told of it that it now applies */
+    announceInEffect: boolean('announce_in_effect').notNull().default(false),
     visibility: text('visibility', { enum: ['public', 'unlisted', 'private'] })
       .notNull()
       .default('public'),

@@ -24,6 +24,9 @@ const listFields = {
   definitions: z.array(definition).max(100),
   notes: z.array(requiredText(5000)).max(100),
   noticePeriodDays: z.number().int().min(0).max(365),
+  announceInEffect: z
+    .boolean()
+    .describe('after a change takes effect, email those who were told of it that it now applies'),
   visibility: z.enum(['public', 'unlisted', 'private']),
 };
 
@@ -38,6 +41,7 @@ export const createListBody = z.strictObject({
   definitions: listFields.definitions.optional(),
   notes: listFields.notes.optional(),
   noticePeriodDays: listFields.noticePeriodDays.optional(),
+  announceInEffect: listFields.announceInEffect.optional(),
   visibility: listFields.visibility.optional(),
 });
 
@@ -59,6 +63,7 @@ export const listView = z
     definitions: z.array(z.object({ term: z.string(), definition: z.string() })),
     notes: z.array(z.string()),
     noticePeriodDays: z.number().int(),
+    announceInEffect: z.boolean(),
     visibility: z.enum(['public', 'unlisted', 'private']),
     entryCount: z.number().int(),
     createdAt: z.string(),

@@ -28,6 +28,7 @@ export function toListView(row: { list: repo.ListRow; entryCount: number }): Lis
     definitions: l.definitions,
     notes: l.notes,
     noticePeriodDays: l.noticePeriodDays,
+    announceInEffect: l.announceInEffect,
     visibility: l.visibility,
     entryCount: row.entryCount,
     createdAt: l.createdAt.toISOString(),

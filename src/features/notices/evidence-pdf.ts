@@ -72,7 +72,7 @@ export function evidencePdf(e: NoticeEvidence): Promise<Buffer> {
   for (const r of e.recipients) {
     if (pdf.y + 40 > pdf.page.height - MARGIN) pdf.addPage();
     line(
-      `${r.email}${r.organisation ? ` (${r.organisation})` : ''}${r.kind === 'withdrawal' ? ' · withdrawal message' : ''}`,
+      `${r.email}${r.organisation ? ` (${r.organisation})` : ''}${r.kind === 'withdrawal' ? ' · withdrawal message' : r.kind === 'in_effect' ? ' · now in effect message' : ''}`,
       9.5,
       bold,
     );

@@ -25,7 +25,7 @@ export interface EvidenceRecipient {
   /** the opt-in's confirmation, or when staff added the address */
   addedAt: string | null;
   /** the notice itself, or the message saying it was withdrawn */
-  kind: 'notice' | 'withdrawal';
+  kind: 'notice' | 'withdrawal' | 'in_effect';
   messageId: string;
   finalStatus: 'queued' | 'sending' | 'sent' | 'failed' | 'skipped';
   sentAt: string | null;

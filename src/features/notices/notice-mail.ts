@@ -198,3 +198,37 @@ export function objectionAnswerMail(p: {
     headers: unsubscribeHeaders(p.unsubscribeUrl),
   };
 }
+
+/** The short message, to those told of a change, that it now applies (lists that announce it). */
+export function inEffectMail(p: {
+  to: string;
+  messageId: string;
+  tenantName: string;
+  listTitle: string;
+  versionNumber: number;
+  effectiveAt: Date;
+  listUrl: string;
+  diffUrl: string;
+  unsubscribeUrl: string;
+  preferencesUrl?: string | undefined;
+}): MailMessage {
+  const day = humanDay(p.effectiveAt);
+  return {
+    to: p.to,
+    subject: headerSafe(
+      `${p.tenantName}: the sub-processor change of ${day} is now in effect (${p.listTitle})`,
+      200,
+    ),
+    text: [
+      `The change to "${p.listTitle}" that ${p.tenantName} announced took effect on ${day}: version ${p.versionNumber} now applies.`,
+      '',
+      `What changed: ${p.diffUrl}`,
+      `The list as it stands: ${p.listUrl}`,
+      '',
+      `To stop these notices: ${p.unsubscribeUrl}`,
+      ...(p.preferencesUrl ? [`Your preferences: ${p.preferencesUrl}`] : []),
+    ].join('\n'),
+    messageId: p.messageId,
+    headers: unsubscribeHeaders(p.unsubscribeUrl),
+  };
+}

@@ -8,7 +8,7 @@ import { diffSnapshots } from '../publishing/diff-snapshots.js';
 import { findVersionInTx } from '../publishing/versions.service.js';
 import type { TenantRecord } from '../../platform/context.js';
 import { signLink } from './links.js';
-import { noticeMailFor, withdrawalMail } from './notice-mail.js';
+import { inEffectMail, noticeMailFor, withdrawalMail } from './notice-mail.js';
 import * as repo from './notices.repo.js';
 import { preferencesUrl } from './preferences.service.js';
 import { messageDomain } from './notices.service.js';
@@ -72,6 +72,19 @@ async function loadNoticeContext(
     render: (d) => {
       const unsubscribe = unsubscribeUrl(deps, tenant, d.subscriberId);
       const preferences = preferencesUrl(deps, tenant, d.subscriberId);
+      if (d.kind === 'in_effect')
+        return inEffectMail({
+          to: d.email,
+          messageId: d.messageId,
+          tenantName,
+          listTitle: list.title,
+          versionNumber: notice.versionNumber,
+          effectiveAt: notice.effectiveAt,
+          listUrl,
+          diffUrl: `${listUrl}/versions/${notice.versionNumber}`,
+          unsubscribeUrl: unsubscribe,
+          preferencesUrl: preferences,
+        });
       if (d.kind === 'withdrawal')
         return withdrawalMail({
           to: d.email,
@@ -189,6 +202,11 @@ export async function deliverDue(
   opts: WorkerOptions = {},
 ): Promise<DeliveryRun> {
   const run: DeliveryRun = { sent: 0, retrying: 0, failed: 0, skipped: 0 };
+  // Notices that took effect since the last run, on lists that announce it: their "now in
+  // effect" messages join the queue first (once per notice, whichever worker gets there).
+  await deps.dbs.withTenant(tenant, (tx) =>
+    repo.queueInEffectMessages(tx, { tenantId: tenant.id, now: nowOf(deps), domain: messageDomain(deps) }),
+  );
   const contexts = new Map<string, NoticeContext | null>();
   const mailer = mailerOf(deps);
   const retryDelay = opts.retryDelay ?? retryDelayMs;

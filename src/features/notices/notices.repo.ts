@@ -26,7 +26,7 @@ export async function selectNoticeOfVersion(tx: TenantTx, listId: string, number
 }
 
 /** The Message-ID of (kind, notice, recipient) as SQL: fixed when the row is made, so a repeat is recognisable. */
-const messageIdSql = (kind: 'notice' | 'withdrawal', noticeId: string, domain: string) =>
+const messageIdSql = (kind: 'notice' | 'withdrawal' | 'in_effect', noticeId: string, domain: string) =>
   sql`'<' || ${kind} || '.' || ${noticeId} || '.' || r.subscriber_id || '@' || ${domain} || '>'`;
 
 /**
@@ -309,4 +309,39 @@ export async function markWithdrawn(tx: TenantTx, id: string, now: Date, reason:
 export async function selectDelivery(tx: TenantTx, id: string) {
   const [row] = await tx.select().from(noticeDeliveries).where(eq(noticeDeliveries.id, id));
   return row ?? null;
+}
+
+/** A "now in effect" message later than this after the effective date would only confuse. */
+export const IN_EFFECT_WINDOW_DAYS = 2;
+
+/**
+ * The "now in effect" messages of notices that took effect (on lists that announce it): one per
+ * recipient the notice reached (sent) who is still subscribed, queued once per notice. The notice's row is marked in the
+ * same statement, so two workers queue them once between them (the second finds it marked).
+ * Returns how many messages were queued.
+ */
+export async function queueInEffectMessages(
+  tx: TenantTx,
+  p: { tenantId: string; now: Date; domain: string },
+): Promise<number> {
+  const now = p.now.toISOString();
+  const res = await tx.execute(sql`
+    with due as (
+      update change_notices n set in_effect_queued_at = ${now}::timestamptz
+      from lists l
+      where l.tenant_id = n.tenant_id and l.id = n.list_id and l.announce_in_effect
+        and n.status = 'scheduled' and n.in_effect_queued_at is null and n.fanned_out_at is not null
+        and n.effective_at <= ${now}::timestamptz
+        and n.effective_at > ${now}::timestamptz - make_interval(days => ${IN_EFFECT_WINDOW_DAYS})
+      returning n.id)
+    insert into notice_deliveries
+      (tenant_id, id, notice_id, subscriber_id, kind, email, status, attempts, next_attempt_at, message_id)
+    select ${p.tenantId}::uuid, gen_random_uuid(), r.notice_id, r.subscriber_id, 'in_effect', r.email,
+           'queued', 0, ${now}::timestamptz,
+           '<in_effect.' || r.notice_id || '.' || r.subscriber_id || '@' || ${p.domain} || '>'
+    from notice_deliveries r join due on r.notice_id = due.id
+      join subscribers s on s.tenant_id = r.tenant_id and s.id = r.subscriber_id and s.status = 'confirmed'
+    where r.kind = 'notice' and r.status = 'sent'
+    on conflict do nothing`);
+  return res.rowCount ?? 0;
 }

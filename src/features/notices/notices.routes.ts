@@ -40,7 +40,7 @@ export const deliveryView = z
   .object({
     id: z.string(),
     noticeId: z.string(),
-    kind: z.enum(['notice', 'withdrawal']),
+    kind: z.enum(['notice', 'withdrawal', 'in_effect']),
     email: z.string(),
     status: z.enum(['queued', 'sending', 'sent', 'failed', 'skipped']),
     attempts: z.number().int(),

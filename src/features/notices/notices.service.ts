@@ -188,7 +188,7 @@ export async function getNotice(deps: AppDeps, ctx: TenantContext, id: string) {
 export interface DeliveryView {
   id: string;
   noticeId: string;
-  kind: 'notice' | 'withdrawal';
+  kind: 'notice' | 'withdrawal' | 'in_effect';
   email: string;
   status: 'queued' | 'sending' | 'sent' | 'failed' | 'skipped';
   attempts: number;

@@ -1851,6 +1851,7 @@ export interface components {
             }[];
             notes: string[];
             noticePeriodDays: number;
+            announceInEffect: boolean;
             /** @enum {string} */
             visibility: "public" | "unlisted" | "private";
             entryCount: number;
@@ -1953,7 +1954,7 @@ export interface components {
             id: string;
             noticeId: string;
             /** @enum {string} */
-            kind: "notice" | "withdrawal";
+            kind: "notice" | "withdrawal" | "in_effect";
             email: string;
             /** @enum {string} */
             status: "queued" | "sending" | "sent" | "failed" | "skipped";
@@ -4860,6 +4861,8 @@ export interface operations {
                     }[];
                     notes?: string[];
                     noticePeriodDays?: number;
+                    /** @description after a change takes effect, email those who were told of it that it now applies */
+                    announceInEffect?: boolean;
                     /** @enum {string} */
                     visibility?: "public" | "unlisted" | "private";
                 };
@@ -5175,6 +5178,8 @@ export interface operations {
                     }[];
                     notes?: string[];
                     noticePeriodDays?: number;
+                    /** @description after a change takes effect, email those who were told of it that it now applies */
+                    announceInEffect?: boolean;
                     /** @enum {string} */
                     visibility?: "public" | "unlisted" | "private";
                 };

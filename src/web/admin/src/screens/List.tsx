@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Form, Label, Link, Radio, RadioGroup } from 'react-aria-components';
+import { Checkbox, Form, Label, Link, Radio, RadioGroup } from 'react-aria-components';
 import { type List, type Session, api, call } from '../../api/client';
 import { appPath } from '../router';
 import { canEdit } from '../session';
@@ -72,6 +72,7 @@ export function ListScreen(props: { tenant: Tenant; listId: string; tab: string 
 function SettingsTab({ tenant, list }: { tenant: Tenant; list: List }) {
   const qc = useQueryClient();
   const [visibility, setVisibility] = useState(list.visibility);
+  const [announceInEffect, setAnnounceInEffect] = useState(list.announceInEffect);
   const save = useMutation({
     mutationFn: (v: Record<string, string>) =>
       call(
@@ -84,6 +85,7 @@ function SettingsTab({ tenant, list }: { tenant: Tenant; list: List }) {
             classification: v.classification || null,
             intro: v.intro || null,
             noticePeriodDays: Number(v.noticePeriodDays),
+            announceInEffect,
             visibility,
           },
         }),
@@ -129,6 +131,9 @@ function SettingsTab({ tenant, list }: { tenant: Tenant; list: List }) {
           description="Customers are told this many days before a published change takes effect (0 to 365)."
           isReadOnly={!editable}
         />
+        <Checkbox isSelected={announceInEffect} onChange={setAnnounceInEffect} isReadOnly={!editable}>
+          Also email those told of a change when it takes effect
+        </Checkbox>
         <RadioGroup
           className="field"
           value={visibility}

@@ -463,7 +463,7 @@ function DeliveryRows({
             <tr key={d.id}>
               <th scope="row">{d.email}</th>
               <td>
-                {d.kind === 'withdrawal' ? 'withdrawal' : 'notice'}
+                {d.kind === 'withdrawal' ? 'withdrawal' : d.kind === 'in_effect' ? 'now in effect' : 'notice'}
                 {withNotice && <span className="muted"> of {withNotice(d.noticeId)}</span>}
               </td>
               <td>
