@@ -141,6 +141,7 @@ function NoticeCard({
         <dd>
           {n.deliveries.recipients} recipients: {n.deliveries.sent} sent, {n.deliveries.failed} failed
           {pending > 0 && `, ${pending} pending or skipped`}
+          {n.fanout === 'pending' && ' (still preparing the messages: the count grows)'}
         </dd>
       </dl>
       <div className="row-actions">
