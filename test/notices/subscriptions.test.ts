@@ -143,7 +143,15 @@ describe('subscribing', () => {
     } finally {
       h.deps.now = undefined;
     }
-    expect((await post(`/t/${t.tenant.slug}/subscriptions/confirm`, { token })).statusCode).toBe(200);
+    // The genuine link, confirmed by an API client: JSON, with the preferences page's link.
+    const ok = await post(`/t/${t.tenant.slug}/subscriptions/confirm`, { token });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ status: 'confirmed', email });
+    expect(ok.json().preferencesUrl).toMatch(
+      new RegExp(`^http.*/t/${t.tenant.slug}/subscriptions/preferences\\?token=p\\.`),
+    );
+    const prefs = await h.app.inject({ method: 'GET', url: pathOf(ok.json().preferencesUrl) });
+    expect(prefs.statusCode, prefs.body).toBe(200);
   });
 
   it('resists bombing and hostile input: rate limits, one link per 10 minutes, header injection, size', async () => {

@@ -68,7 +68,13 @@ export const noticePageOptions = {
     schema: {
       ...pub('confirmSubscription', 'Confirm a subscription with the token of its link'),
       response: {
-        200: jsonOrHtml(z.object({ status: z.literal('confirmed'), email: z.string() })),
+        200: jsonOrHtml(
+          z.object({
+            status: z.literal('confirmed'),
+            email: z.string(),
+            preferencesUrl: z.string().describe("the subscriber's preferences page (signed link, 90 days)"),
+          }),
+        ),
         ...pageProblems(400, 404, 410, 413, 415),
       },
     },

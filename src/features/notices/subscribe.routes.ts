@@ -7,7 +7,7 @@ import { html } from '../trust-page/html.js';
 import { problemPage, sendPage, wantsJson } from './pages.js';
 import { noticePageOptions as route } from './pages.schemas.js';
 import { preferencesRoutes } from './preferences.routes.js';
-import { preferencesPath } from './preferences.service.js';
+import { preferencesPath, preferencesUrl } from './preferences.service.js';
 import { emailField, organisationField } from './subscriber-fields.js';
 import {
   CONFIRM_HOURS,
@@ -130,7 +130,12 @@ export const subscribeRoutes =
           const token = tokenOf(req);
           if (!token) throw linkInvalid();
           const r = await confirmSubscription(deps, tenant, token);
-          if (json) return reply.send({ status: 'confirmed', email: r.email });
+          if (json)
+            return reply.send({
+              status: 'confirmed',
+              email: r.email,
+              preferencesUrl: preferencesUrl(deps, tenant, r.id),
+            });
           return sendPage(
             reply,
             200,

@@ -13204,6 +13204,8 @@ export interface operations {
                         /** @enum {string} */
                         status: "confirmed";
                         email: string;
+                        /** @description the subscriber's preferences page (signed link, 90 days) */
+                        preferencesUrl: string;
                     };
                     "text/html": string;
                 };
