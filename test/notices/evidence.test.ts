@@ -7,11 +7,13 @@ import { auditEvents } from '../../src/db/schema/region.js';
 import { deliverDue } from '../../src/features/notices/notice-worker.js';
 import { createMailer } from '../../src/platform/mail/mailer.js';
 import { subreg } from '../support/cli.js';
+import { createEndpoint } from '../../src/features/webhooks/webhooks.service.js';
 import { type Harness, bearer, createHarness, makeTenant } from '../support/harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await createHarness();
+  // a webhook endpoint on loopback tells of version 2 (its call is part of the evidence)
+  h = await createHarness({ env: { WEBHOOKS_ALLOW_PRIVATE: 'true' } });
 });
 afterAll(() => h.close());
 
@@ -107,6 +109,11 @@ async function noticeWithHistory() {
   const token = new URL(link!).searchParams.get('token')!;
   expect((await post(`/t/${t.tenant.slug}/subscriptions/confirm`, { token })).statusCode).toBe(200);
 
+  await createEndpoint(
+    h.deps,
+    { tenant: t.tenant, actor: { type: 'system', id: 'test', userId: null }, role: 'owner', requestId: null },
+    { url: 'http://127.0.0.1:9/hooks', events: ['version.published'] },
+  );
   await entry('Gamma Inc');
   const v2 = await h.app.inject({
     method: 'POST',
@@ -190,7 +197,7 @@ describe('evidence of a change notice', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toContain(`notice-${fixture.noticeId}-evidence.csv`);
-    const [facts, messages, objections] = blocks(parseCsv(res.body));
+    const [facts, messages, objections, webhookCalls] = blocks(parseCsv(res.body));
     const fact = (k: string) => facts!.find((r) => r.field === k)?.value;
     expect(fact('list')).toBe('Sub-processors');
     expect(fact('version')).toBe('2');
@@ -202,7 +209,15 @@ describe('evidence of a change notice', () => {
     );
     expect(facts!.filter((r) => r.field === 'change').map((r) => r.value)).toEqual(['Added: Gamma Inc']);
     expect(fact('recipients')).toBe('2');
-    expect(fact('webhooks')).toContain('not included');
+    expect(fact('webhook_calls')).toBe('1');
+    // The endpoint's call about version 2, with its stable webhook-id (not attempted yet here).
+    expect(webhookCalls).toEqual([
+      expect.objectContaining({
+        webhook_endpoint: 'http://127.0.0.1:9/hooks',
+        webhook_id: expect.stringMatching(/^msg_/),
+        final_status: 'pending',
+      }),
+    ]);
 
     // Two attempts per recipient: refused (SMTP down), then accepted (the server's 250).
     for (const email of [fixture.staff, fixture.self]) {

@@ -1,5 +1,5 @@
 import { csvCell } from '../publishing/exports/csv-export.js';
-import { type NoticeEvidence, WEBHOOKS_NOTE } from './evidence.service.js';
+import type { NoticeEvidence } from './evidence.service.js';
 
 type Cell = string | number | null;
 
@@ -31,7 +31,7 @@ export function evidenceCsv(e: NoticeEvidence): Buffer {
     ['recipients', e.recipients.filter((r) => r.kind === 'notice').length],
     ['fan_out', n.fanout === 'done' ? 'done' : 'pending: recipients are still being added'],
     ['objections', e.objections.length],
-    ['webhooks', WEBHOOKS_NOTE],
+    ['webhook_calls', e.webhookCalls.length],
     ['exported_at', e.exportedAt],
     [],
     [
@@ -83,6 +83,26 @@ export function evidenceCsv(e: NoticeEvidence): Buffer {
       o.answeredAt,
       o.answerMailedAt,
     ]);
+  rows.push(
+    [],
+    [
+      'webhook_endpoint',
+      'webhook_id',
+      'attempt',
+      'attempt_at',
+      'http_status',
+      'attempt_error',
+      'final_status',
+      'delivered_at',
+      'last_error',
+    ],
+  );
+  for (const w of e.webhookCalls) {
+    const end: Cell[] = [w.status, w.deliveredAt, w.lastError];
+    if (w.attempts.length === 0) rows.push([w.endpointUrl, w.webhookId, null, null, null, null, ...end]);
+    for (const [i, a] of w.attempts.entries())
+      rows.push([w.endpointUrl, w.webhookId, i + 1, a.at, a.httpStatus, a.error, ...end]);
+  }
   const lines = rows.map((r) => r.map((c) => csvCell(c === null ? '' : String(c))).join(','));
   return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
 }

@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { registerPdfFonts, toPrintable } from '../publishing/exports/pdf-export.js';
-import { type NoticeEvidence, WEBHOOKS_NOTE } from './evidence.service.js';
+import type { NoticeEvidence } from './evidence.service.js';
 
 const MARGIN = 40;
 const WIDTH = 515;
@@ -87,7 +87,19 @@ export function evidencePdf(e: NoticeEvidence): Promise<Buffer> {
   }
 
   heading('Webhooks');
-  line(WEBHOOKS_NOTE);
+  if (e.webhookCalls.length === 0) line('No webhook endpoint was told of this version.');
+  for (const w of e.webhookCalls) {
+    if (pdf.y + 40 > pdf.page.height - MARGIN) pdf.addPage();
+    line(
+      `${w.endpointUrl} · webhook-id ${w.webhookId} · ${w.status}${w.deliveredAt ? ` ${w.deliveredAt}` : ''}`,
+    );
+    for (const [i, a] of w.attempts.entries())
+      line(
+        `  attempt ${i + 1}: ${a.at} ${a.httpStatus ?? 'no answer'}${a.error ? ` · ${a.error}` : ''}`,
+        8.5,
+      );
+    pdf.moveDown(0.3);
+  }
 
   heading('Objections');
   if (e.objections.length === 0) line('No objections were received.');

@@ -5,6 +5,7 @@ import { appendAuditEvent } from '../audit/audit.service.js';
 import { diffSnapshots } from '../publishing/diff-snapshots.js';
 import type { ChangeSet } from '../../domain/public-view.js';
 import { findVersionInTx } from '../publishing/versions.service.js';
+import { type VersionWebhookCall, versionWebhookCallsInTx } from '../webhooks/webhooks.service.js';
 import * as repo from './evidence.repo.js';
 import { selectNotice } from './notices.repo.js';
 import { tenantDisplayName } from './subscribers.service.js';
@@ -68,16 +69,10 @@ export interface NoticeEvidence {
   };
   recipients: EvidenceRecipient[];
   objections: EvidenceObjection[];
+  /** the calls of the workspace's webhook endpoints about this version, with every attempt */
+  webhookCalls: VersionWebhookCall[];
   exportedAt: string;
 }
-
-/**
- * Webhook calls are not part of the evidence: the webhooks feature exports no service function
- * that finds a version's deliveries for a viewer (its delivery listings are per endpoint and
- * for owners). Their attempts are in the endpoint's delivery log.
- */
-export const WEBHOOKS_NOTE =
-  'Webhook calls for this version are not included; see each endpoint’s delivery log.';
 
 function changeLines(c: ChangeSet): string[] {
   return [
@@ -154,6 +149,7 @@ export async function noticeEvidence(
         answerMailedAt: o.answerMailedAt?.toISOString() ?? null,
       }),
     );
+    const webhookCalls = await versionWebhookCallsInTx(tx, listId, notice.versionNumber);
     await appendAuditEvent(tx, {
       ...auditActor(ctx),
       action: 'notice.evidence_exported',
@@ -180,6 +176,7 @@ export async function noticeEvidence(
       },
       recipients,
       objections,
+      webhookCalls,
       exportedAt: now.toISOString(),
     };
   });

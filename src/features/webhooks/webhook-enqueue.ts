@@ -52,7 +52,7 @@ export function queueVersionPublishedWebhooks(
 ): Promise<number> {
   return queueWebhookEvent(tx, tenant.id, {
     type: 'version.published',
-    key: `version.published:${list.id}:${version.number}`,
+    key: versionPublishedKey(list.id, version.number),
     payload: versionPublishedPayload({
       tenant: { slug: tenant.slug, name: tenant.name },
       list: { id: list.id, slug: list.slug, title: list.title },
@@ -61,3 +61,7 @@ export function queueVersionPublishedWebhooks(
     }),
   });
 }
+
+/** The event key of a version's publication: one delivery per (this key, endpoint). */
+export const versionPublishedKey = (listId: string, versionNumber: number) =>
+  `version.published:${listId}:${versionNumber}`;

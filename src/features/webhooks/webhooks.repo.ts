@@ -165,3 +165,19 @@ export async function selectOverdueTenants(tx: TenantTx, before: Date, limit: nu
   );
   return r.rows.map((x) => x.t);
 }
+
+/** Every endpoint's delivery of one event, with the endpoint's URL, oldest endpoint first. */
+export async function selectDeliveriesOfEvent(tx: TenantTx, eventKey: string) {
+  return tx
+    .select({ delivery: webhookDeliveries, url: webhookEndpoints.url })
+    .from(webhookDeliveries)
+    .innerJoin(
+      webhookEndpoints,
+      and(
+        eq(webhookEndpoints.tenantId, webhookDeliveries.tenantId),
+        eq(webhookEndpoints.id, webhookDeliveries.endpointId),
+      ),
+    )
+    .where(eq(webhookDeliveries.eventKey, eventKey))
+    .orderBy(asc(webhookDeliveries.createdAt), asc(webhookDeliveries.id));
+}

@@ -8,6 +8,7 @@ import { WebhookAddressError, parseWebhookUrl, resolveWebhookHost } from './webh
 import { deliverWebhook } from './webhook-delivery.js';
 import { TEST_EVENT, type WebhookEvent, testPayload } from './webhook-events.js';
 import { newWebhookSecret, sealSecret, webhookIdFor } from './webhook-signing.js';
+import { versionPublishedKey } from './webhook-enqueue.js';
 import * as repo from './webhooks.repo.js';
 
 /** Endpoints per workspace: enough for every integration, not a fan-out amplifier. */
@@ -313,4 +314,40 @@ export async function resendDelivery(
     });
     return deliveryView(row!, await repo.selectAttemptsOf(tx, [d.id]));
   });
+}
+
+/** One webhook call about a published version, as notice evidence shows it. */
+export interface VersionWebhookCall {
+  endpointUrl: string;
+  webhookId: string;
+  status: string;
+  deliveredAt: string | null;
+  lastError: string | null;
+  attempts: { at: string; httpStatus: number | null; error: string | null }[];
+}
+
+/**
+ * The calls of every endpoint about one published version, with each attempt, in the caller's
+ * transaction (the evidence of a change notice: who was told, here by webhook, and what came back).
+ */
+export async function versionWebhookCallsInTx(
+  tx: TenantTx,
+  listId: string,
+  versionNumber: number,
+): Promise<VersionWebhookCall[]> {
+  const rows = await repo.selectDeliveriesOfEvent(tx, versionPublishedKey(listId, versionNumber));
+  const attempts = await repo.selectAttemptsOf(
+    tx,
+    rows.map((r) => r.delivery.id),
+  );
+  return rows.map(({ delivery: d, url }) => ({
+    endpointUrl: url,
+    webhookId: d.webhookId,
+    status: d.status,
+    deliveredAt: d.deliveredAt?.toISOString() ?? null,
+    lastError: d.lastError,
+    attempts: attempts
+      .filter((a) => a.deliveryId === d.id)
+      .map((a) => ({ at: a.attemptedAt.toISOString(), httpStatus: a.httpStatus, error: a.error })),
+  }));
 }
