@@ -107,8 +107,34 @@ function violations(): string[] {
           'and the transaction into its service, and call the service from the route',
       );
   }
+  // 7. A feature's core tables are written by that feature only (others call its service).
+  for (const f of files) {
+    const feature = featureOf(f.path);
+    if (!feature) continue;
+    for (const [table, owner] of Object.entries(TABLE_OWNERS)) {
+      if (feature === owner) continue;
+      const symbol = table.replace(/_(\w)/g, (_m, c: string) => c.toUpperCase());
+      const write = new RegExp(
+        `\\b(?:insert\\s+into|update|delete\\s+from)\\s+"?${table}"?\\b|\\.(?:insert|update|delete)\\(${symbol}\\)`,
+        'i',
+      ).exec(f.text);
+      if (write)
+        found.push(
+          `tables-by-owner: ${f.path} writes ${table} (\`${write[0]}\`), a table of features/${owner}; ` +
+            `call a function of src/features/${owner}/*.service.ts that takes the transaction instead`,
+        );
+    }
+  }
   return [...new Set(found)].sort();
 }
+
+/** The registry's core tables and the feature that alone writes them. */
+const TABLE_OWNERS: Record<string, string> = {
+  entities: 'entities',
+  entries: 'entries',
+  lists: 'lists',
+  list_versions: 'publishing',
+};
 
 describe('the boundaries of ARCHITECTURE.md', () => {
   const found = violations();

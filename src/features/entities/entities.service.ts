@@ -6,6 +6,7 @@ import { AppError, badRequest, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { claimIdempotencyKey, recordIdempotentResponse } from '../idempotency/idempotency.service.js';
+import * as bulk from './entities-bulk.repo.js';
 import * as repo from './entities.repo.js';
 import type { CreateEntityInput, EntitiesQuery, EntityView, UpdateEntityInput } from './entities.schemas.js';
 import { normalizeName } from './normalize-name.js';
@@ -123,3 +124,9 @@ export async function deleteEntity(deps: AppDeps, ctx: TenantContext, id: string
 export function findEntity(tx: TenantTx, id: string) {
   return repo.selectEntity(tx, id);
 }
+
+/** For the importer's apply, in its transaction: many entities at once (set-based). */
+export type { EntityPatch, NewEntity } from './entities-bulk.repo.js';
+export const entityIdsByNormalizedNameInTx = bulk.selectIdsByNormalizedName;
+export const insertEntitiesInTx = bulk.bulkInsertEntities;
+export const updateEntityFieldsInTx = bulk.updateEntityFields;

@@ -9,6 +9,7 @@ import { findEntity, insertEntityInTx } from '../entities/entities.service.js';
 import { listExists } from '../lists/lists.service.js';
 import { decodeCursor, encodeCursor } from './entries-cursor.js';
 import * as page from './entries-page.repo.js';
+import * as bulk from './entries-bulk.repo.js';
 import * as repo from './entries.repo.js';
 import type { CreateEntryInput, EntriesQuery, EntryView, UpdateEntryInput } from './entries.schemas.js';
 import { toStoredLocations } from './stored-locations.js';
@@ -174,3 +175,10 @@ export async function deleteEntry(deps: AppDeps, ctx: TenantContext, listId: str
 export function nextEntryPosition(tx: TenantTx, listId: string): Promise<number> {
   return repo.nextPosition(tx, listId);
 }
+
+/** For the importer's preview and apply, in its transaction: a list's entries at once (set-based). */
+export type { EntryPatch, NewEntry } from './entries-bulk.repo.js';
+export const draftRowsInTx = bulk.selectDraftRows;
+export const insertEntriesInTx = bulk.bulkInsertEntries;
+export const deleteEntriesInTx = bulk.deleteEntriesByIds;
+export const updateEntryFieldsInTx = bulk.updateEntryFields;

@@ -13,9 +13,24 @@ import { nextEntryPosition } from '../entries/entries.service.js';
 import { toStoredLocations } from '../entries/stored-locations.js';
 import { listExists } from '../lists/lists.service.js';
 import { importDocument } from './import-document.js';
+import {
+  type EntityPatch,
+  type NewEntity,
+  entityIdsByNormalizedNameInTx,
+  insertEntitiesInTx,
+  updateEntityFieldsInTx,
+} from '../entities/entities.service.js';
+import {
+  type EntryPatch,
+  type NewEntry,
+  deleteEntriesInTx,
+  draftRowsInTx,
+  insertEntriesInTx,
+  updateEntryFieldsInTx,
+} from '../entries/entries.service.js';
 import * as repo from './imports.repo.js';
 import { ImportError } from './model.js';
-import { type Preview, type PreviewItem, previewImport } from './preview.js';
+import { type DraftEntry, type Preview, type PreviewItem, previewImport } from './preview.js';
 
 const importNotFound = () => notFound('import', 'IMPORT_NOT_FOUND');
 const listNotFound = () => notFound('list', 'LIST_NOT_FOUND');
@@ -62,7 +77,7 @@ export async function createImport(deps: AppDeps, ctx: TenantContext, listId: st
       objectId: id,
       after: { listId, fileName, format: result.format, records: records.length },
     });
-    const preview = previewImport(records, await repo.selectDraft(tx, listId));
+    const preview = previewImport(records, await selectDraft(tx, listId));
     const row = await repo.selectImportSummary(tx, listId, id);
     if (!row) throw importNotFound();
     const view = { ...summary(row), records, preview };
@@ -76,7 +91,7 @@ async function importView(tx: TenantTx, listId: string, id: string) {
   const row = await repo.selectImport(tx, listId, id);
   if (!row) throw importNotFound();
   const preview =
-    row.status === 'previewed' ? previewImport(row.records, await repo.selectDraft(tx, listId)) : null;
+    row.status === 'previewed' ? previewImport(row.records, await selectDraft(tx, listId)) : null;
   return { ...summary(row), records: row.records, preview };
 }
 
@@ -150,7 +165,7 @@ export async function applyImport(
         `This import was already ${row.status}; upload the file again to import it anew.`,
       );
     }
-    const preview = previewImport(row.records, await repo.selectDraft(tx, listId));
+    const preview = previewImport(row.records, await selectDraft(tx, listId));
     const chosen = choose(preview, selection, row.records.length);
     const applied = await writeChanges(tx, ctx, listId, chosen);
     await repo.markImport(tx, id, { status: 'applied', appliedAt: new Date(), appliedSummary: applied });
@@ -226,9 +241,9 @@ async function writeChanges(tx: TenantTx, ctx: TenantContext, listId: string, ch
   // Entities: reuse the workspace's entity of the same normalised legal name, else create one.
   const names = [...new Set(chosen.adds.map((a) => normalizeName(a.record.legalName)))];
   const existing = new Map(
-    (await repo.selectEntitiesByNormalizedName(tx, names)).map((e) => [e.normalizedName, e.id]),
+    (await entityIdsByNormalizedNameInTx(tx, names)).map((e) => [e.normalizedName, e.id]),
   );
-  const newEntities: repo.NewEntity[] = [];
+  const newEntities: NewEntity[] = [];
   for (const { record } of chosen.adds) {
     const key = normalizeName(record.legalName);
     if (existing.has(key)) continue;
@@ -244,10 +259,10 @@ async function writeChanges(tx: TenantTx, ctx: TenantContext, listId: string, ch
       kind: record.type,
     });
   }
-  await repo.bulkInsertEntities(tx, newEntities);
+  await insertEntitiesInTx(tx, newEntities);
 
   let position = await nextEntryPosition(tx, listId);
-  const newEntries: repo.NewEntry[] = chosen.adds.map(({ record }) => ({
+  const newEntries: NewEntry[] = chosen.adds.map(({ record }) => ({
     tenantId,
     id: newId(),
     listId,
@@ -258,10 +273,10 @@ async function writeChanges(tx: TenantTx, ctx: TenantContext, listId: string, ch
     ...toStoredLocations(record.locations),
     position: position++,
   }));
-  await repo.bulkInsertEntries(tx, newEntries);
+  await insertEntriesInTx(tx, newEntries);
 
   for (const change of chosen.changes) await applyChange(tx, change);
-  await repo.deleteEntries(
+  await deleteEntriesInTx(
     tx,
     listId,
     chosen.removals.map((r) => r.entryId),
@@ -275,8 +290,8 @@ async function writeChanges(tx: TenantTx, ctx: TenantContext, listId: string, ch
 }
 
 async function applyChange(tx: TenantTx, change: Extract<PreviewItem, { action: 'change' }>) {
-  const entryPatch: repo.EntryPatch = { updatedAt: new Date() };
-  const entityPatch: repo.EntityPatch = {};
+  const entryPatch: EntryPatch = { updatedAt: new Date() };
+  const entityPatch: EntityPatch = {};
   for (const c of change.changes) {
     if (c.field === 'locations') Object.assign(entryPatch, toStoredLocations(c.after as string[]));
     else if (c.field === 'purpose') entryPatch.purpose = c.after as string;
@@ -284,6 +299,24 @@ async function applyChange(tx: TenantTx, change: Extract<PreviewItem, { action: 
     else if (c.field === 'type') entityPatch.kind = c.after as repo.StoredImportRecord['type'];
     else entityPatch[c.field] = c.after as string[];
   }
-  const entityId = await repo.updateEntry(tx, change.entryId, entryPatch);
-  if (entityId && Object.keys(entityPatch).length > 0) await repo.updateEntity(tx, entityId, entityPatch);
+  const entityId = await updateEntryFieldsInTx(tx, change.entryId, entryPatch);
+  if (entityId && Object.keys(entityPatch).length > 0)
+    await updateEntityFieldsInTx(tx, entityId, entityPatch);
+}
+
+/** The list's draft entries in document order, as the preview compares them. */
+async function selectDraft(tx: TenantTx, listId: string): Promise<DraftEntry[]> {
+  const rows = await draftRowsInTx(tx, listId);
+  return rows.map(({ entry, entity }) => ({
+    entryId: entry.id,
+    entityId: entity.id,
+    legalName: entity.legalName,
+    tradingNames: entity.tradingNames,
+    formerNames: entity.formerNames,
+    type: entity.kind,
+    group: entry.groupName,
+    locations: entry.locations.map((l) => l.written),
+    purpose: entry.purpose,
+    dataCategories: entry.dataCategories,
+  }));
 }
