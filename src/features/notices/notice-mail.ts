@@ -130,11 +130,19 @@ export function noticeMailFor(n: NoticeShared): (p: NoticePersonal) => MailMessa
   return (p) => ({
     to: p.to,
     subject,
-    text: `${textHead}${p.objectUrl}\n\nTo stop these notices: ${p.unsubscribeUrl}${p.preferencesUrl ? `\nYour preferences: ${p.preferencesUrl}` : ''}`,
+    text: `${textHead}${p.objectUrl}\n\n${footerLines(p.unsubscribeUrl, p.preferencesUrl).join('\n')}`,
     html: `${htmlHead}<p><a href="${esc(p.objectUrl)}">Object to this change</a> (before ${dayHtml}; your personal link, do not forward it)</p>\n<p><small><a href="${esc(p.unsubscribeUrl)}">Stop these notices</a>${p.preferencesUrl ? ` · <a href="${esc(p.preferencesUrl)}">Your preferences</a>` : ''}</small></p>`,
     messageId: p.messageId,
     headers: unsubscribeHeaders(p.unsubscribeUrl),
   });
+}
+
+/** The personal links that end every message's text: stop these notices, and (when given) preferences. */
+function footerLines(unsubscribeUrl: string, preferencesUrl?: string): string[] {
+  return [
+    `To stop these notices: ${unsubscribeUrl}`,
+    ...(preferencesUrl ? [`Your preferences: ${preferencesUrl}`] : []),
+  ];
 }
 
 export function noticeMail(n: NoticeContent): MailMessage {
@@ -167,8 +175,7 @@ export function withdrawalMail(p: {
       '',
       `The list as it stands: ${p.listUrl}`,
       '',
-      `To stop these notices: ${p.unsubscribeUrl}`,
-      ...(p.preferencesUrl ? [`Your preferences: ${p.preferencesUrl}`] : []),
+      ...footerLines(p.unsubscribeUrl, p.preferencesUrl),
     ].join('\n'),
     messageId: p.messageId,
     headers: unsubscribeHeaders(p.unsubscribeUrl),
@@ -193,7 +200,7 @@ export function objectionAnswerMail(p: {
       '',
       p.answer,
       '',
-      `To stop these notices: ${p.unsubscribeUrl}`,
+      ...footerLines(p.unsubscribeUrl),
     ].join('\n'),
     headers: unsubscribeHeaders(p.unsubscribeUrl),
   };
@@ -225,8 +232,7 @@ export function inEffectMail(p: {
       `What changed: ${p.diffUrl}`,
       `The list as it stands: ${p.listUrl}`,
       '',
-      `To stop these notices: ${p.unsubscribeUrl}`,
-      ...(p.preferencesUrl ? [`Your preferences: ${p.preferencesUrl}`] : []),
+      ...footerLines(p.unsubscribeUrl, p.preferencesUrl),
     ].join('\n'),
     messageId: p.messageId,
     headers: unsubscribeHeaders(p.unsubscribeUrl),
